@@ -1,0 +1,45 @@
+/*
+ * daemon/pagerd.h — the one daemon context main() creates and passes down.
+ * No other global state lives in the daemon.
+ */
+#ifndef PAGERD_PAGERD_H
+#define PAGERD_PAGERD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+struct config_override;
+struct event;
+struct event_base;
+struct http_server;
+struct metrics;
+struct redis_spawn;
+struct store;
+struct udp_server;
+
+struct pagerd {
+	struct event_base	*base;
+	struct config		*cfg;		/* swapped whole on reload */
+	struct metrics		*metrics;
+	struct store		*store;
+	struct redis_spawn	*spawn;		/* NULL unless redis.spawn */
+	struct http_server	*http;
+	struct udp_server	*udp;
+
+	const char		*config_path;
+	struct config_override	*overrides;
+	size_t			 n_overrides;
+	const char		*cred_dir;	/* $CREDENTIALS_DIRECTORY */
+
+	struct event		*ev_sighup;
+	struct event		*ev_sigterm;
+	struct event		*ev_sigint;
+	struct event		*ev_stop_deadline;
+	int			 stopping;
+};
+
+/* Wall-clock milliseconds since the epoch (the daemon owns the clock). */
+int64_t	pagerd_now_ms(void);
+
+#endif /* PAGERD_PAGERD_H */

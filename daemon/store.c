@@ -1,0 +1,3 @@
+/* daemon/store.c — stub, being written. */
+#include "config.h"
+int store_stub_;

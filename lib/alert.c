@@ -1,0 +1,3 @@
+/* lib/alert.c — stub, being written. */
+#include "config.h"
+int alert_stub_;

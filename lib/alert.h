@@ -1,0 +1,62 @@
+/*
+ * lib/alert.h — the normalized alert every decoder produces and the store
+ * persists, and the limits that bound it. Pure data, no I/O.
+ */
+#ifndef PAGERD_ALERT_H
+#define PAGERD_ALERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum alert_status {
+	ALERT_FIRING = 0,
+	ALERT_RESOLVED
+};
+
+struct label {
+	char	*name;
+	char	*value;
+};
+
+/*
+ * All strings are NUL-terminated, valid UTF-8 without NUL bytes, and owned
+ * by the alert (alert_clear() frees them).
+ */
+struct alert {
+	char			*fingerprint;	/* dedup_key, or 16 hex digits */
+	char			*dedup_key;	/* NULL when absent */
+	char			*summary;	/* required, never NULL */
+	char			*source;	/* from the body or the integration */
+	char			*severity;	/* sender's raw value or NULL */
+	enum alert_status	 status;
+	struct label		*labels;	/* sorted by name, names unique */
+	size_t			 nlabels;
+	char			*details_json;	/* compact JSON object or NULL */
+	int64_t			 timestamp_ms;	/* sender's time; 0 = absent */
+};
+
+/* Bounds every decoder enforces; each has its own error message. */
+struct alert_limits {
+	size_t	max_batch;		/* alerts per request body */
+	size_t	max_labels;		/* labels per alert */
+	size_t	max_label_name;		/* bytes */
+	size_t	max_label_value;	/* bytes */
+	size_t	max_summary;		/* bytes */
+	size_t	max_dedup_key;		/* bytes */
+	size_t	max_alert_size;		/* bytes of one alert's JSON */
+};
+
+/* Defaults: batch 1000, 64 labels, name 128, value 2048, summary 1024,
+ * dedup key 255, alert 64 KiB. */
+void	alert_limits_default(struct alert_limits *);
+
+/* Free everything the alert owns and zero it. NULL-safe. */
+void	alert_clear(struct alert *);
+
+/* alert_clear() each of n alerts, then free(v). NULL-safe. */
+void	alert_array_free(struct alert *v, size_t n);
+
+/* "firing" / "resolved" */
+const char *alert_status_name(enum alert_status);
+
+#endif /* PAGERD_ALERT_H */

@@ -1,0 +1,3 @@
+/* stub */
+#include "config.h"
+int config_schema_stub_;

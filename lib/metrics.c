@@ -1,0 +1,3 @@
+/* lib/metrics.c — stub, being written. */
+#include "config.h"
+int metrics_stub_;

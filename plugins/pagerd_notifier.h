@@ -1,0 +1,1 @@
+/* plugins/pagerd_notifier.h — stub */
