@@ -37,6 +37,7 @@ struct store_settings {
 	const char	*prefix;	/* key prefix */
 	int64_t		 connect_timeout_ms;
 	int64_t		 reconnect_max_ms;
+	int64_t		 command_timeout_ms; /* no reply within: drop and reconnect */
 	int64_t		 retention_ms;	/* resolved alerts expire after */
 };
 
