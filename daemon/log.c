@@ -2,7 +2,7 @@
  * daemon/log.c — stderr or syslog logging with levels, and a rate limit
  * for messages a hostile sender can trigger at will.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <errno.h>
 #include <stdio.h>

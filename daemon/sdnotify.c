@@ -1,7 +1,7 @@
 /*
  * daemon/sdnotify.c — sd_notify(3) when built with libsystemd.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include "sdnotify.h"
 

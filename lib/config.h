@@ -1,0 +1,116 @@
+/*
+ * lib/config.h — the typed configuration, loaded from a libconfig file and
+ * validated as a whole. Every error is reported as FILE:LINE with the
+ * key, and loading goes on so that one run shows all of them. The loader
+ * reads files but touches no sockets, clock or environment.
+ */
+#ifndef PAGERD_CONFIG_H
+#define PAGERD_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alert.h"
+#include "perr.h"
+
+struct integration {
+	char	*name;		/* the group's name, for logs and metrics */
+	char	*key;		/* secret: from "key" or read from "key_file" */
+	char	*source;	/* source recorded on its alerts */
+};
+
+struct api_token {
+	char	*name;
+	char	*token;		/* from "token" or "token_file" */
+};
+
+struct config {
+	char			*path;		/* the main file as given */
+
+	/* log { } */
+	int			 log_level;	/* syslog(3) LOG_ERR .. LOG_DEBUG */
+	int			 log_syslog;	/* 1: syslog, 0: stderr */
+
+	char			*state_dir;	/* top-level "state_dir" */
+
+	/* redis { } */
+	char			*redis_address;	/* "unix:/path" or "host:port" */
+	char			*redis_password; /* NULL when none */
+	int			 redis_db;
+	char			*redis_prefix;	/* key prefix, e.g. "pagerd:" */
+	int			 redis_spawn;	/* run a private redis-server */
+	char			*redis_server;	/* its binary */
+	char			*redis_appendfsync; /* always|everysec|no */
+	int64_t			 redis_connect_timeout_ms;
+	int64_t			 redis_reconnect_max_ms;
+	int64_t			 redis_command_timeout_ms; /* no reply: reconnect */
+
+	/* http { } */
+	char			**http_listen;	/* "host:port" each */
+	size_t			 n_http_listen;
+	size_t			 http_max_body;
+	size_t			 http_max_header_size;
+	int			 http_max_connections;
+	int64_t			 http_request_timeout_ms; /* whole request */
+	int64_t			 http_idle_timeout_ms;	  /* keep-alive idle */
+
+	/* udp { } */
+	char			**udp_listen;
+	size_t			 n_udp_listen;
+
+	/* limits { } */
+	struct alert_limits	 limits;
+
+	/* store { } */
+	int64_t			 store_retention_ms; /* resolved alerts kept */
+
+	/* integrations = ( { name, key | key_file, source }, ... ) */
+	struct integration	*integrations;
+	size_t			 n_integrations;
+
+	/* api { tokens = ( { name, token | token_file }, ... ) } */
+	struct api_token	*tokens;
+	size_t			 n_tokens;
+};
+
+/* One "-s path=value" override from the command line. */
+struct config_override {
+	const char	*path;	/* "http.listen", "redis.spawn", ... */
+	const char	*value;	/* parsed by the key's type; lists split on ',' */
+};
+
+/*
+ * Load and validate path. Overrides are applied on top of the file before
+ * validation. cred_dir is where relative key_file / token_file paths are
+ * looked up (systemd's $CREDENTIALS_DIRECTORY; NULL: relative to the
+ * config file's directory). @include paths are checked before parsing
+ * (libconfig 1.5 exit()s on an included directory). Unknown keys, wrong
+ * types and out-of-range values are errors naming the key.
+ *
+ * Returns a new config (free with config_free()) or NULL with every
+ * problem appended to errs.
+ */
+struct config	*config_load(const char *path,
+		    const struct config_override *ov, size_t nov,
+		    const char *cred_dir, struct perr_list *errs);
+
+void		 config_free(struct config *);
+
+/*
+ * Find the integration whose key equals key. Compares in constant time
+ * per key so timing does not reveal key prefixes. NULL when none.
+ */
+const struct integration *config_find_integration(const struct config *,
+		    const char *key);
+
+/* Same for API tokens. */
+const struct api_token *config_find_token(const struct config *,
+		    const char *token);
+
+/*
+ * Print the reference of every key (path, type, default, bounds, doc) as
+ * Markdown to buf. Returns a malloc'd string; caller frees.
+ */
+char		*config_reference(void);
+
+#endif /* PAGERD_CONFIG_H */
