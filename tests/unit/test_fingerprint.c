@@ -49,7 +49,8 @@ static const struct fp_case {
 	{ { "a", "bc" }, 1, 0xa0a3542c19b900abULL, "a0a3542c19b900ab" },
 	{ { "ab", "c" }, 1, 0x20ba9b3025a8b421ULL, "20ba9b3025a8b421" },
 	/* multi-byte UTF-8 is hashed as bytes */
-	{ { "name", "\xc3\xa9" }, 1, 0x60e7f2c17a7cd004ULL, "60e7f2c17a7cd004" },
+	{ { "name", "\xc3\xa9" }, 1,
+	    0x60e7f2c17a7cd004ULL, "60e7f2c17a7cd004" },
 };
 
 static size_t

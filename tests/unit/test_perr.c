@@ -178,12 +178,14 @@ main(void)
 		cmocka_unit_test(test_add_keeps_every_part),
 		cmocka_unit_test(test_add_null_file_and_key_become_empty),
 		cmocka_unit_test(test_add_grows_past_first_allocation),
-		cmocka_unit_test(test_long_parts_are_truncated_on_utf8_boundary),
+		cmocka_unit_test(
+		    test_long_parts_are_truncated_on_utf8_boundary),
 		cmocka_unit_test(test_long_message_is_truncated_not_overflowed),
 		cmocka_unit_test(test_add_after_drop_still_counts),
 		cmocka_unit_test(test_clear_leaves_list_reusable),
 		cmocka_unit_test(test_format_leaves_out_unknown_parts),
-		cmocka_unit_test(test_format_reports_needed_length_when_truncated),
+		cmocka_unit_test(
+		    test_format_reports_needed_length_when_truncated),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
