@@ -322,6 +322,19 @@ test_rejects_nesting_10000_deep_in_details(void **state)
 }
 
 static void
+test_error_message_never_echoes_invalid_utf8(void **state)
+{
+	struct sb	 b = { 0 };
+
+	/* The depth check runs before jansson and quotes the raw key. */
+	sb_str(&b, "{\"summary\":\"a\",\"\xff\x01\xc3\":");
+	sb_repeat(&b, "[", 100);
+	expect_err(b.s, b.len, 0, NULL, 400, 0, "too_deep",
+	    "???: nested deeper than 64");
+	free(b.s);
+}
+
+static void
 test_rejects_nesting_10000_deep_array_body(void **state)
 {
 	struct sb	 b = { 0 };
@@ -732,6 +745,7 @@ main(void)
 		cmocka_unit_test(test_rejects_raw_nul_byte),
 		cmocka_unit_test(test_rejects_invalid_utf8_with_clean_message),
 		cmocka_unit_test(test_rejects_nesting_10000_deep_in_details),
+		cmocka_unit_test(test_error_message_never_echoes_invalid_utf8),
 		cmocka_unit_test(test_rejects_nesting_10000_deep_array_body),
 		cmocka_unit_test(test_rejects_deep_nesting_in_later_alert),
 		cmocka_unit_test(test_accepts_details_exactly_64_deep),
