@@ -409,6 +409,10 @@ decode_one(json_t *o, long index, int flags, const struct alert_limits *lim,
 	if (json_object_get(o, "summary") == NULL)
 		return set_err(err, 400, index, "missing_field",
 		    "summary: required");
+	/*
+	 * source and severity have no limit of their own; they are stored
+	 * and matched like label values, so they get the label value bound.
+	 */
 	if (get_string(o, "summary", lim->max_summary, 1, index,
 	    &a->summary, err) == -1 ||
 	    get_string(o, "dedup_key", lim->max_dedup_key, 1, index,
