@@ -555,6 +555,20 @@ test_error_in_included_file_names_that_file(void **state)
 }
 
 static void
+test_syntax_error_in_included_file_names_that_file(void **state)
+{
+	struct fx	*fx = *state;
+
+	tmpdir_with(fx, "conf.d");
+	tmpfile_with(fx, "conf.d/bad.conf", "# bad\nhttp: { max_body = ; };\n");
+	load_bad(fx, tmpfile_with(fx, "main.conf",
+	    "@include \"conf.d/bad.conf\"\n"), NULL, 0);
+	expect_err(fx, "/conf.d/bad.conf", 2, "", "syntax error");
+	assert_int_equal(fx->errs.n, 1);
+	assert_non_null(strstr(fx->errs.v[0].file, fx->tmp));
+}
+
+static void
 test_include_of_a_missing_file(void **state)
 {
 	struct fx	*fx = *state;
@@ -1039,6 +1053,7 @@ main(void)
 		T(test_spawn_false_with_an_address),
 		T(test_include_of_a_good_file_uses_its_values),
 		T(test_error_in_included_file_names_that_file),
+		T(test_syntax_error_in_included_file_names_that_file),
 		T(test_include_of_a_missing_file),
 		T(test_include_of_a_directory_does_not_exit),
 		T(test_nested_include_of_a_directory),
