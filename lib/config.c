@@ -229,7 +229,7 @@ static char *
 read_secret(struct loader *L, const char *written, char *why, size_t len)
 {
 	struct stat	 st;
-	char		*path, *buf = NULL;
+	char		*path, *buf = NULL, *secret = NULL;
 	size_t		 n = 0;
 	ssize_t		 r;
 	int		 fd;
@@ -281,9 +281,9 @@ read_secret(struct loader *L, const char *written, char *why, size_t len)
 		snprintf(why, len, "%s: contains a NUL byte", path);
 		goto fail;
 	}
-	close(fd);
-	free(path);
-	return buf;
+	/* Keep only the secret: the read buffer is wiped below. */
+	if ((secret = strdup(buf)) == NULL)
+		snprintf(why, len, "out of memory");
 fail:
 	if (buf != NULL) {
 		OPENSSL_cleanse(buf, SECRET_FILE_MAX + 1);
@@ -292,7 +292,7 @@ fail:
 	if (fd != -1)
 		close(fd);
 	free(path);
-	return NULL;
+	return secret;
 }
 
 /* ------------------------------------------------------------ walker */
@@ -441,7 +441,7 @@ finish_element(struct loader *L, const config_setting_t *g,
 	}
 }
 
-/* The member of g that set the field at off (a secret or its file). */
+/* The member of g that set the field at off: a secret or its file. */
 static const config_setting_t *
 member_for(const config_setting_t *g, const struct csection *sec,
     size_t off)
@@ -463,6 +463,7 @@ check_unique(struct loader *L, const config_setting_t *m,
 {
 	const struct csection	*sec = list->sub;
 	const struct ckey	*k;
+	const config_setting_t	*blame;
 	const char		*a, *b;
 	char			 epath[128];
 	size_t			 i, j, x;
@@ -479,12 +480,12 @@ check_unique(struct loader *L, const config_setting_t *m,
 				    k->off, char *);
 				if (a == NULL || strcmp(a, b) != 0)
 					continue;
+				blame = member_for(config_setting_get_elem(m,
+				    (unsigned)j), sec, k->off);
 				keyf(epath, sizeof(epath), "%s[%zu].%s",
-				    path, j, k->name);
-				lerr(L, member_for(config_setting_get_elem(m,
-				    (unsigned)j), sec, k->off), epath,
-				    "%s[%zu] has the same %s", path, i,
-				    k->name);
+				    path, j, config_setting_name(blame));
+				lerr(L, blame, epath, "%s[%zu] has the same %s",
+				    path, i, k->name);
 				break;
 			}
 		}

@@ -705,18 +705,21 @@ test_key_file_is_read_from_cred_dir(void **state)
 }
 
 static void
-test_key_file_missing_or_empty(void **state)
+test_key_file_missing_empty_or_duplicate(void **state)
 {
 	struct fx	*fx = *state;
 
 	tmpfile_with(fx, "empty.key", "\n\n");
+	tmpfile_with(fx, "dup.key", "12345678\n");
 	tmpfile_with(fx, "short.key", "1234567\n");
 	load_bad(fx, tmpfile_with(fx, "c.conf",
 	    "integrations = (\n"
 	    "\t{ name = \"a\"; key_file = \"none.key\"; },\n"
 	    "\t{ name = \"b\"; key_file = \"empty.key\"; },\n"
 	    "\t{ name = \"c\"; key_file = \"short.key\"; },\n"
-	    "\t{ name = \"d\"; key_file = \".\"; }\n"
+	    "\t{ name = \"d\"; key_file = \".\"; },\n"
+	    "\t{ name = \"e\"; key = \"12345678\"; },\n"
+	    "\t{ name = \"f\"; key_file = \"dup.key\"; }\n"
 	    ");\n"), NULL, 0);
 	expect_err(fx, "/c.conf", 2, "integrations[0].key_file",
 	    "none.key: No such file or directory");
@@ -726,7 +729,9 @@ test_key_file_missing_or_empty(void **state)
 	    "must be at least 8 bytes");
 	expect_err(fx, "/c.conf", 5, "integrations[3].key_file",
 	    "is a directory");
-	assert_int_equal(fx->errs.n, 4);
+	expect_err(fx, "/c.conf", 7, "integrations[5].key_file",
+	    "integrations[4] has the same key");
+	assert_int_equal(fx->errs.n, 5);
 }
 
 /* A key that could never arrive in a header; the error hides it. */
@@ -1063,7 +1068,7 @@ main(void)
 		T(test_include_in_a_comment_is_ignored),
 		T(test_key_file_is_read_beside_the_config),
 		T(test_key_file_is_read_from_cred_dir),
-		T(test_key_file_missing_or_empty),
+		T(test_key_file_missing_empty_or_duplicate),
 		T(test_key_with_a_space_is_refused_without_echo),
 		T(test_source_defaults_to_the_name),
 		T(test_find_integration_and_token),
