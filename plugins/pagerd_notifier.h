@@ -105,8 +105,7 @@ struct pagerd_kv {
  * What create() fills in when it refuses a config. The host prints it as
  * "FILE:LINE: notifiers.NAME.KEY: MSG" using the line it knows for the
  * key, so a plugin only names the key; key "" means the section as a
- * whole. Plugins should report every problem they can in one go, but
- * only one fits here: report the first.
+ * whole. One error fits: report the first problem found.
  */
 struct pagerd_notifier_error {
 	char	 key[64];
@@ -314,10 +313,11 @@ struct pagerd_host {
 	void		*ctx;
 
 	/*
-	 * Log one line at level. The host prefixes "notifier NAME: " and
-	 * sends it where the daemon logs (the journal, syslog). Newlines and
-	 * control characters in the result are the plugin's to avoid: strip
-	 * them from untrusted text (alert titles) before logging.
+	 * Log one line at level. The host prefixes "notifier INSTANCE: "
+	 * (the section's name) and sends it where the daemon logs (the
+	 * journal, syslog). Newlines and control characters in the result
+	 * are the plugin's to avoid: strip them from untrusted text (alert
+	 * titles) before logging.
 	 */
 	void		(*log)(void *ctx, enum pagerd_log_level level,
 			    const char *fmt, ...)
