@@ -799,7 +799,7 @@ labels_text(json_t *labels)
 {
 	const char	*k;
 	json_t		*v;
-	char		*buf = NULL, *ck, *cv;
+	char		*buf = NULL, *ck, *cv, *p;
 	size_t		 len = 0;
 	FILE		*f;
 	int		 first = 1;
@@ -814,11 +814,18 @@ labels_text(json_t *labels)
 		cv = json_is_string(v) ? clean(json_string_value(v),
 		    json_string_length(v)) : jtext(v);
 		if (ck != NULL && cv != NULL) {
-			if (*cv == '\0' || strpbrk(cv, " ,=\"") != NULL)
-				fprintf(f, "%s%s=\"%s\"", first ? "" : " ", ck,
-				    cv);
-			else
-				fprintf(f, "%s%s=%s", first ? "" : " ", ck, cv);
+			fprintf(f, "%s%s=", first ? "" : " ", ck);
+			if (*cv != '\0' && strpbrk(cv, " ,=\"\\") == NULL)
+				fputs(cv, f);
+			else {
+				fputc('"', f);
+				for (p = cv; *p != '\0'; p++) {
+					if (*p == '"' || *p == '\\')
+						fputc('\\', f);
+					fputc(*p, f);
+				}
+				fputc('"', f);
+			}
 			first = 0;
 		}
 		free(ck);
