@@ -917,7 +917,9 @@ batch_reply(redisAsyncContext *ac, void *r, void *priv)
 		batch_complete(b, 0);
 	} else if (is_noscript(reply) && !b->evaled && s->ac == ac) {
 		count_error(s, "noscript");
-		log_warnx("redis: ingest script missing, sending it again");
+		if (!s->hold)
+			log_warnx("redis: ingest script missing, sending "
+			    "it again");
 		script_reload(s, STORE_SCRIPT_INGEST);
 		s->hold = 1;
 		b->evaled = 1;
@@ -1128,6 +1130,8 @@ flush_cb(evutil_socket_t fd, short what, void *arg)
 		TAILQ_REMOVE(&s->pending, c, entry);
 		batch_send(s, (struct batch *)c);
 	}
+	if (s->hold && !TAILQ_EMPTY(&s->pending))
+		log_debug("redis: batches held until the resent ones are in");
 	if (s->shutting)
 		shutdown_step(s);
 }
