@@ -38,6 +38,7 @@
 #pragma weak metrics_set
 
 #define BATCH_MAX		5000	/* alerts per script call */
+#define BATCHES_INFLIGHT	2	/* see flush_cb() */
 #define ALERT_ARGS		9	/* ingest ARGV fields per alert */
 #define INGEST_HDR		7	/* EVALSHA sha 0 prefix now ret N */
 #define BACKOFF_MIN_MS		100
@@ -160,6 +161,7 @@ struct store {
 	struct event		*ev_flush;
 
 	struct cmdq		 inflight;	/* sent, oldest first */
+	int64_t			 progress_ms;	/* last reply */
 	struct cmdq		 pending;	/* unsent batches */
 	struct cmdq		 deferred;	/* answers due */
 	size_t			 batches_inflight;
@@ -249,6 +251,10 @@ ac_error(const redisAsyncContext *ac)
  * appendfsync always, a network that eats packets without a RST) and
  * everything behind it waits too. Dropping the connection fails those
  * senders at once (503: they retry) instead of leaving them hanging.
+ * The clock starts when the command is sent or when the reply before it
+ * arrives, whichever is later: Redis answers in order, so time spent
+ * queued behind other commands that are being answered is progress,
+ * not a hang.
  */
 static void
 inflight_add(struct store *s, struct cmd *c)
@@ -263,6 +269,7 @@ inflight_add(struct store *s, struct cmd *c)
 static void
 inflight_remove(struct store *s, struct cmd *c)
 {
+	s->progress_ms = mono_ms();
 	TAILQ_REMOVE(&s->inflight, c, entry);
 	if (TAILQ_EMPTY(&s->inflight)) {
 		evtimer_del(s->ev_watchdog);
@@ -281,7 +288,8 @@ watchdog_cb(evutil_socket_t fd, short what, void *arg)
 	if ((c = TAILQ_FIRST(&s->inflight)) == NULL ||
 	    s->command_timeout_ms <= 0)
 		return;
-	age = mono_ms() - c->sent_ms;
+	age = mono_ms() - (c->sent_ms > s->progress_ms ? c->sent_ms :
+	    s->progress_ms);
 	if (age < s->command_timeout_ms) {
 		timer_arm(s->ev_watchdog, s->command_timeout_ms - age);
 		return;
@@ -938,10 +946,10 @@ batch_reply(redisAsyncContext *ac, void *r, void *priv)
 		count(s, "pagerd_store_commit_alerts_total", (double)n);
 		batch_complete(b, 1);
 	}
-	if (s->hold && s->batches_inflight == 0) {
+	if (s->hold && s->batches_inflight == 0)
 		s->hold = 0;
+	if (!s->hold && !TAILQ_EMPTY(&s->pending))
 		flush_schedule(s);
-	}
 }
 
 /* The batch the next alert goes into: the last unsent one, if not full. */
@@ -1111,7 +1119,11 @@ shutdown_step(struct store *s)
 /*
  * The group commit: a zero-timeout timer, so it runs after every event
  * of the current loop iteration has been handled and all their submits
- * are in the batch.
+ * are in the batch. With BATCHES_INFLIGHT batches already on their way
+ * (one running in Redis, one in the socket buffers) the batch waits for
+ * a reply and grows meanwhile: under load the batches get bigger, not
+ * more numerous, and Redis spends its time on alerts rather than on
+ * script calls. An idle store sends at once.
  */
 static void
 flush_cb(evutil_socket_t fd, short what, void *arg)
@@ -1126,7 +1138,8 @@ flush_cb(evutil_socket_t fd, short what, void *arg)
 		query_answer(q, q->answer, q->canned,
 		    q->canned != NULL ? strlen(q->canned) : 0);
 	}
-	while (!s->hold && (c = TAILQ_FIRST(&s->pending)) != NULL) {
+	while (!s->hold && s->batches_inflight < BATCHES_INFLIGHT &&
+	    (c = TAILQ_FIRST(&s->pending)) != NULL) {
 		TAILQ_REMOVE(&s->pending, c, entry);
 		batch_send(s, (struct batch *)c);
 	}
