@@ -48,7 +48,10 @@
 	"        'details', ARGV[i + 6], 'dedup_key', ARGV[i + 7],\n" \
 	"        'timestamp', ARGV[i + 8], 'count', 1, 'first_seen', now,\n" \
 	"        'last_seen', now, 'resolved_at', '', 'incident', inc)\n" \
-	"    redis.call('PERSIST', akey)\n" \
+	"    if cur[1] then\n" \
+	"      -- Fired again after it resolved: it had a TTL.\n" \
+	"      redis.call('PERSIST', akey)\n" \
+	"    end\n" \
 	"    redis.call('HSET', ikey, 'id', inc, 'title', ARGV[i + 2],\n" \
 	"        'status', 'triggered', 'severity', ARGV[i + 4],\n" \
 	"        'source', ARGV[i + 3], 'created', now, 'updated', now,\n" \
