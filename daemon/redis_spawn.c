@@ -37,7 +37,7 @@
 
 #define BACKOFF_MIN_MS	250
 #define BACKOFF_MAX_MS	5000
-#define STABLE_MS	30000	/* up this long: the next crash is news */
+#define STABLE_MS	30000	/* up this long: backoff starts over */
 #define STOP_WAIT_MS	3000	/* SIGTERM, then SIGKILL */
 #define IN_USE_WAIT_MS	3000	/* an old child still shutting down */
 #define SOCKET_WAIT_MS	2000	/* a fresh child creating its socket */
