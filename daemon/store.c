@@ -841,7 +841,8 @@ batch_parse(struct batch *b, const redisReply *r)
 			if (o->integer < STORE_NEW ||
 			    o->integer > STORE_IGNORED)
 				return -1;
-			sl->sub->res[sl->first + j].outcome = o->integer;
+			sl->sub->res[sl->first + j].outcome =
+			    (enum store_outcome)o->integer;
 			sl->sub->res[sl->first + j].incident = inc->integer;
 		}
 	}
