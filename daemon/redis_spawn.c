@@ -27,14 +27,6 @@
 #include "metrics.h"
 #include "redis_spawn.h"
 
-/*
- * lib/metrics.c is still a stub on this branch: weak references let the
- * daemon link without it, and every call below checks for NULL. Drop
- * these two lines once the real metrics.c is merged.
- */
-#pragma weak metrics_declare
-#pragma weak metrics_add
-
 #define BACKOFF_MIN_MS	250
 #define BACKOFF_MAX_MS	5000
 #define STABLE_MS	30000	/* up this long: backoff starts over */
@@ -254,7 +246,7 @@ chld_cb(evutil_socket_t sig, short what, void *arg)
 	log_warnx("redis: redis-server (pid %ld) %s; restarting in %lld ms",
 	    (long)rs->pid, how, (long long)rs->backoff_ms);
 	rs->pid = -1;
-	if (rs->metrics != NULL && metrics_add != NULL)
+	if (rs->metrics != NULL)
 		metrics_add(rs->metrics, "pagerd_redis_spawn_restarts_total",
 		    1, 0, NULL);
 	timer_arm(rs->ev_restart, rs->backoff_ms);
@@ -439,7 +431,7 @@ redis_spawn_start(struct event_base *base, const char *server,
 		log_warnx("redis: cannot watch SIGCHLD");
 		goto fail;
 	}
-	if (metrics != NULL && metrics_declare != NULL)
+	if (metrics != NULL)
 		metrics_declare(metrics, "pagerd_redis_spawn_restarts_total",
 		    METRIC_COUNTER, "Times the embedded redis-server died and "
 		    "was started again");

@@ -28,15 +28,6 @@
 #include "store.h"
 #include "store_lua.h"
 
-/*
- * lib/metrics.c is still a stub on this branch: weak references let the
- * daemon link without it, and every call below checks for NULL. Drop
- * these three lines once the real metrics.c is merged.
- */
-#pragma weak metrics_declare
-#pragma weak metrics_add
-#pragma weak metrics_set
-
 #define BATCH_MAX		5000	/* alerts per script call */
 #define BATCHES_INFLIGHT	2	/* see flush_cb() */
 #define ALERT_ARGS		9	/* ingest ARGV fields per alert */
@@ -215,7 +206,7 @@ set_reason(struct store *s, const char *fmt, ...)
 static void
 count(struct store *s, const char *name, double v)
 {
-	if (s->metrics != NULL && metrics_add != NULL)
+	if (s->metrics != NULL)
 		metrics_add(s->metrics, name, v, 0, NULL);
 }
 
@@ -224,14 +215,14 @@ count_error(struct store *s, const char *kind)
 {
 	const char	*kv[2] = { "kind", kind };
 
-	if (s->metrics != NULL && metrics_add != NULL)
+	if (s->metrics != NULL)
 		metrics_add(s->metrics, "pagerd_redis_errors_total", 1, 1, kv);
 }
 
 static void
 set_up(struct store *s, int up)
 {
-	if (s->metrics != NULL && metrics_set != NULL)
+	if (s->metrics != NULL)
 		metrics_set(s->metrics, "pagerd_redis_up", up, 0, NULL);
 }
 
@@ -1176,7 +1167,7 @@ store_new(struct event_base *base, struct metrics *metrics)
 		store_free(s);
 		return NULL;
 	}
-	if (metrics != NULL && metrics_declare != NULL) {
+	if (metrics != NULL) {
 		metrics_declare(metrics, "pagerd_redis_up", METRIC_GAUGE,
 		    "1 when connected to Redis with the scripts loaded");
 		metrics_declare(metrics, "pagerd_redis_reconnects_total",
