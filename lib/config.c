@@ -359,24 +359,30 @@ store_secret_file(struct loader *L, const struct ckey *k,
 	}
 }
 
+/*
+ * CK_LISTEN and CK_STRINGS: an array of strings, each one checked. The
+ * messages show the form expected, so a listen address says host:port.
+ */
 static void
-store_listen(struct loader *L, const struct ckey *k,
+store_strings(struct loader *L, const struct ckey *k,
     const config_setting_t *m, void *base, const char *path)
 {
 	const config_setting_t	*e;
 	const char		*s, *why;
 	char			**v, epath[128];
 	size_t			 i, n;
+	int			 listen = k->type == CK_LISTEN;
 
 	if (!config_setting_is_array(m) && !config_setting_is_list(m)) {
-		lerr(L, m, path, "must be an array of \"host:port\" strings: "
-		    "[ \"127.0.0.1:8080\" ]");
+		lerr(L, m, path, listen ? "must be an array of \"host:port\" "
+		    "strings: [ \"127.0.0.1:8080\" ]" :
+		    "must be an array of strings: [ \"a\", \"b\" ]");
 		return;
 	}
 	n = (size_t)config_setting_length(m);
 	if (!in_bounds(k, (long long)n)) {
-		lerr(L, m, path, n == 0 ? "must not be empty" :
-		    "has too many addresses");
+		lerr(L, m, path, n == 0 ? "must not be empty" : listen ?
+		    "has too many addresses" : "has too many elements");
 		return;
 	}
 	if ((v = calloc(n + 1, sizeof(*v))) == NULL) {
@@ -389,11 +395,13 @@ store_listen(struct loader *L, const struct ckey *k,
 		e = config_setting_get_elem(m, (unsigned)i);
 		keyf(epath, sizeof(epath), "%s[%zu]", path, i);
 		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			lerr(L, e, epath, "must be a \"host:port\" string");
+			lerr(L, e, epath, listen ?
+			    "must be a \"host:port\" string" :
+			    "must be a string");
 			continue;
 		}
 		s = config_setting_get_string(e);
-		if ((why = k->check(s)) != NULL)
+		if (k->check != NULL && (why = k->check(s)) != NULL)
 			lerr(L, e, epath, "\"%s\" %s", s, why);
 		else if ((v[i] = strdup(s)) == NULL)
 			lerr(L, e, epath, "out of memory");
@@ -601,7 +609,8 @@ store(struct loader *L, const struct ckey *k, const config_setting_t *m,
 			*FIELD(base, k->off, int) = c->value;
 		break;
 	case CK_LISTEN:
-		store_listen(L, k, m, base, path);
+	case CK_STRINGS:
+		store_strings(L, k, m, base, path);
 		break;
 	}
 }
@@ -726,6 +735,7 @@ set_from_text(config_setting_t *parent, const struct ckey *k,
 		type = CONFIG_TYPE_INT64;
 		break;
 	case CK_LISTEN:
+	case CK_STRINGS:
 		type = CONFIG_TYPE_ARRAY;
 		break;
 	default:
@@ -824,17 +834,19 @@ apply_override(struct loader *L, config_t *cfg,
 
 /*
  * Add every absent key that has a default, so the walker sees one tree
- * and a default meets the same checks as a value from the file. A group
- * the file wrote as something else is left for the walker to report.
+ * and a default meets the same checks as a value from the file; each
+ * element of a list gets its own. A group the file wrote as something
+ * else is left for the walker to report.
  */
 static void
 apply_defaults(struct loader *L, config_setting_t *g,
     const struct csection *sec)
 {
 	const struct ckey	*k;
-	config_setting_t	*m;
+	config_setting_t	*m, *e;
 	const char		*why;
 	size_t			 i;
+	int			 j;
 
 	for (i = 0; i < sec->nkeys; i++) {
 		k = &sec->keys[i];
@@ -848,6 +860,13 @@ apply_defaults(struct loader *L, config_setting_t *g,
 				    "out of memory");
 			else if (config_setting_is_group(m))
 				apply_defaults(L, m, k->sub);
+		} else if (k->type == CK_LIST) {
+			for (j = 0; m != NULL && config_setting_is_list(m) &&
+			    j < config_setting_length(m); j++)
+				if ((e = config_setting_get_elem(m,
+				    (unsigned)j)) != NULL &&
+				    config_setting_is_group(e))
+					apply_defaults(L, e, k->sub);
 		} else if (m == NULL && k->def != NULL &&
 		    set_from_text(g, k, k->def, &why) == -1)
 			perr_add(L->errs, L->path, 0, k->name, "%s", why);
@@ -865,6 +884,106 @@ check_together(struct loader *L, const config_t *cfg, const struct config *c)
 	    c->redis_address[0] == '\0')
 		lerr(L, spawn, "redis.address",
 		    "required when redis.spawn is false");
+}
+
+/* The setting key of element i of the list at path; NULL when absent. */
+static const config_setting_t *
+elem_setting(const config_t *cfg, const char *path, size_t i,
+    const char *key)
+{
+	const config_setting_t	*l = config_lookup(cfg, path), *e;
+
+	if (l == NULL || !config_setting_is_list(l) ||
+	    (e = config_setting_get_elem(l, (unsigned)i)) == NULL)
+		return NULL;
+	return key != NULL ? config_setting_get_member(e, key) : e;
+}
+
+/* "a, b, c" of the service names, for "unknown service" messages. */
+static const char *
+service_names(const struct config *c, char *buf, size_t len)
+{
+	size_t	i, o = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < c->n_services && o < len; i++)
+		if (c->services[i].name != NULL)
+			o += (size_t)snprintf(buf + o, len - o, "%s%s",
+			    o ? ", " : "", c->services[i].name);
+	return buf;
+}
+
+/*
+ * The service that takes unrouted alerts. Without one in the file it
+ * groups nothing and waits for nothing: each new alert opens its own
+ * incident at once, as before services existed.
+ */
+static int
+add_default_service(struct config *c)
+{
+	struct service	*v, *d;
+
+	v = reallocarray(c->services, c->n_services + 1, sizeof(*v));
+	if (v == NULL)
+		return -1;
+	c->services = v;
+	d = &v[c->n_services];
+	memset(d, 0, sizeof(*d));
+	c->n_services++;
+	if ((d->name = strdup(ROUTE_DEFAULT_SERVICE)) == NULL ||
+	    (d->group_by = calloc(2, sizeof(*d->group_by))) == NULL ||
+	    (d->group_by[0] = strdup(ROUTE_GROUP_EACH)) == NULL)
+		return -1;
+	d->n_group_by = 1;
+	d->group_wait_ms = 0;
+	d->group_interval_ms = 5 * 60 * 1000;
+	d->repeat_interval_ms = 4 * 3600 * 1000;
+	d->auto_resolve = 1;
+	return 0;
+}
+
+/*
+ * Services and what names them: "..." stands alone in group_by, the
+ * default service exists, and every service an integration pins is
+ * defined (its pointer is set here).
+ */
+static void
+finish_services(struct loader *L, const config_t *cfg, struct config *c)
+{
+	struct service		*svc;
+	struct integration	*in;
+	char			 path[128], names[256];
+	size_t			 i, j;
+
+	for (i = 0; i < c->n_services; i++) {
+		svc = &c->services[i];
+		for (j = 0; svc->n_group_by > 1 && j < svc->n_group_by; j++) {
+			if (svc->group_by[j] == NULL ||
+			    strcmp(svc->group_by[j], ROUTE_GROUP_EACH) != 0)
+				continue;
+			keyf(path, sizeof(path), "services[%zu].group_by", i);
+			lerr(L, elem_setting(cfg, "services", i, "group_by"),
+			    path, "\"...\" must stand alone: it already "
+			    "groups by every label");
+			break;
+		}
+	}
+	if (config_find_service(c, ROUTE_DEFAULT_SERVICE) == NULL &&
+	    add_default_service(c) == -1) {
+		perr_add(L->errs, L->path, 0, "services", "out of memory");
+		return;
+	}
+	c->default_service = config_find_service(c, ROUTE_DEFAULT_SERVICE);
+	for (i = 0; i < c->n_integrations; i++) {
+		in = &c->integrations[i];
+		if (in->service == NULL ||
+		    (in->svc = config_find_service(c, in->service)) != NULL)
+			continue;
+		keyf(path, sizeof(path), "integrations[%zu].service", i);
+		lerr(L, elem_setting(cfg, "integrations", i, "service"), path,
+		    "unknown service \"%s\" (services: %s)", in->service,
+		    service_names(c, names, sizeof(names)));
+	}
 }
 
 /* ------------------------------------------------------------ load */
@@ -926,6 +1045,7 @@ config_load(const char *path, const struct config_override *ov, size_t nov,
 	}
 	walk_group(&L, config_root_setting(&cfg), &config_schema, c, "");
 	check_together(&L, &cfg, c);
+	finish_services(&L, &cfg, c);
 out:
 	config_destroy(&cfg);
 	free(L.dir);
@@ -964,6 +1084,7 @@ free_section(const struct csection *sec, void *base)
 			set_string(FIELD(base, k->off, char *), NULL);
 			break;
 		case CK_LISTEN:
+		case CK_STRINGS:
 			v = *FIELD(base, k->off, char **);
 			n = *FIELD(base, k->off_n, size_t);
 			for (j = 0; v != NULL && j < n; j++)
@@ -1017,6 +1138,20 @@ config_find_integration(const struct config *c, const char *key)
 		if (secret_equal(c->integrations[i].key, key, len))
 			found = &c->integrations[i];
 	return found;
+}
+
+const struct service *
+config_find_service(const struct config *c, const char *name)
+{
+	size_t	i;
+
+	if (c == NULL || name == NULL)
+		return NULL;
+	for (i = 0; i < c->n_services; i++)
+		if (c->services[i].name != NULL &&
+		    strcmp(c->services[i].name, name) == 0)
+			return &c->services[i];
+	return NULL;
 }
 
 const struct api_token *

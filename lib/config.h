@@ -12,11 +12,14 @@
 
 #include "alert.h"
 #include "perr.h"
+#include "route.h"
 
 struct integration {
 	char	*name;		/* the group's name, for logs and metrics */
 	char	*key;		/* secret: from "key" or read from "key_file" */
 	char	*source;	/* source recorded on its alerts */
+	char	*service;	/* pinned service name; NULL: routes decide */
+	const struct service *svc; /* that service in the same config */
 };
 
 struct api_token {
@@ -64,7 +67,16 @@ struct config {
 	/* store { } */
 	int64_t			 store_retention_ms; /* resolved alerts kept */
 
-	/* integrations = ( { name, key | key_file, source }, ... ) */
+	/*
+	 * services = ( { name, policy, group_by, ... }, ... ). Always holds
+	 * one named "default" (route.h): the loader adds it when the file
+	 * does not.
+	 */
+	struct service		*services;
+	size_t			 n_services;
+	const struct service	*default_service;
+
+	/* integrations = ( { name, key | key_file, source, service }, ... ) */
 	struct integration	*integrations;
 	size_t			 n_integrations;
 
@@ -106,6 +118,10 @@ const struct integration *config_find_integration(const struct config *,
 /* Same for API tokens. */
 const struct api_token *config_find_token(const struct config *,
 		    const char *token);
+
+/* The service named name; NULL when none. */
+const struct service *config_find_service(const struct config *,
+		    const char *name);
 
 /*
  * Print the reference of every key (path, type, default, bounds, doc) as

@@ -135,6 +135,33 @@ check_token(const char *s)
 	return NULL;
 }
 
+/* A service's name goes into group keys and Redis keys (route.h). */
+static const char *
+check_service(const char *s)
+{
+	return route_check_service_name(s);
+}
+
+/*
+ * A group_by label name, or "...". Group keys write name="value", so
+ * quotes, '=', ',' and braces in a name could make two groups look
+ * alike; no label a monitoring system sends has them.
+ */
+static const char *
+check_group_label(const char *s)
+{
+	if (*s == '\0')
+		return "must not be empty";
+	if (strcmp(s, ROUTE_GROUP_EACH) == 0)
+		return NULL;
+	for (; *s != '\0'; s++)
+		if (iscntrl((unsigned char)*s) || *s == ' ' ||
+		    strchr("\"=,{}\\", *s) != NULL)
+			return "must be a label name (no spaces, quotes, "
+			    "'=', ',', braces or backslashes) or \"...\"";
+	return NULL;
+}
+
 /* ------------------------------------------------------------ tables */
 
 static const struct cchoice log_levels[] = {
@@ -297,6 +324,45 @@ static const struct ckey integration_keys[] = {
 	  .off = ELEM(integration, source), .min = "1",
 	  .flags = CK_NAME_DEFAULT,
 	  .doc = "Recorded as the source of alerts that do not name one." },
+	{ .name = "service", .type = CK_STRING,
+	  .off = ELEM(integration, service), .min = "1",
+	  .doc = "Send every alert of this integration to this service, "
+	    "whatever `routes` say; none: `routes` decide." },
+};
+
+static const struct ckey service_keys[] = {
+	{ .name = "name", .type = CK_STRING, .off = ELEM(service, name),
+	  .min = "1", .max = "64", .check = check_service,
+	  .flags = CK_REQUIRED | CK_UNIQUE,
+	  .doc = "Letters, digits, `_`, `.` and `-`; routes and "
+	    "integrations name it." },
+	{ .name = "policy", .type = CK_STRING, .off = ELEM(service, policy),
+	  .min = "1",
+	  .doc = "The escalation policy that pages for its incidents." },
+	{ .name = "group_by", .type = CK_STRINGS,
+	  .off = ELEM(service, group_by), .off_n = ELEM(service, n_group_by),
+	  .def = ROUTE_GROUP_EACH, .check = check_group_label,
+	  .doc = "Alerts with the same values of these labels share one "
+	    "open incident. `[ \"...\" ]`: every distinct alert is its own "
+	    "incident; `[]`: one incident for the whole service." },
+	{ .name = "group_wait", .type = CK_DURATION,
+	  .off = ELEM(service, group_wait_ms), .def = "30s",
+	  .min = "0s", .max = "1h",
+	  .doc = "How long a new incident collects alerts before its first "
+	    "notification." },
+	{ .name = "group_interval", .type = CK_DURATION,
+	  .off = ELEM(service, group_interval_ms), .def = "5m",
+	  .min = "1s", .max = "24h",
+	  .doc = "The least time between notifications about new alerts "
+	    "in an open incident." },
+	{ .name = "repeat_interval", .type = CK_DURATION,
+	  .off = ELEM(service, repeat_interval_ms), .def = "4h",
+	  .min = "1m", .max = "30d",
+	  .doc = "How often an unresolved incident is notified again." },
+	{ .name = "auto_resolve", .type = CK_BOOL,
+	  .off = ELEM(service, auto_resolve), .def = "true",
+	  .doc = "Resolve an incident when all its alerts have resolved; "
+	    "false: it stays open until someone resolves it." },
 };
 
 static const struct ckey token_keys[] = {
@@ -323,6 +389,8 @@ static const struct csection store_section =
     { store_keys, NKEYS(store_keys), 0 };
 static const struct csection integration_section =
     { integration_keys, NKEYS(integration_keys), sizeof(struct integration) };
+static const struct csection service_section =
+    { service_keys, NKEYS(service_keys), sizeof(struct service) };
 static const struct csection token_section =
     { token_keys, NKEYS(token_keys), sizeof(struct api_token) };
 
@@ -346,6 +414,14 @@ static const struct ckey root_keys[] = {
 	{ .name = "udp", .type = CK_GROUP, .sub = &udp_section },
 	{ .name = "limits", .type = CK_GROUP, .sub = &limits_section },
 	{ .name = "store", .type = CK_GROUP, .sub = &store_section },
+	{ .name = "services", .type = CK_LIST, .off = CFG(services),
+	  .off_n = CFG(n_services), .sub = &service_section,
+	  .doc = "What alerts are grouped into: `( { name = \"db\"; "
+	    "group_by = [ \"alertname\", \"cluster\" ]; } )`. Names must "
+	    "be unique. A service named `default` takes the alerts that no "
+	    "route claims; when none is written, pagerd adds one with "
+	    "`group_by = [ \"...\" ]` and `group_wait = \"0s\"`, so each "
+	    "new alert opens its own incident at once." },
 	{ .name = "integrations", .type = CK_LIST, .off = CFG(integrations),
 	  .off_n = CFG(n_integrations), .sub = &integration_section,
 	  .doc = "Senders of alerts, each with its own key: "
@@ -442,7 +518,8 @@ type_name(const struct ckey *k)
 	case CK_SIZE:		return "integer";
 	case CK_DURATION:	return "duration";
 	case CK_ENUM:		return "string";
-	case CK_LISTEN:		return "array of strings";
+	case CK_LISTEN:
+	case CK_STRINGS:	return "array of strings";
 	case CK_SECRET:		return "string (secret)";
 	case CK_SECRET_FILE:	return "path";
 	}
@@ -478,6 +555,11 @@ print_default(FILE *fp, const struct ckey *k)
 		fprintf(fp, "`%s`", k->def);
 		break;
 	case CK_LISTEN:
+	case CK_STRINGS:
+		if (*k->def == '\0') {
+			fputs("`[]`", fp);
+			break;
+		}
 		fputs("`[", fp);
 		for (q = k->def; *q != '\0'; q += strcspn(q, ",")) {
 			if (*q == ',')
@@ -518,6 +600,7 @@ print_bounds(FILE *fp, const struct ckey *k)
 			fprintf(fp, "%s..%s bytes", k->min, k->max);
 		break;
 	case CK_LISTEN:
+	case CK_STRINGS:
 		fprintf(fp, "at least %s", k->min);
 		break;
 	default:

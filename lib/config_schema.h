@@ -21,6 +21,7 @@ enum ckey_type {
 	CK_DURATION,		/* int64_t ms: "90s", "1h30m", or seconds */
 	CK_ENUM,		/* int: the value of the chosen name */
 	CK_LISTEN,		/* char ** and size_t: "host:port" strings */
+	CK_STRINGS,		/* char ** and size_t: an array of strings */
 	CK_SECRET,		/* char *: a secret written in the file */
 	CK_SECRET_FILE		/* the same char *, read from a file */
 };
@@ -42,13 +43,16 @@ struct csection;
  * "1024", "true") so that the reference shows exactly what a user would
  * write; they are parsed with the same code as file values, and a unit
  * test proves every one of them parses. For strings and secrets min/max
- * bound the length in bytes, for lists the number of elements.
+ * bound the length in bytes, for lists the number of elements. The
+ * default of an array is its elements separated by commas ("" is []).
+ * For CK_STRINGS, check applies to each element.
  */
 struct ckey {
 	const char		*name;
 	enum ckey_type		 type;
 	size_t			 off;	/* field in the struct being filled */
-	size_t			 off_n;	/* CK_LISTEN, CK_LIST: the count */
+	size_t			 off_n;	/* CK_LISTEN, CK_STRINGS, CK_LIST:
+					 * the count */
 	const char		*def;	/* NULL: no default */
 	const char		*min;	/* NULL: unbounded */
 	const char		*max;

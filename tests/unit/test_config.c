@@ -970,6 +970,112 @@ test_redis_address_forms(void **state)
 	}
 }
 
+/* ------------------------------------------------------------ services */
+
+/* Without services the implicit "default" groups nothing, waits 0s. */
+static void
+test_default_service_is_implicit(void **state)
+{
+	struct fx		*fx = *state;
+	const struct service	*d;
+	struct config		*c;
+
+	c = load_ok(fx, fixture(fx, "empty.conf"), NULL, 0);
+	assert_int_equal(c->n_services, 1);
+	d = c->default_service;
+	assert_non_null(d);
+	assert_ptr_equal(d, config_find_service(c, "default"));
+	assert_string_equal(d->name, "default");
+	assert_null(d->policy);
+	assert_int_equal(d->n_group_by, 1);
+	assert_string_equal(d->group_by[0], "...");
+	assert_int_equal(d->group_wait_ms, 0);
+	assert_int_equal(d->group_interval_ms, 300000);
+	assert_int_equal(d->repeat_interval_ms, 4 * 3600000LL);
+	assert_int_equal(d->auto_resolve, 1);
+	assert_null(config_find_service(c, "db"));
+}
+
+/* Keys a service leaves out get the documented defaults. */
+static void
+test_service_defaults_and_pins(void **state)
+{
+	struct fx		*fx = *state;
+	const struct service	*db, *all, *d;
+	struct config		*c;
+
+	c = load_ok(fx, tmpfile_with(fx, "c.conf",
+	    "services = (\n"
+	    "\t{ name = \"db\"; policy = \"dba\";\n"
+	    "\t  group_by = [ \"alertname\", \"cluster\" ]; },\n"
+	    "\t{ name = \"all\"; group_by = []; group_wait = \"0s\";\n"
+	    "\t  group_interval = \"1m\"; repeat_interval = \"1d\";\n"
+	    "\t  auto_resolve = false; },\n"
+	    "\t{ name = \"default\"; }\n"
+	    ");\n"
+	    "integrations = (\n"
+	    "\t{ name = \"p\"; key = \"12345678\"; service = \"db\"; },\n"
+	    "\t{ name = \"q\"; key = \"23456789\"; }\n"
+	    ");\n"), NULL, 0);
+	assert_int_equal(c->n_services, 3);
+	db = config_find_service(c, "db");
+	all = config_find_service(c, "all");
+	d = config_find_service(c, "default");
+	assert_non_null(db);
+	assert_non_null(all);
+	assert_ptr_equal(d, c->default_service);
+	assert_string_equal(db->policy, "dba");
+	assert_int_equal(db->n_group_by, 2);
+	assert_string_equal(db->group_by[0], "alertname");
+	assert_string_equal(db->group_by[1], "cluster");
+	assert_int_equal(db->group_wait_ms, 30000);
+	assert_int_equal(db->group_interval_ms, 300000);
+	assert_int_equal(db->repeat_interval_ms, 4 * 3600000LL);
+	assert_int_equal(db->auto_resolve, 1);
+	assert_int_equal(all->n_group_by, 0);
+	assert_int_equal(all->group_wait_ms, 0);
+	assert_int_equal(all->group_interval_ms, 60000);
+	assert_int_equal(all->repeat_interval_ms, 86400000LL);
+	assert_int_equal(all->auto_resolve, 0);
+	/* A default service written in the file waits like any other. */
+	assert_int_equal(d->group_wait_ms, 30000);
+	assert_string_equal(d->group_by[0], "...");
+	assert_ptr_equal(c->integrations[0].svc, db);
+	assert_string_equal(c->integrations[0].service, "db");
+	assert_null(c->integrations[1].svc);
+}
+
+static void
+test_service_errors_name_file_line_and_key(void **state)
+{
+	struct fx	*fx = *state;
+
+	load_bad(fx, tmpfile_with(fx, "c.conf",
+	    "services = (\n"
+	    "\t{ name = \"db\"; group_by = [ \"...\", \"x\" ]; },\n"
+	    "\t{ name = \"web:1\"; },\n"
+	    "\t{ name = \"db\"; group_wait = \"2h\"; },\n"
+	    "\t{ group_by = [ \"a b\" ]; }\n"
+	    ");\n"
+	    "integrations = (\n"
+	    "\t{ name = \"p\"; key = \"12345678\"; service = \"dba\"; }\n"
+	    ");\n"), NULL, 0);
+	expect_err(fx, "/c.conf", 2, "services[0].group_by",
+	    "\"...\" must stand alone");
+	expect_err(fx, "/c.conf", 3, "services[1].name",
+	    "must be letters, digits");
+	expect_err(fx, "/c.conf", 4, "services[2].group_wait",
+	    "2h is out of range 0s..1h");
+	expect_err(fx, "/c.conf", 4, "services[2].name",
+	    "services[0] has the same name");
+	expect_err(fx, "/c.conf", 5, "services[3].group_by[0]",
+	    "must be a label name");
+	expect_err(fx, "/c.conf", 5, "services[3].name", "missing");
+	expect_err(fx, "/c.conf", 8, "integrations[0].service",
+	    "unknown service \"dba\" (services: db");
+	assert_int_equal(fx->errs.n, 7);
+}
+
 /* ------------------------------------------------------------ reference */
 
 static char *
@@ -1076,6 +1182,9 @@ main(void)
 		T(test_bad_overrides_are_reported),
 		T(test_listen_address_forms),
 		T(test_redis_address_forms),
+		T(test_default_service_is_implicit),
+		T(test_service_defaults_and_pins),
+		T(test_service_errors_name_file_line_and_key),
 		T(test_docs_match_the_reference),
 	};
 #undef T
