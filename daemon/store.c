@@ -30,10 +30,11 @@
 
 #define BATCH_MAX		5000	/* alerts per script call */
 #define BATCHES_INFLIGHT	2	/* see flush_cb() */
-#define ALERT_ARGS		9	/* ingest ARGV fields per alert */
+#define ALERT_ARGS		18	/* ingest ARGV fields per alert */
 #define INGEST_HDR		7	/* EVALSHA sha 0 prefix now ret N */
 #define BACKOFF_MIN_MS		100
 #define LIST_LIMIT_MAX		1000
+#define QUERY_ARGS		4	/* script arguments after the prefix */
 
 enum store_state {
 	ST_IDLE,		/* never configured */
@@ -107,14 +108,29 @@ struct batch {
 	char			 hdr[3][24];	/* now, retention, N */
 };
 
+/*
+ * A script call other than ingest: an API read (answered with JSON), a
+ * timer claim or a timer's handler, each with its own callback.
+ */
+enum query_kind {
+	Q_JSON,
+	Q_CLAIM,
+	Q_FIRE
+};
+
 struct query {
 	struct cmd		 cmd;
 	enum store_script	 script;
-	store_json_cb		*cb;
+	enum query_kind		 qk;
+	union {
+		store_json_cb	*json;
+		store_claim_cb	*claim;
+		store_fire_cb	*fire;
+	}			 cb;
 	void			*arg;
 	int			 evaled;
 	int			 nargs;		/* after the prefix */
-	char			 a[2][32];
+	char			*a[QUERY_ARGS];	/* owned */
 	int			 answer;	/* deferred: its status */
 	const char		*canned;	/* deferred: its body */
 };
@@ -758,15 +774,26 @@ fail:
 	return -1;
 }
 
-/* Append one alert's 9 ingest fields, all or none. */
+/*
+ * Append one alert's ALERT_ARGS ingest fields (store_lua.h), all or
+ * none. An alert that routing did not see (level 0, no service) goes
+ * out with empty routing fields: the script gives it an incident of its
+ * own in the default service.
+ */
 static int
 batch_add_alert(struct batch *b, const struct alert *a)
 {
 	size_t	 len = b->len, noff = b->noff;
-	char	 ts[24] = "0";
+	char	 ts[24] = "0", num[5][24];
 
 	if (a->timestamp_ms != 0)
 		snprintf(ts, sizeof(ts), "%" PRId64, a->timestamp_ms);
+	snprintf(num[0], sizeof(num[0]), "%d", a->level);
+	snprintf(num[1], sizeof(num[1]), "%" PRId64, a->group_wait_ms);
+	snprintf(num[2], sizeof(num[2]), "%" PRId64, a->group_interval_ms);
+	snprintf(num[3], sizeof(num[3]), "%" PRId64, a->repeat_interval_ms);
+	snprintf(num[4], sizeof(num[4]), "%" PRId64,
+	    a->ends_at_ms > 0 ? a->ends_at_ms : 0);
 	if (arg_add(b, a->fingerprint) == -1 ||
 	    arg_add(b, a->status == ALERT_RESOLVED ? "resolved" : "firing") ==
 	    -1 ||
@@ -776,7 +803,17 @@ batch_add_alert(struct batch *b, const struct alert *a)
 	    arg_labels(b, a) == -1 ||
 	    arg_add(b, a->details_json) == -1 ||
 	    arg_add(b, a->dedup_key) == -1 ||
-	    arg_add(b, ts) == -1) {
+	    arg_add(b, ts) == -1 ||
+	    arg_add(b, num[0]) == -1 ||
+	    arg_add(b, a->service) == -1 ||
+	    arg_add(b, a->group_key) == -1 ||
+	    arg_add(b, num[1]) == -1 ||
+	    arg_add(b, num[2]) == -1 ||
+	    arg_add(b, num[3]) == -1 ||
+	    arg_add(b, a->service == NULL || a->auto_resolve ? "1" : "0") ==
+	    -1 ||
+	    arg_add(b, a->policy) == -1 ||
+	    arg_add(b, num[4]) == -1) {
 		b->len = len;
 		b->noff = noff;
 		return -1;
@@ -963,12 +1000,99 @@ batch_open(struct store *s)
 
 /* -------------------------------------------------------------- queries */
 
+/*
+ * Answer q and free it. status is an HTTP status for API reads; for
+ * timer calls 200 means reply holds the script's answer, anything else
+ * a failure.
+ */
 static void
 query_answer(struct query *q, int status, const char *json, size_t len)
 {
-	q->cb(q->arg, status, status == 200 ? json : NULL,
-	    status == 200 ? len : 0);
+	int	i;
+
+	switch (q->qk) {
+	case Q_JSON:
+		q->cb.json(q->arg, status, status == 200 ? json : NULL,
+		    status == 200 ? len : 0);
+		break;
+	case Q_CLAIM:
+		q->cb.claim(q->arg, 0, NULL, 0);
+		break;
+	case Q_FIRE:
+		q->cb.fire(q->arg, 0, 0);
+		break;
+	}
+	for (i = 0; i < QUERY_ARGS; i++)
+		free(q->a[i]);
 	free(q);
+}
+
+/* The claim script's {zset, member, ...} pairs as timers. */
+static int
+claim_parse(struct query *q, const redisReply *r)
+{
+	struct store_timer	*v;
+	const char		*z, *m;
+	size_t			 i, n;
+
+	if (r->type != REDIS_REPLY_ARRAY || r->elements % 2 != 0)
+		return -1;
+	n = r->elements / 2;
+	if ((v = calloc(n ? n : 1, sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (r->element[2 * i]->type != REDIS_REPLY_STRING ||
+		    r->element[2 * i + 1]->type != REDIS_REPLY_STRING) {
+			free(v);
+			return -1;
+		}
+		z = r->element[2 * i]->str;
+		m = r->element[2 * i + 1]->str;
+		v[i].member = m;
+		v[i].kind = STORE_TIMER_UNKNOWN;
+		v[i].arg = m;
+		if (strcmp(z, "alerts:ends") == 0)
+			v[i].kind = STORE_TIMER_ENDS;
+		else if (strcmp(z, "timers") == 0 &&
+		    strncmp(m, "notify:", 7) == 0) {
+			v[i].kind = STORE_TIMER_NOTIFY;
+			v[i].arg = m + 7;
+		}
+	}
+	q->cb.claim(q->arg, 1, v, n);
+	free(v);
+	return 0;
+}
+
+/* A good reply for a query: hand it over. -1 when it is not one. */
+static int
+query_deliver(struct query *q, const redisReply *r)
+{
+	int	i;
+
+	switch (q->qk) {
+	case Q_JSON:
+		if (r->type == REDIS_REPLY_NIL)
+			query_answer(q, 404, NULL, 0);
+		else if (r->type == REDIS_REPLY_STRING)
+			query_answer(q, 200, r->str, r->len);
+		else
+			return -1;
+		return 0;
+	case Q_CLAIM:
+		if (claim_parse(q, r) == -1)
+			return -1;
+		break;
+	case Q_FIRE:
+		if (r->type != REDIS_REPLY_INTEGER)
+			return -1;
+		q->cb.fire(q->arg, 1, r->integer != 0);
+		break;
+	}
+	for (i = 0; i < QUERY_ARGS; i++)
+		free(q->a[i]);
+	free(q);
+	return 0;
 }
 
 static void
@@ -990,11 +1114,8 @@ query_reply(redisAsyncContext *ac, void *r, void *priv)
 		script_reload(s, q->script);
 		q->evaled = 1;
 		query_send(s, q);
-	} else if (reply->type == REDIS_REPLY_NIL)
-		query_answer(q, 404, NULL, 0);
-	else if (reply->type == REDIS_REPLY_STRING)
-		query_answer(q, 200, reply->str, reply->len);
-	else {
+	} else if (reply->type == REDIS_REPLY_ERROR ||
+	    query_deliver(q, reply) == -1) {
 		count_error(s, "reply");
 		log_warnx("redis: %s script: %s",
 		    store_scripts[q->script].name,
@@ -1027,8 +1148,8 @@ query_defer(struct store *s, struct query *q, int status,
 static void
 query_send(struct store *s, struct query *q)
 {
-	const char	*argv[6];
-	size_t		 argvlen[6];
+	const char	*argv[4 + QUERY_ARGS];
+	size_t		 argvlen[4 + QUERY_ARGS];
 	int		 i;
 
 	if (s->state == ST_READY && !s->shutting) {
@@ -1045,23 +1166,48 @@ query_send(struct store *s, struct query *q)
 	query_defer(s, q, 503, NULL);
 }
 
+/*
+ * A new query of kind qk; the caller sets its callback. NULL when out of
+ * memory: the caller must then answer the failure itself, at once, as
+ * there is no way to defer it.
+ */
 static struct query *
-query_new(struct store *s, enum store_script sc, store_json_cb *cb,
+query_new(struct store *s, enum store_script sc, enum query_kind qk,
     void *arg)
 {
 	struct query	*q;
 
-	if ((q = calloc(1, sizeof(*q))) == NULL) {
-		/* No memory even to defer: answer now, it is the only way. */
-		cb(arg, 503, NULL, 0);
+	if ((q = calloc(1, sizeof(*q))) == NULL)
 		return NULL;
-	}
 	q->cmd.s = s;
 	q->cmd.kind = CMD_QUERY;
 	q->script = sc;
-	q->cb = cb;
+	q->qk = qk;
 	q->arg = arg;
 	return q;
+}
+
+static int	query_arg(struct query *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* Append a script argument. Returns 0, or -1 when out of memory. */
+static int
+query_arg(struct query *q, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 rv;
+
+	if (q->nargs >= QUERY_ARGS)
+		return -1;
+	va_start(ap, fmt);
+	rv = vasprintf(&q->a[q->nargs], fmt, ap);
+	va_end(ap);
+	if (rv == -1) {
+		q->a[q->nargs] = NULL;
+		return -1;
+	}
+	q->nargs++;
+	return 0;
 }
 
 /* ---------------------------------------------------------------- flush */
@@ -1360,8 +1506,11 @@ store_list_incidents(struct store *s, const char *status, long limit,
 {
 	struct query	*q;
 
-	if ((q = query_new(s, STORE_SCRIPT_LIST, cb, arg)) == NULL)
+	if ((q = query_new(s, STORE_SCRIPT_LIST, Q_JSON, arg)) == NULL) {
+		cb(arg, 503, NULL, 0);
 		return;
+	}
+	q->cb.json = cb;
 	if (status != NULL && strcmp(status, "triggered") != 0 &&
 	    strcmp(status, "resolved") != 0) {
 		/* No incident has that status; never build a key from it. */
@@ -1372,9 +1521,11 @@ store_list_incidents(struct store *s, const char *status, long limit,
 		limit = 1;
 	if (limit > LIST_LIMIT_MAX)
 		limit = LIST_LIMIT_MAX;
-	snprintf(q->a[0], sizeof(q->a[0]), "%s", status ? status : "");
-	snprintf(q->a[1], sizeof(q->a[1]), "%ld", limit);
-	q->nargs = 2;
+	if (query_arg(q, "%s", status ? status : "") == -1 ||
+	    query_arg(q, "%ld", limit) == -1) {
+		query_defer(s, q, 503, NULL);
+		return;
+	}
 	query_send(s, q);
 }
 
@@ -1384,14 +1535,73 @@ store_get_incident(struct store *s, long long id, store_json_cb *cb,
 {
 	struct query	*q;
 
-	if ((q = query_new(s, STORE_SCRIPT_GET, cb, arg)) == NULL)
+	if ((q = query_new(s, STORE_SCRIPT_GET, Q_JSON, arg)) == NULL) {
+		cb(arg, 503, NULL, 0);
 		return;
+	}
+	q->cb.json = cb;
 	if (id <= 0) {
 		query_defer(s, q, 404, NULL);
 		return;
 	}
-	snprintf(q->a[0], sizeof(q->a[0]), "%lld", id);
-	q->nargs = 1;
+	if (query_arg(q, "%lld", id) == -1) {
+		query_defer(s, q, 503, NULL);
+		return;
+	}
+	query_send(s, q);
+}
+
+void
+store_claim_timers(struct store *s, int64_t now_ms, int64_t lease_ms,
+    size_t max, store_claim_cb *cb, void *arg)
+{
+	struct query	*q;
+
+	if ((q = query_new(s, STORE_SCRIPT_CLAIM, Q_CLAIM, arg)) == NULL) {
+		cb(arg, 0, NULL, 0);
+		return;
+	}
+	q->cb.claim = cb;
+	if (query_arg(q, "%" PRId64, now_ms) == -1 ||
+	    query_arg(q, "%" PRId64, lease_ms) == -1 ||
+	    query_arg(q, "%zu", max) == -1) {
+		query_defer(s, q, 503, NULL);
+		return;
+	}
+	query_send(s, q);
+}
+
+void
+store_fire_timer(struct store *s, const struct store_timer *t,
+    int64_t now_ms, store_fire_cb *cb, void *arg)
+{
+	struct query	*q;
+	int		 rv = -1;
+
+	if ((q = query_new(s, t->kind == STORE_TIMER_ENDS ?
+	    STORE_SCRIPT_FIRE_ENDS : STORE_SCRIPT_FIRE_NOTIFY, Q_FIRE,
+	    arg)) == NULL) {
+		cb(arg, 0, 0);
+		return;
+	}
+	q->cb.fire = cb;
+	switch (t->kind) {
+	case STORE_TIMER_NOTIFY:
+		rv = query_arg(q, "%" PRId64, now_ms) == -1 ||
+		    query_arg(q, "%s", t->arg) == -1 ? -1 : 0;
+		break;
+	case STORE_TIMER_ENDS:
+		rv = query_arg(q, "%" PRId64, now_ms) == -1 ||
+		    query_arg(q, "%" PRId64, s->retention_ms) == -1 ||
+		    query_arg(q, "%s", t->arg) == -1 ? -1 : 0;
+		break;
+	case STORE_TIMER_UNKNOWN:
+		break;		/* nothing this version can do with it */
+	}
+	if (rv == -1) {
+		query_defer(s, q, 503, NULL);
+		return;
+	}
 	query_send(s, q);
 }
 

@@ -18,7 +18,8 @@ struct metrics;
 struct store;
 
 enum store_outcome {
-	STORE_NEW = 0,		/* new fingerprint (or re-fired): new incident */
+	STORE_NEW = 0,		/* new fingerprint (or re-fired): it opened an
+				 * incident or joined its group's open one */
 	STORE_DEDUP,		/* repeat of a firing alert: count++ */
 	STORE_RESOLVED,		/* firing alert resolved */
 	STORE_IGNORED		/* resolve for an unknown/already resolved alert */
@@ -84,16 +85,68 @@ int		 store_submit(struct store *, const struct alert *alerts,
 
 /*
  * Incidents, newest first. status: "triggered", "resolved" or NULL (all);
- * at most limit (1..1000). JSON: {"incidents":[{id,title,status,severity,
- * source,created,updated,resolved,alert_count}, ...]}, times in ms.
+ * at most limit (1..1000). JSON: {"incidents":[{id,title,status,severity
+ * ("sev1".."sev3"),source,created,updated,resolved,alert_count,
+ * firing_count,service,group_key,policy,notified_at}, ...]}, times in ms.
  */
 void		 store_list_incidents(struct store *, const char *status,
 		    long limit, store_json_cb *cb, void *arg);
 
-/* One incident with its alerts: {"incident":{..., "alerts":[{fingerprint,
- * summary,status,count,first_seen,last_seen,labels,details,...}]}}. */
+/* One incident with its alerts and timeline: {"incident":{...,
+ * "alerts":[{fingerprint,summary,status,severity (as sent),level
+ * ("sev1".."sev3"),service,count,first_seen,last_seen,labels,details,
+ * ends_at,...}], "timeline":[{event,fingerprint,at,from,to}]}}. */
 void		 store_get_incident(struct store *, long long id,
 		    store_json_cb *cb, void *arg);
+
+/*
+ * TIMERS
+ *
+ * Due work lives in Redis (store_lua.h: P timers, P alerts:ends), so it
+ * survives restarts and any instance may do it. store_claim_timers()
+ * leases due members for lease_ms; store_fire_timer() then does one and
+ * removes it. An instance that dies in between lets the lease lapse and
+ * another one takes the work.
+ */
+enum store_timer_kind {
+	STORE_TIMER_NOTIFY = 0,	/* an incident's group_wait is over */
+	STORE_TIMER_ENDS,	/* an alert's ends_at has passed */
+	STORE_TIMER_UNKNOWN	/* written by a newer pagerd: left alone */
+};
+
+struct store_timer {
+	enum store_timer_kind	 kind;
+	const char		*member;	/* as stored: "notify:12", FP */
+	const char		*arg;		/* the incident id or the FP */
+};
+
+/*
+ * ok = 1: v[0..n-1] are the claimed timers (n may be 0), valid only
+ * during the call. ok = 0: Redis failed; nothing was claimed, or the
+ * leases will lapse.
+ */
+typedef void	store_claim_cb(void *arg, int ok, const struct store_timer *v,
+		    size_t n);
+
+/* ok = 1 when the handler ran; acted = 1 when it changed something. */
+typedef void	store_fire_cb(void *arg, int ok, int acted);
+
+/*
+ * Claim up to max due members of each timer set (score <= now_ms).
+ * cb is called once, from the loop (or at once when out of memory).
+ */
+void		 store_claim_timers(struct store *, int64_t now_ms,
+		    int64_t lease_ms, size_t max, store_claim_cb *cb,
+		    void *arg);
+
+/*
+ * Do the work of one claimed timer: NOTIFY notes that the incident's
+ * group_wait is over (notified_at, a group_wait_elapsed event), ENDS
+ * resolves the alert exactly as a "resolved" from its sender would.
+ * Both remove the member. t is copied. UNKNOWN answers ok = 0.
+ */
+void		 store_fire_timer(struct store *, const struct store_timer *t,
+		    int64_t now_ms, store_fire_cb *cb, void *arg);
 
 /*
  * Stop: wait for in-flight commands (each gets its reply and callback),

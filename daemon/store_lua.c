@@ -8,38 +8,133 @@
 #include "store_lua.h"
 
 /*
- * Ingest a batch: dedup, incident creation and resolution for N alerts,
- * in order, so a fingerprint that appears twice in one batch behaves as
- * if it had been sent twice. The repeat of a firing alert is the hot
- * path (monitoring re-sends every firing alert each evaluation round):
- * it costs one HMGET, one HINCRBY and two HSETs.
+ * What the ingest script and the timer scripts share: resolving an alert
+ * (a "resolved" from a sender and an Alertmanager endsAt that passed must
+ * do exactly the same) and raising an incident's severity.
+ */
+#define LUA_WRITE_LIB \
+	"local SEV = {'sev1', 'sev2', 'sev3'}\n" \
+	"-- An incident's severity is the highest level of the alerts that\n" \
+	"-- fired into it while it was open. It is raised, never lowered:\n" \
+	"-- an alert that flaps between sev1 and sev3 must not page anew at\n" \
+	"-- every flap. A raise is an event the escalation engine consumes.\n" \
+	"local function raise(P, inc, ikey, lvl, now)\n" \
+	"  local h = redis.call('HMGET', ikey, 'level', 'status')\n" \
+	"  local cur = tonumber(h[1])\n" \
+	"  if not h[2] or h[2] == 'resolved' or (cur and lvl >= cur) then\n" \
+	"    return\n" \
+	"  end\n" \
+	"  redis.call('HSET', ikey, 'level', lvl, 'severity', SEV[lvl])\n" \
+	"  if not cur then return end\n" \
+	"  redis.call('XADD', ikey .. ':timeline', '*',\n" \
+	"      'event', 'severity_raised', 'from', SEV[cur], 'to', SEV[lvl],\n" \
+	"      'at', now)\n" \
+	"  redis.call('XADD', P .. 'events', 'MAXLEN', '~', 100000, '*',\n" \
+	"      'type', 'severity_raised', 'incident', inc, 'from', SEV[cur],\n" \
+	"      'to', SEV[lvl], 'at', now)\n" \
+	"end\n" \
+	"-- Resolve the firing alert fp of incident inc. The incident\n" \
+	"-- resolves with its last firing alert unless its service said\n" \
+	"-- auto_resolve = false; its group then forgets it, so the next\n" \
+	"-- alert of the group opens a new incident (a resolved one is never\n" \
+	"-- reopened), and its pending notification is dropped.\n" \
+	"local function resolve(P, fp, akey, inc, now, retention)\n" \
+	"  redis.call('HSET', akey, 'status', 'resolved',\n" \
+	"      'resolved_at', now, 'last_seen', now)\n" \
+	"  if retention > 0 then\n" \
+	"    redis.call('PEXPIRE', akey, retention)\n" \
+	"  end\n" \
+	"  redis.call('ZREM', P .. 'alerts:ends', fp)\n" \
+	"  local ikey = P .. 'incident:' .. inc\n" \
+	"  local h = redis.call('HMGET', ikey, 'status', 'auto_resolve',\n" \
+	"      'group_key')\n" \
+	"  if not h[1] or h[1] == 'resolved' then return end\n" \
+	"  redis.call('XADD', ikey .. ':timeline', '*',\n" \
+	"      'event', 'alert_resolved', 'fingerprint', fp, 'at', now)\n" \
+	"  local left = redis.call('HINCRBY', ikey, 'firing_count', -1)\n" \
+	"  redis.call('HSET', ikey, 'updated', now)\n" \
+	"  if left > 0 or h[2] == '0' then return end\n" \
+	"  redis.call('HSET', ikey, 'status', 'resolved', 'resolved_at', now)\n" \
+	"  redis.call('ZREM', P .. 'incidents:triggered', inc)\n" \
+	"  redis.call('ZADD', P .. 'incidents:resolved', inc, inc)\n" \
+	"  redis.call('XADD', ikey .. ':timeline', '*',\n" \
+	"      'event', 'resolved', 'fingerprint', fp, 'at', now)\n" \
+	"  redis.call('ZREM', P .. 'timers', 'notify:' .. inc)\n" \
+	"  if h[3] and h[3] ~= '' then\n" \
+	"    local gkey = P .. 'group:' .. h[3]\n" \
+	"    if redis.call('GET', gkey) == tostring(inc) then\n" \
+	"      redis.call('DEL', gkey)\n" \
+	"    end\n" \
+	"  end\n" \
+	"end\n"
+
+/*
+ * Ingest a batch: dedup, grouping into incidents and resolution for N
+ * alerts, in order, so a fingerprint that appears twice in one batch
+ * behaves as if it had been sent twice. The repeat of a firing alert is
+ * the hot path (monitoring re-sends every firing alert each evaluation
+ * round): it costs one HMGET, one HINCRBY and two HSETs.
  *
- * A new firing alert opens a new incident; grouping several alerts into
- * one incident (and the alert_added timeline event) comes with routing.
+ * Dedup is by fingerprint alone: a repeat stays in its incident even if
+ * the config now routes it elsewhere, and a "resolved" resolves the
+ * alert whatever service it would route to today. A new (or re-fired)
+ * alert joins the open incident of its group, found through
+ * P group:KEY, or opens one. Because all of this runs inside one script,
+ * two pagerd instances that post the same new alerts at the same moment
+ * still make one incident per group.
  */
 #define LUA_INGEST \
 	"local P = ARGV[1]\n" \
-	"local now = ARGV[2]\n" \
+	"local now = tonumber(ARGV[2])\n" \
 	"local retention = tonumber(ARGV[3])\n" \
 	"local n = tonumber(ARGV[4])\n" \
 	"local out = {}\n" \
 	"local i = 5\n" \
 	"for _ = 1, n do\n" \
 	"  local fp, st = ARGV[i], ARGV[i + 1]\n" \
+	"  local lvl = tonumber(ARGV[i + 9])\n" \
+	"  if not lvl or lvl < 1 or lvl > 3 then lvl = 3 end\n" \
+	"  local ends = tonumber(ARGV[i + 17]) or 0\n" \
 	"  local akey = P .. 'alert:' .. fp\n" \
-	"  local cur = redis.call('HMGET', akey, 'status', 'incident')\n" \
+	"  local cur = redis.call('HMGET', akey, 'status', 'incident',\n" \
+	"      'level', 'ends_at')\n" \
 	"  local inc = tonumber(cur[2]) or 0\n" \
 	"  if st == 'firing' and cur[1] == 'firing' then\n" \
 	"    -- The hot path: a repeat of a firing alert.\n" \
+	"    local ikey = P .. 'incident:' .. inc\n" \
 	"    redis.call('HINCRBY', akey, 'count', 1)\n" \
 	"    redis.call('HSET', akey, 'last_seen', now,\n" \
 	"        'summary', ARGV[i + 2], 'severity', ARGV[i + 4],\n" \
-	"        'details', ARGV[i + 6], 'timestamp', ARGV[i + 8])\n" \
-	"    redis.call('HSET', P .. 'incident:' .. inc, 'updated', now)\n" \
+	"        'details', ARGV[i + 6], 'timestamp', ARGV[i + 8],\n" \
+	"        'ends_at', ends)\n" \
+	"    redis.call('HSET', ikey, 'updated', now)\n" \
+	"    if tonumber(cur[3]) ~= lvl then\n" \
+	"      redis.call('HSET', akey, 'level', lvl)\n" \
+	"      raise(P, inc, ikey, lvl, now)\n" \
+	"    end\n" \
+	"    if ends > 0 then\n" \
+	"      redis.call('ZADD', P .. 'alerts:ends', ends, fp)\n" \
+	"    elseif (tonumber(cur[4]) or 0) > 0 then\n" \
+	"      redis.call('ZREM', P .. 'alerts:ends', fp)\n" \
+	"    end\n" \
 	"    out[#out + 1] = 1\n" \
 	"  elseif st == 'firing' then\n" \
-	"    -- New, or firing again after it resolved: a new incident.\n" \
-	"    inc = redis.call('INCR', P .. 'incident:seq')\n" \
+	"    -- New, or firing again after it resolved: join the open\n" \
+	"    -- incident of its group, or open one.\n" \
+	"    local svc, gk = ARGV[i + 10], ARGV[i + 11]\n" \
+	"    if svc == '' then svc = 'default' end\n" \
+	"    local gkey = false\n" \
+	"    inc = false\n" \
+	"    if gk ~= '' then\n" \
+	"      gkey = P .. 'group:' .. gk\n" \
+	"      local g = redis.call('GET', gkey)\n" \
+	"      if g then\n" \
+	"        local gs = redis.call('HGET', P .. 'incident:' .. g, 'status')\n" \
+	"        if gs and gs ~= 'resolved' then inc = tonumber(g) end\n" \
+	"      end\n" \
+	"    end\n" \
+	"    local opened = not inc\n" \
+	"    if opened then inc = redis.call('INCR', P .. 'incident:seq') end\n" \
 	"    local ikey = P .. 'incident:' .. inc\n" \
 	"    redis.call('HSET', akey, 'fingerprint', fp,\n" \
 	"        'status', 'firing',\n" \
@@ -47,49 +142,128 @@
 	"        'severity', ARGV[i + 4], 'labels', ARGV[i + 5],\n" \
 	"        'details', ARGV[i + 6], 'dedup_key', ARGV[i + 7],\n" \
 	"        'timestamp', ARGV[i + 8], 'count', 1, 'first_seen', now,\n" \
-	"        'last_seen', now, 'resolved_at', '', 'incident', inc)\n" \
+	"        'last_seen', now, 'resolved_at', '', 'incident', inc,\n" \
+	"        'level', lvl, 'service', svc, 'group_key', gk,\n" \
+	"        'ends_at', ends)\n" \
 	"    if cur[1] then\n" \
 	"      -- Fired again after it resolved: it had a TTL.\n" \
 	"      redis.call('PERSIST', akey)\n" \
 	"    end\n" \
-	"    redis.call('HSET', ikey, 'id', inc, 'title', ARGV[i + 2],\n" \
-	"        'status', 'triggered', 'severity', ARGV[i + 4],\n" \
-	"        'source', ARGV[i + 3], 'created', now, 'updated', now,\n" \
-	"        'resolved_at', '', 'alert_count', 1, 'firing_count', 1)\n" \
-	"    redis.call('SADD', ikey .. ':alerts', fp)\n" \
-	"    redis.call('XADD', ikey .. ':timeline', '*',\n" \
-	"        'event', 'created', 'fingerprint', fp, 'at', now)\n" \
-	"    redis.call('ZADD', P .. 'incidents', inc, inc)\n" \
-	"    redis.call('ZADD', P .. 'incidents:triggered', inc, inc)\n" \
+	"    if ends > 0 then\n" \
+	"      redis.call('ZADD', P .. 'alerts:ends', ends, fp)\n" \
+	"    end\n" \
+	"    if opened then\n" \
+	"      local wait = tonumber(ARGV[i + 12]) or 0\n" \
+	"      redis.call('HSET', ikey, 'id', inc, 'title', ARGV[i + 2],\n" \
+	"          'summary', ARGV[i + 2], 'status', 'triggered',\n" \
+	"          'level', lvl, 'severity', SEV[lvl], 'service', svc,\n" \
+	"          'group_key', gk, 'policy', ARGV[i + 16],\n" \
+	"          'group_wait', wait, 'group_interval', ARGV[i + 13],\n" \
+	"          'repeat_interval', ARGV[i + 14],\n" \
+	"          'auto_resolve', ARGV[i + 15], 'notified_at', '',\n" \
+	"          'source', ARGV[i + 3], 'created', now, 'updated', now,\n" \
+	"          'resolved_at', '', 'alert_count', 1, 'firing_count', 1)\n" \
+	"      redis.call('SADD', ikey .. ':alerts', fp)\n" \
+	"      redis.call('XADD', ikey .. ':timeline', '*',\n" \
+	"          'event', 'created', 'fingerprint', fp, 'at', now)\n" \
+	"      redis.call('ZADD', P .. 'incidents', inc, inc)\n" \
+	"      redis.call('ZADD', P .. 'incidents:triggered', inc, inc)\n" \
+	"      if gkey then redis.call('SET', gkey, inc) end\n" \
+	"      -- In Redis, not in a libevent timer: it survives a restart\n" \
+	"      -- and any instance may fire it (daemon/timers.c).\n" \
+	"      redis.call('ZADD', P .. 'timers', now + wait, 'notify:' .. inc)\n" \
+	"    else\n" \
+	"      local total\n" \
+	"      if redis.call('SADD', ikey .. ':alerts', fp) == 1 then\n" \
+	"        total = redis.call('HINCRBY', ikey, 'alert_count', 1)\n" \
+	"      else\n" \
+	"        total = tonumber(redis.call('HGET', ikey, 'alert_count'))\n" \
+	"      end\n" \
+	"      redis.call('HINCRBY', ikey, 'firing_count', 1)\n" \
+	"      local first = redis.call('HGET', ikey, 'summary') or\n" \
+	"          ARGV[i + 2]\n" \
+	"      local title = first\n" \
+	"      if total > 1 then\n" \
+	"        title = first .. ' (+' .. (total - 1) .. ' more)'\n" \
+	"      end\n" \
+	"      redis.call('HSET', ikey, 'title', title, 'updated', now)\n" \
+	"      redis.call('XADD', ikey .. ':timeline', '*',\n" \
+	"          'event', 'alert_added', 'fingerprint', fp, 'at', now)\n" \
+	"      raise(P, inc, ikey, lvl, now)\n" \
+	"    end\n" \
 	"    out[#out + 1] = 0\n" \
 	"  elseif cur[1] == 'firing' then\n" \
-	"    local ikey = P .. 'incident:' .. inc\n" \
-	"    redis.call('HSET', akey, 'status', 'resolved',\n" \
-	"        'resolved_at', now,\n" \
-	"        'last_seen', now)\n" \
-	"    if retention > 0 then\n" \
-	"      redis.call('PEXPIRE', akey, retention)\n" \
-	"    end\n" \
-	"    redis.call('XADD', ikey .. ':timeline', '*',\n" \
-	"        'event', 'alert_resolved', 'fingerprint', fp, 'at', now)\n" \
-	"    local left = redis.call('HINCRBY', ikey, 'firing_count', -1)\n" \
-	"    redis.call('HSET', ikey, 'updated', now)\n" \
-	"    if left <= 0 then\n" \
-	"      redis.call('HSET', ikey, 'status', 'resolved',\n" \
-	"          'resolved_at', now)\n" \
-	"      redis.call('ZREM', P .. 'incidents:triggered', inc)\n" \
-	"      redis.call('ZADD', P .. 'incidents:resolved', inc, inc)\n" \
-	"      redis.call('XADD', ikey .. ':timeline', '*',\n" \
-	"          'event', 'resolved', 'fingerprint', fp, 'at', now)\n" \
-	"    end\n" \
+	"    resolve(P, fp, akey, inc, now, retention)\n" \
 	"    out[#out + 1] = 2\n" \
 	"  else\n" \
 	"    out[#out + 1] = 3\n" \
 	"  end\n" \
 	"  out[#out + 1] = inc\n" \
-	"  i = i + 9\n" \
+	"  i = i + 18\n" \
 	"end\n" \
 	"return out\n"
+
+/*
+ * Claim the due members of the timer sets with a lease: each one's score
+ * moves to now + lease, so no other instance sees it as due meanwhile,
+ * and if this instance dies before its handler removes the member, the
+ * lease lapses and another instance takes it.
+ */
+#define LUA_CLAIM \
+	"local P, now = ARGV[1], tonumber(ARGV[2])\n" \
+	"local lease, limit = tonumber(ARGV[3]), tonumber(ARGV[4])\n" \
+	"local out = {}\n" \
+	"for _, z in ipairs({'timers', 'alerts:ends'}) do\n" \
+	"  local key = P .. z\n" \
+	"  local due = redis.call('ZRANGEBYSCORE', key, '-inf', now,\n" \
+	"      'LIMIT', 0, limit)\n" \
+	"  for _, m in ipairs(due) do\n" \
+	"    redis.call('ZADD', key, now + lease, m)\n" \
+	"    out[#out + 1] = z\n" \
+	"    out[#out + 1] = m\n" \
+	"  end\n" \
+	"end\n" \
+	"return out\n"
+
+/*
+ * group_wait is over for incident ID: note it once (a lease that lapsed
+ * may bring the same timer to a second instance) and drop the timer.
+ * The escalation engine will page from here. Returns 1 when it acted.
+ */
+#define LUA_FIRE_NOTIFY \
+	"local P, now, id = ARGV[1], tonumber(ARGV[2]), ARGV[3]\n" \
+	"local ikey = P .. 'incident:' .. id\n" \
+	"redis.call('ZREM', P .. 'timers', 'notify:' .. id)\n" \
+	"local h = redis.call('HMGET', ikey, 'status', 'notified_at')\n" \
+	"if not h[1] or h[1] == 'resolved' or (h[2] and h[2] ~= '') then\n" \
+	"  return 0\n" \
+	"end\n" \
+	"redis.call('HSET', ikey, 'notified_at', now)\n" \
+	"redis.call('XADD', ikey .. ':timeline', '*',\n" \
+	"    'event', 'group_wait_elapsed', 'at', now)\n" \
+	"return 1\n"
+
+/*
+ * The endsAt of alert FP has passed: resolve it as a "resolved" from the
+ * sender would. A re-send may have moved endsAt later since the claim;
+ * then the member gets its real score back. Returns 1 when it resolved.
+ */
+#define LUA_FIRE_ENDS \
+	"local P, now = ARGV[1], tonumber(ARGV[2])\n" \
+	"local retention, fp = tonumber(ARGV[3]), ARGV[4]\n" \
+	"local akey = P .. 'alert:' .. fp\n" \
+	"local a = redis.call('HMGET', akey, 'status', 'ends_at', 'incident')\n" \
+	"local ends = tonumber(a[2]) or 0\n" \
+	"if a[1] ~= 'firing' or ends <= 0 then\n" \
+	"  redis.call('ZREM', P .. 'alerts:ends', fp)\n" \
+	"  return 0\n" \
+	"end\n" \
+	"if ends > now then\n" \
+	"  redis.call('ZADD', P .. 'alerts:ends', ends, fp)\n" \
+	"  return 0\n" \
+	"end\n" \
+	"resolve(P, fp, akey, tonumber(a[3]) or 0, now, retention)\n" \
+	"return 1\n"
 
 /*
  * Helpers shared by the read scripts. The JSON is assembled by hand:
@@ -113,6 +287,12 @@
 	"  j = function(v)\n" \
 	"    if not v or v == '' then return 'null' end\n" \
 	"    return v\n" \
+	"  end,\n" \
+	"  l = function(v)\n" \
+	"    if v == '1' or v == '2' or v == '3' then\n" \
+	"      return '\"sev' .. v .. '\"'\n" \
+	"    end\n" \
+	"    return 'null'\n" \
 	"  end\n" \
 	"}\n" \
 	"-- spec: {{json name, kind, hash field (default: json name)}, ...}\n" \
@@ -133,7 +313,8 @@
 	"  {'id', 'n'}, {'title', 's'}, {'status', 's'}, {'severity', 's'},\n" \
 	"  {'source', 's'}, {'created', 'n'}, {'updated', 'n'},\n" \
 	"  {'resolved', 'n', 'resolved_at'}, {'alert_count', 'n'},\n" \
-	"  {'firing_count', 'n'}\n" \
+	"  {'firing_count', 'n'}, {'service', 's'}, {'group_key', 's'},\n" \
+	"  {'policy', 's'}, {'notified_at', 'n'}\n" \
 	"}\n"
 
 /* Incidents, newest first (ids only grow), from the status zset. */
@@ -160,9 +341,11 @@
 	"  {'status', 's'}, {'source', 's'}, {'severity', 's'},\n" \
 	"  {'count', 'n'}, {'first_seen', 'n'}, {'last_seen', 'n'},\n" \
 	"  {'resolved', 'n', 'resolved_at'}, {'labels', 'j'},\n" \
-	"  {'details', 'j'}, {'dedup_key', 's'}, {'timestamp', 'n'}\n" \
+	"  {'details', 'j'}, {'dedup_key', 's'}, {'timestamp', 'n'},\n" \
+	"  {'level', 'l'}, {'service', 's'}, {'ends_at', 'n'}\n" \
 	"}\n" \
-	"local EVENT = {{'event', 's'}, {'fingerprint', 's'}, {'at', 'n'}}\n" \
+	"local EVENT = {{'event', 's'}, {'fingerprint', 's'}, {'at', 'n'},\n" \
+	"  {'from', 's'}, {'to', 's'}}\n" \
 	"local P, id = ARGV[1], ARGV[2]\n" \
 	"local ikey = P .. 'incident:' .. id\n" \
 	"local h = hget(ikey, INCIDENT)\n" \
@@ -178,6 +361,7 @@
 	"  -- into a newer incident: the timeline keeps their history.\n" \
 	"  if a[1] == h[1] then\n" \
 	"    if a[14] == '0' then a[14] = false end\n" \
+	"    if a[17] == '0' then a[17] = false end\n" \
 	"    alerts[#alerts + 1] = render(a, ALERT)\n" \
 	"  end\n" \
 	"end\n" \
@@ -187,15 +371,18 @@
 	"for _, e in ipairs(tl) do\n" \
 	"  local f = {}\n" \
 	"  for k = 1, #e[2], 2 do f[e[2][k]] = e[2][k + 1] end\n" \
-	"  events[#events + 1] = render({f.event, f.fingerprint, f.at},\n" \
-	"      EVENT)\n" \
+	"  events[#events + 1] = render({f.event, f.fingerprint, f.at,\n" \
+	"      f.from, f.to}, EVENT)\n" \
 	"end\n" \
 	"return '{\"incident\":' .. render(h, INCIDENT,\n" \
 	"    '\"alerts\":[' .. table.concat(alerts, ',') ..\n" \
 	"    '],\"timeline\":[' .. table.concat(events, ',') .. ']') .. '}'\n"
 
 const struct store_script_def store_scripts[STORE_SCRIPT_COUNT] = {
-	[STORE_SCRIPT_INGEST] = { "ingest", LUA_INGEST },
+	[STORE_SCRIPT_INGEST] = { "ingest", LUA_WRITE_LIB LUA_INGEST },
 	[STORE_SCRIPT_LIST] = { "list", LUA_COMMON LUA_LIST },
 	[STORE_SCRIPT_GET] = { "get", LUA_COMMON LUA_GET },
+	[STORE_SCRIPT_CLAIM] = { "claim", LUA_CLAIM },
+	[STORE_SCRIPT_FIRE_NOTIFY] = { "fire_notify", LUA_FIRE_NOTIFY },
+	[STORE_SCRIPT_FIRE_ENDS] = { "fire_ends", LUA_WRITE_LIB LUA_FIRE_ENDS },
 };

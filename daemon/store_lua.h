@@ -8,28 +8,51 @@
  *   P incident:seq              string  INCR: short numeric incident ids
  *                                       (they must fit an SMS reply)
  *   P alert:FP                  hash    one per fingerprint FP: fingerprint,
- *                                       summary, source, severity, status
+ *                                       summary, source, severity (as
+ *                                       sent), level (1..3: sev1..sev3),
+ *                                       service, group_key, status
  *                                       (firing|resolved), labels (JSON
  *                                       object text), details (JSON text or
  *                                       ""), dedup_key, count, first_seen,
  *                                       last_seen, timestamp (sender's, 0 =
- *                                       absent), resolved_at ("" while
- *                                       firing), incident. No TTL while
- *                                       firing; expires retention_ms after
- *                                       it resolves.
+ *                                       absent), ends_at (0 = none),
+ *                                       resolved_at ("" while firing),
+ *                                       incident. No TTL while firing;
+ *                                       expires retention_ms after it
+ *                                       resolves.
  *   P incident:ID               hash    id, title (the first alert's
- *                                       summary), status (triggered|
- *                                       resolved), severity, source,
+ *                                       summary, then " (+N more)"),
+ *                                       summary (the first alert's), status
+ *                                       (triggered|resolved), level (1..3),
+ *                                       severity (sev1..sev3), service,
+ *                                       group_key, policy, group_wait,
+ *                                       group_interval, repeat_interval
+ *                                       (ms, the service's when it opened),
+ *                                       auto_resolve (1|0), notified_at (""
+ *                                       until group_wait is over), source,
  *                                       created, updated, resolved_at ("" =
  *                                       open), alert_count, firing_count
  *   P incident:ID:alerts        set     fingerprints of the incident's
  *                                       alerts
  *   P incident:ID:timeline      stream  XADD event=created|alert_added|
- *                                       alert_resolved|resolved,
- *                                       fingerprint, at
+ *                                       alert_resolved|resolved|
+ *                                       severity_raised|group_wait_elapsed,
+ *                                       fingerprint, from, to (severity
+ *                                       events), at
  *   P incidents                 zset    every incident, score = id
  *   P incidents:triggered       zset    open incidents, score = id
  *   P incidents:resolved        zset    resolved incidents, score = id
+ *   P group:KEY                 string  the open incident of group KEY
+ *                                       (route_group_key()); deleted when
+ *                                       it resolves
+ *   P events                    stream  for the escalation engine:
+ *                                       type=severity_raised, incident,
+ *                                       from, to, at (capped near 100,000)
+ *   P timers                    zset    member "notify:ID" (group_wait of
+ *                                       incident ID), score = due time; a
+ *                                       claimed member's score is its lease
+ *   P alerts:ends               zset    fingerprints of firing alerts with
+ *                                       an endsAt, score = ends_at
  *
  * All times are milliseconds since the epoch, written by pagerd (scripts
  * never read Redis's clock, so a replayed AOF gives the same data).
@@ -41,11 +64,14 @@
 
 enum store_script {
 	/*
-	 * ARGV: prefix, now_ms, retention_ms, N, then per alert 9 fields:
+	 * ARGV: prefix, now_ms, retention_ms, N, then per alert 18 fields:
 	 * fingerprint, status ("firing"|"resolved"), summary, source,
 	 * severity, labels_json, details_json, dedup_key, timestamp_ms
-	 * ("0" when absent). Returns {outcome, incident} * N as integers;
-	 * outcome is enum store_outcome.
+	 * ("0" when absent), level ("1".."3"; else 3), service ("":
+	 * default), group_key ("": an incident of its own), group_wait_ms,
+	 * group_interval_ms, repeat_interval_ms, auto_resolve ("1"|"0"),
+	 * policy, ends_at_ms ("0": none). Returns {outcome, incident} * N
+	 * as integers; outcome is enum store_outcome.
 	 */
 	STORE_SCRIPT_INGEST = 0,
 	/*
@@ -58,6 +84,26 @@ enum store_script {
 	 * when there is no such incident.
 	 */
 	STORE_SCRIPT_GET,
+	/*
+	 * ARGV: prefix, now_ms, lease_ms, limit. Claims up to limit due
+	 * members of each of P timers and P alerts:ends (score <= now) by
+	 * moving their score to now + lease. Returns {zset, member} pairs,
+	 * zset being "timers" or "alerts:ends".
+	 */
+	STORE_SCRIPT_CLAIM,
+	/*
+	 * ARGV: prefix, now_ms, id. Removes "notify:ID" from P timers; sets
+	 * notified_at and adds group_wait_elapsed to the timeline unless the
+	 * incident is resolved or was notified. Returns 1 when it did.
+	 */
+	STORE_SCRIPT_FIRE_NOTIFY,
+	/*
+	 * ARGV: prefix, now_ms, retention_ms, fingerprint. Resolves the alert
+	 * as the ingest script resolves one when its ends_at has passed;
+	 * otherwise puts its real ends_at back (or drops it). Returns 1 when
+	 * it resolved the alert.
+	 */
+	STORE_SCRIPT_FIRE_ENDS,
 	STORE_SCRIPT_COUNT
 };
 

@@ -45,6 +45,9 @@ alert_clear(struct alert *a)
 	}
 	free(a->labels);
 	free(a->details_json);
+	free(a->service);
+	free(a->group_key);
+	free(a->policy);
 	memset(a, 0, sizeof(*a));
 }
 

@@ -35,6 +35,23 @@ struct alert {
 	int64_t			 timestamp_ms;	/* sender's time; 0 = absent */
 	int64_t			 ends_at_ms;	/* resolves by itself then; 0 = never
 						 * (Alertmanager endsAt) */
+
+	/*
+	 * What routing decided (daemon/pipeline.c, before the store sees
+	 * the alert); decoders leave these zero, and the store then gives
+	 * the alert an incident of its own in the default service at sev3.
+	 * The service's settings are copied: the alert may outlive a
+	 * reload of the config they came from.
+	 */
+	int			 level;		/* 1 = sev1 (highest) .. 3 = sev3;
+						 * 0 = not mapped */
+	char			*service;	/* the service's name */
+	char			*group_key;	/* route_group_key() */
+	char			*policy;	/* the service's; NULL = none */
+	int64_t			 group_wait_ms;
+	int64_t			 group_interval_ms;
+	int64_t			 repeat_interval_ms;
+	int			 auto_resolve;
 };
 
 /* Bounds every decoder enforces; each has its own error message. */
