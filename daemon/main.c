@@ -28,6 +28,7 @@
 #include "redis_spawn.h"
 #include "sdnotify.h"
 #include "store.h"
+#include "timers.h"
 #include "udp.h"
 
 #define STOP_DEADLINE_MS	4500	/* SIGTERM to exit, worst case */
@@ -225,6 +226,7 @@ stop(evutil_socket_t sig, short ev, void *arg)
 		http_stop_accepting(pd->http);
 	udp_stop(pd->udp);
 	pd->udp = NULL;
+	timers_stop(pd->timers);
 	pd->ev_stop_deadline = evtimer_new(pd->base, stop_now, pd);
 	if (pd->ev_stop_deadline != NULL)
 		evtimer_add(pd->ev_stop_deadline, &tv);
@@ -352,6 +354,8 @@ main(int argc, char *argv[])
 		rc = 1;
 		goto out;
 	}
+	if ((pd.timers = timers_start(&pd)) == NULL)
+		fatalx("out of memory");
 
 	pd.ev_sighup = evsignal_new(pd.base, SIGHUP, reload, &pd);
 	pd.ev_sigterm = evsignal_new(pd.base, SIGTERM, stop, &pd);
@@ -371,7 +375,8 @@ main(int argc, char *argv[])
 out:
 	http_free(pd.http);
 	udp_stop(pd.udp);
-	store_free(pd.store);
+	store_free(pd.store);	/* answers the timers' calls in flight */
+	timers_free(pd.timers);
 	if (pd.spawn != NULL)
 		redis_spawn_stop(pd.spawn);
 	if (pd.ev_sighup != NULL)

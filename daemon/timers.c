@@ -1,0 +1,165 @@
+/*
+ * daemon/timers.c — claim due timers from Redis and fire them (see
+ * timers.h). What a timer does is a Lua script in store_lua.c; this file
+ * only paces the claims and counts what fired.
+ */
+#include "autoconf.h"
+
+#include <stdlib.h>
+
+#include <event2/event.h>
+
+#include "log.h"
+#include "metrics.h"
+#include "pagerd.h"
+#include "store.h"
+#include "timers.h"
+
+#define TIMERS_TICK_MS		250	/* how late a timer may fire */
+#define TIMERS_LEASE_MS		30000	/* a dead instance's work waits this */
+#define TIMERS_CLAIM_MAX	200	/* per timer set and claim */
+
+struct timers {
+	struct pagerd	*pd;
+	struct event	*ev;
+	int		 claiming;	/* a claim is in flight */
+	size_t		 firing;	/* handlers in flight */
+	int		 more;		/* the last claim was full */
+	int		 stopped;
+};
+
+static void	tick(evutil_socket_t, short, void *);
+
+static void
+arm(struct timers *t, int now)
+{
+	struct timeval	 tv = { 0, now ? 0 : TIMERS_TICK_MS * 1000 };
+
+	if (!t->stopped)
+		evtimer_add(t->ev, &tv);
+}
+
+/* A round is over when its claim and every handler have answered. */
+static void
+round_done(struct timers *t)
+{
+	if (t->claiming || t->firing > 0)
+		return;
+	/* A full claim means a backlog (after downtime): go on at once. */
+	arm(t, t->more);
+	t->more = 0;
+}
+
+static void
+fired(struct timers *t, int ok, int acted, const char *kind)
+{
+	const char	*kv[2] = { "kind", kind };
+
+	t->firing--;
+	if (ok && acted) {
+		metrics_add(t->pd->metrics, "pagerd_timers_fired_total", 1, 1,
+		    kv);
+		log_debug("timers: %s fired", kind);
+	}
+	round_done(t);
+}
+
+static void
+fired_notify(void *arg, int ok, int acted)
+{
+	fired(arg, ok, acted, "notify");
+}
+
+static void
+fired_ends(void *arg, int ok, int acted)
+{
+	fired(arg, ok, acted, "ends");
+}
+
+static void
+claimed(void *arg, int ok, const struct store_timer *v, size_t n)
+{
+	struct timers	*t = arg;
+	int64_t		 now = pagerd_now_ms();
+	size_t		 i;
+
+	t->claiming = 0;
+	if (ok && n >= TIMERS_CLAIM_MAX)
+		t->more = 1;
+	for (i = 0; ok && !t->stopped && i < n; i++) {
+		switch (v[i].kind) {
+		case STORE_TIMER_NOTIFY:
+			t->firing++;
+			store_fire_timer(t->pd->store, &v[i], now,
+			    fired_notify, t);
+			break;
+		case STORE_TIMER_ENDS:
+			t->firing++;
+			store_fire_timer(t->pd->store, &v[i], now,
+			    fired_ends, t);
+			break;
+		case STORE_TIMER_UNKNOWN:
+			/* A newer pagerd's; its lease lapses for it. */
+			log_debug("timers: leaving %s alone", v[i].member);
+			break;
+		}
+	}
+	round_done(t);
+}
+
+/*
+ * One round at a time: the next claim waits for the handlers of this
+ * one, so a slow Redis gets fewer, not more, script calls.
+ */
+static void
+tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct timers	*t = arg;
+
+	if (t->stopped)
+		return;
+	if (!store_ready(t->pd->store)) {
+		arm(t, 0);
+		return;
+	}
+	t->claiming = 1;
+	store_claim_timers(t->pd->store, pagerd_now_ms(), TIMERS_LEASE_MS,
+	    TIMERS_CLAIM_MAX, claimed, t);
+}
+
+struct timers *
+timers_start(struct pagerd *pd)
+{
+	struct timers	*t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->pd = pd;
+	if ((t->ev = evtimer_new(pd->base, tick, t)) == NULL) {
+		free(t);
+		return NULL;
+	}
+	metrics_declare(pd->metrics, "pagerd_timers_fired_total",
+	    METRIC_COUNTER, "Timers fired from Redis, by kind (notify: an "
+	    "incident's group_wait ended; ends: an alert's endsAt passed)");
+	arm(t, 0);
+	return t;
+}
+
+void
+timers_stop(struct timers *t)
+{
+	if (t == NULL)
+		return;
+	t->stopped = 1;
+	evtimer_del(t->ev);
+}
+
+void
+timers_free(struct timers *t)
+{
+	if (t == NULL)
+		return;
+	event_free(t->ev);
+	free(t);
+}
