@@ -33,6 +33,8 @@ struct alert {
 	size_t			 nlabels;
 	char			*details_json;	/* compact JSON object or NULL */
 	int64_t			 timestamp_ms;	/* sender's time; 0 = absent */
+	int64_t			 ends_at_ms;	/* resolves by itself then; 0 = never
+						 * (Alertmanager endsAt) */
 };
 
 /* Bounds every decoder enforces; each has its own error message. */

@@ -12,10 +12,10 @@
 
 /* Why a body was refused; becomes {"error": msg, "index": index}. */
 struct decode_err {
-	int	status;		/* HTTP status: 400 or 413 */
+	int	status;		/* HTTP status: 400 or 413; 500 = no memory */
 	long	index;		/* alert position in the body; -1 = the body */
 	char	reason[32];	/* short token for metrics: "json", "type",
-				 * "missing_summary", "too_many_labels", ... */
+				 * "missing_field", "too_many_labels", ... */
 	char	msg[256];	/* names the field: "labels.env: must be a string" */
 };
 

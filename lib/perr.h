@@ -24,7 +24,8 @@ struct perr_list {
 /*
  * Append one error. file may be NULL, key may be NULL. Never fails: on
  * allocation failure the error is dropped but n still counts it (so a
- * caller that checks n > 0 still sees "invalid").
+ * caller that checks n > 0 still sees "invalid"). The records kept are
+ * v[0 .. min(n, cap)): iterate with both bounds.
  */
 void	perr_add(struct perr_list *, const char *file, int line,
 	    const char *key, const char *fmt, ...)
