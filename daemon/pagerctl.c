@@ -1,2 +1,1307 @@
-#include "config.h"
-int main(void) { return 0; }
+/*
+ * daemon/pagerctl.c — pagerctl, the admin CLI: asks pagerd's HTTP API
+ * whether it is healthy and what incidents it holds, and prints readable
+ * tables (or the server's JSON). Blocking libcurl easy calls are fine
+ * here: a CLI has nothing else to do while it waits. It shares no code
+ * or state with the daemon; the HTTP API is the only contract.
+ */
+#include "autoconf.h"
+
+#include <sys/ioctl.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#define DEFAULT_URL	"http://127.0.0.1:8080"
+#define DEFAULT_TIMEOUT_MS 10000
+
+/* Exit statuses, documented in --help and docs/PAGERCTL.md. */
+#define PCTL_OK		0	/* done; pagerd is healthy */
+#define PCTL_FAIL	1	/* the server answered: error, 404, unhealthy */
+#define PCTL_NOANSWER	2	/* no usable answer: connect, timeout, junk */
+#define PCTL_USAGE	64	/* bad command line (EX_USAGE) */
+
+/*
+ * Far above what pagerd sends for a page of incidents or one incident's
+ * alerts, so a bigger body means a wrong URL or a hostile peer: refuse it
+ * instead of eating memory.
+ */
+#define RESP_MAX	(16L * 1024 * 1024)
+
+/* Longest token we accept, from any source. */
+#define TOKEN_MAX	4096
+
+/* Column budgets for the tables. */
+#define TITLE_COLS_NOTTY 60	/* not a terminal: fixed, for scripts */
+#define TITLE_COLS_MIN	20	/* a narrow terminal still gets this */
+#define SOURCE_COLS	24
+
+struct ctl {
+	char		*url;		/* base, no trailing '/' */
+	char		*token;		/* NULL: send no Authorization */
+	int		 json;
+	long		 timeout_ms;
+	int		 width;		/* terminal columns; 0: not a tty */
+	time_t		 now;
+};
+
+static void	 usage_error(const char *, ...)
+		    __attribute__((format(printf, 1, 2), noreturn));
+
+/* ----------------------------------------------------------------- HTTP */
+
+struct resp {
+	long	 status;	/* HTTP status */
+	char	*body;		/* NUL-terminated, len bytes; NULL if empty */
+	size_t	 len;
+	size_t	 cap;
+	int	 too_big;
+	int	 oom;
+};
+
+static size_t
+resp_write(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct resp	*r = arg;
+	size_t		 n = size * nmemb, cap;
+	char		*p;
+
+	if (n > (size_t)RESP_MAX - r->len) {
+		r->too_big = 1;
+		return 0;		/* curl stops with CURLE_WRITE_ERROR */
+	}
+	if (r->len + n + 1 > r->cap) {
+		cap = r->cap ? r->cap : 16384;
+		while (cap < r->len + n + 1)
+			cap *= 2;
+		if ((p = realloc(r->body, cap)) == NULL) {
+			r->oom = 1;
+			return 0;
+		}
+		r->body = p;
+		r->cap = cap;
+	}
+	memcpy(r->body + r->len, data, n);
+	r->len += n;
+	r->body[r->len] = '\0';
+	return n;
+}
+
+static void
+resp_free(struct resp *r)
+{
+	free(r->body);
+	memset(r, 0, sizeof(*r));
+}
+
+/*
+ * GET base URL + path. Returns 0 when the server answered (any status,
+ * in r->status; the body in r, to be freed with resp_free()), or -1 with
+ * a one-line reason in err when no answer came.
+ */
+static int
+http_get(const struct ctl *ctl, const char *path, struct resp *r,
+    char *err, size_t errlen)
+{
+	CURL			*h;
+	CURLcode		 rc;
+	struct curl_slist	*hdrs = NULL, *l;
+	char			 cerr[CURL_ERROR_SIZE] = "";
+	char			*url = NULL, *auth = NULL;
+	long			 oserr = 0;
+	int			 ret = -1;
+
+	memset(r, 0, sizeof(*r));
+	if ((h = curl_easy_init()) == NULL) {
+		snprintf(err, errlen, "cannot initialise libcurl");
+		return -1;
+	}
+	if (asprintf(&url, "%s%s", ctl->url, path) == -1) {
+		url = NULL;
+		goto oom;
+	}
+	if ((l = curl_slist_append(hdrs, "Accept: application/json")) == NULL)
+		goto oom;
+	hdrs = l;
+	if (ctl->token != NULL) {
+		if (asprintf(&auth, "Authorization: Bearer %s",
+		    ctl->token) == -1) {
+			auth = NULL;
+			goto oom;
+		}
+		if ((l = curl_slist_append(hdrs, auth)) == NULL)
+			goto oom;
+		hdrs = l;
+	}
+
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, ctl->timeout_ms);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "pagerctl/" PACKAGE_VERSION);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, resp_write);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
+	/* A Content-Length over the limit is refused before any byte. */
+	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)RESP_MAX);
+	/* The token must not follow a redirect or leave over another scheme. */
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS,
+	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+
+	rc = curl_easy_perform(h);
+	if (rc == CURLE_OK) {
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
+		ret = 0;
+		goto done;
+	}
+	curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &oserr);
+	if (r->too_big || rc == CURLE_FILESIZE_EXCEEDED)
+		snprintf(err, errlen, "%s: answer larger than %ld MiB refused",
+		    url, RESP_MAX / (1024 * 1024));
+	else if (r->oom)
+		snprintf(err, errlen, "out of memory");
+	else if (rc == CURLE_COULDNT_CONNECT && oserr != 0)
+		/* "Connection refused" says more than curl's summary. */
+		snprintf(err, errlen, "cannot connect to %s: %s", ctl->url,
+		    strerror((int)oserr));
+	else if (rc == CURLE_COULDNT_CONNECT ||
+	    rc == CURLE_COULDNT_RESOLVE_HOST)
+		snprintf(err, errlen, "cannot connect to %s: %s", ctl->url,
+		    cerr[0] ? cerr : curl_easy_strerror(rc));
+	else if (rc == CURLE_OPERATION_TIMEDOUT)
+		snprintf(err, errlen, "%s: no answer within %g s", url,
+		    ctl->timeout_ms / 1000.0);
+	else
+		snprintf(err, errlen, "%s: %s", url,
+		    cerr[0] ? cerr : curl_easy_strerror(rc));
+	resp_free(r);
+	goto done;
+
+oom:
+	snprintf(err, errlen, "out of memory");
+done:
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(h);
+	free(auth);
+	free(url);
+	return ret;
+}
+
+/* ------------------------------------------------------------ text */
+
+/*
+ * Everything printed comes from the server, and titles, labels and
+ * summaries come from whoever could send an alert: an escape sequence in
+ * one must not drive the admin's terminal. Returns a malloc'd copy with
+ * control characters (C0, DEL, and C1 as UTF-8) and invalid UTF-8 bytes
+ * replaced by '?', and tabs and newlines by spaces. NULL when out of
+ * memory.
+ */
+static char *
+clean(const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	char			*out, *o;
+	size_t			 i, n, k;
+
+	if ((out = malloc(len + 1)) == NULL)
+		return NULL;
+	for (i = 0, o = out; i < len; ) {
+		if (p[i] == '\t' || p[i] == '\n' || p[i] == '\r') {
+			*o++ = ' ';
+			i++;
+			continue;
+		}
+		if (p[i] < 0x20 || p[i] == 0x7f) {
+			*o++ = '?';
+			i++;
+			continue;
+		}
+		if (p[i] < 0x80) {
+			*o++ = (char)p[i++];
+			continue;
+		}
+		if (p[i] >= 0xc2 && p[i] <= 0xdf)
+			n = 2;
+		else if (p[i] >= 0xe0 && p[i] <= 0xef)
+			n = 3;
+		else if (p[i] >= 0xf0 && p[i] <= 0xf4)
+			n = 4;
+		else
+			n = 0;
+		for (k = 1; n != 0 && k < n; k++)
+			if (i + k >= len || (p[i + k] & 0xc0) != 0x80)
+				n = 0;
+		/* U+0080..U+009F are the C1 controls (0xc2 0x80..0x9f). */
+		if (n == 0) {
+			*o++ = '?';
+			i++;
+			continue;
+		}
+		if (n == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0) {
+			*o++ = '?';
+			i += 2;
+			continue;
+		}
+		memcpy(o, p + i, n);
+		o += n;
+		i += n;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Display columns of clean UTF-8 text: one per character. */
+static size_t
+cols(const char *s)
+{
+	size_t	 n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Cut clean UTF-8 text in place to at most max columns, marking the cut. */
+static void
+fit(char *s, size_t max)
+{
+	size_t	 n = 0, keep;
+	char	*p;
+
+	if (cols(s) <= max)
+		return;
+	keep = max > 3 ? max - 3 : max;
+	for (p = s; *p != '\0'; p++) {
+		if (((unsigned char)*p & 0xc0) != 0x80 && n++ == keep)
+			break;
+	}
+	*p = '\0';
+	if (max > 3)
+		strcat(s, "...");
+}
+
+static void
+put_padded(const char *s, size_t width)
+{
+	size_t	 n;
+
+	fputs(s, stdout);
+	for (n = cols(s); n < width; n++)
+		putchar(' ');
+}
+
+/* ------------------------------------------------------------ JSON */
+
+/*
+ * An integer from a JSON number or a numeric string: pagerd sends Redis
+ * hash fields, which are strings to Redis, and either form is fine.
+ */
+static int
+jint(const json_t *v, long long *out)
+{
+	const char	*s;
+	char		*end;
+	double		 d;
+
+	if (json_is_integer(v)) {
+		*out = json_integer_value(v);
+		return 0;
+	}
+	if (json_is_real(v)) {
+		d = json_real_value(v);
+		if (!(d >= -9e18 && d <= 9e18))
+			return -1;
+		*out = (long long)d;
+		return 0;
+	}
+	if (json_is_string(v)) {
+		s = json_string_value(v);
+		errno = 0;
+		*out = strtoll(s, &end, 10);
+		if (end == s || *end != '\0' || errno != 0)
+			return -1;
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * Text for any JSON value, so an unexpected type still shows what is
+ * there: strings as they are, missing and null as "-", objects and
+ * arrays as compact JSON. Clean (see clean()); malloc'd; NULL when out of
+ * memory.
+ */
+static char *
+jtext(const json_t *v)
+{
+	char	 buf[64];
+	char	*dump, *s;
+
+	switch (v == NULL ? JSON_NULL : json_typeof(v)) {
+	case JSON_STRING:
+		if (json_string_length(v) == 0)
+			return strdup("-");
+		return clean(json_string_value(v), json_string_length(v));
+	case JSON_INTEGER:
+		snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+		return strdup(buf);
+	case JSON_REAL:
+		snprintf(buf, sizeof(buf), "%.15g", json_real_value(v));
+		return strdup(buf);
+	case JSON_TRUE:
+		return strdup("true");
+	case JSON_FALSE:
+		return strdup("false");
+	case JSON_NULL:
+		return strdup("-");
+	default:
+		if ((dump = json_dumps(v, JSON_COMPACT |
+		    JSON_REAL_PRECISION(15))) == NULL)
+			return NULL;
+		s = clean(dump, strlen(dump));
+		free(dump);
+		return s;
+	}
+}
+
+/* A string member, or NULL when missing or not a string. */
+static const char *
+jstr(const json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+/*
+ * A time in milliseconds since the epoch as local time ("2026-11-25
+ * 17:03"); with_age adds seconds and how long ago. 0 is "-" (pagerd's
+ * "never", e.g. resolved while still open). A value that is no such
+ * number is shown as it is.
+ */
+static char *
+jtime(const struct ctl *ctl, const json_t *v, int with_age)
+{
+	long long	 ms, ago;
+	time_t		 t;
+	struct tm	 tm;
+	char		 buf[96];
+	size_t		 n;
+
+	if (v == NULL || jint(v, &ms) == -1)
+		return jtext(v);
+	if (ms == 0)
+		return strdup("-");
+	/* Up to year 9999: beyond it the number is more honest. */
+	if (ms < 0 || ms > 253402300799999LL)
+		return jtext(v);
+	t = (time_t)(ms / 1000);
+	if (localtime_r(&t, &tm) == NULL)
+		return jtext(v);
+	n = strftime(buf, sizeof(buf), with_age ? "%Y-%m-%d %H:%M:%S" :
+	    "%Y-%m-%d %H:%M", &tm);
+	if (with_age && (ago = (long long)(ctl->now - t)) >= 0) {
+		if (ago < 60)
+			snprintf(buf + n, sizeof(buf) - n, " (%llds ago)", ago);
+		else if (ago < 3600)
+			snprintf(buf + n, sizeof(buf) - n, " (%lldm ago)",
+			    ago / 60);
+		else if (ago < 86400)
+			snprintf(buf + n, sizeof(buf) - n, " (%lldh%lldm ago)",
+			    ago / 3600, ago % 3600 / 60);
+		else
+			snprintf(buf + n, sizeof(buf) - n, " (%lldd%lldh ago)",
+			    ago / 86400, ago % 86400 / 3600);
+	}
+	return strdup(buf);
+}
+
+/*
+ * Parse a whole body; NULL (with a message printed) when it is not JSON.
+ * for_table: an integer too big for jansson is read as a real rather than
+ * refusing the whole answer, since a table only has to show it.
+ */
+static json_t *
+parse_body(const struct resp *r, int for_table)
+{
+	json_error_t	 e;
+	json_t		*root;
+	const char	*body = r->body ? r->body : "";
+
+	root = json_loadb(body, r->len, 0, &e);
+	if (root == NULL && for_table &&
+	    json_error_code(&e) == json_error_numeric_overflow)
+		root = json_loadb(body, r->len, JSON_DECODE_INT_AS_REAL, &e);
+	if (root == NULL)
+		fprintf(stderr, "pagerctl: the answer is not JSON: %s "
+		    "(line %d)\n", e.text, e.line);
+	return root;
+}
+
+/*
+ * --json: the server's document, pretty and otherwise as it is. JSON
+ * escapes C0 controls but not C1 (U+0080..U+009F, which some terminals
+ * obey) or DEL; escaping those too keeps the document's meaning and the
+ * terminal safe. Returns 0, or -1 when the body is not JSON.
+ */
+static int
+print_json(const struct resp *r)
+{
+	json_t		*root;
+	char		*dump;
+	unsigned char	*p;
+
+	if ((root = parse_body(r, 0)) == NULL)
+		return -1;
+	dump = json_dumps(root, JSON_INDENT(2));
+	json_decref(root);
+	if (dump == NULL) {
+		fprintf(stderr, "pagerctl: out of memory\n");
+		return -1;
+	}
+	for (p = (unsigned char *)dump; *p != '\0'; p++) {
+		if (*p == 0x7f)
+			fputs("\\u007f", stdout);
+		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0) {
+			printf("\\u%04x", p[1]);
+			p++;
+		} else
+			putchar(*p);
+	}
+	putchar('\n');
+	free(dump);
+	return 0;
+}
+
+/*
+ * A non-2xx answer: pagerd's errors are {"error": "..."}; a proxy in
+ * between may answer HTML, so fall back to the body's first line.
+ */
+static void
+print_http_error(const struct resp *r)
+{
+	json_t		*root;
+	const char	*msg = NULL;
+	char		*text = NULL;
+	size_t		 n;
+
+	root = json_loadb(r->body ? r->body : "", r->len, 0, NULL);
+	if (root != NULL && (msg = jstr(root, "error")) != NULL)
+		text = clean(msg, strlen(msg));
+	else if (r->len > 0) {
+		n = strcspn(r->body, "\r\n");
+		text = clean(r->body, n);
+		if (text != NULL)
+			fit(text, 200);
+	}
+	fprintf(stderr, "pagerctl: HTTP %ld: %s\n", r->status,
+	    text != NULL && *text != '\0' ? text : "(no details)");
+	free(text);
+	json_decref(root);
+}
+
+/* ------------------------------------------------------------ tables */
+
+/*
+ * A table of clean cells, printed with columns as wide as their widest
+ * cell, except the last, which is cut to what the screen has left.
+ * A row may carry a note: lines printed indented under it.
+ */
+#define TABLE_MAXCOL	8
+
+struct table {
+	size_t		  ncol;
+	const char	**head;
+	char		**cell;		/* nrow * ncol */
+	char		**note;		/* nrow; NULL when none */
+	size_t		  nrow;
+	size_t		  cap;
+};
+
+/* ncol: 1..TABLE_MAXCOL. */
+static void
+table_init(struct table *t, const char **head, size_t ncol)
+{
+	memset(t, 0, sizeof(*t));
+	t->head = head;
+	t->ncol = ncol;
+}
+
+/*
+ * Add a row. Takes ownership of the ncol malloc'd cells and the note
+ * (may be NULL), even on failure. A NULL cell means out of memory.
+ */
+static int
+table_add(struct table *t, char **cells, char *note)
+{
+	char	**c, **nt;
+	size_t	  i, cap;
+
+	for (i = 0; i < t->ncol; i++)
+		if (cells[i] == NULL)
+			goto fail;
+	if (t->nrow == t->cap) {
+		cap = t->cap ? t->cap * 2 : 16;
+		if ((c = reallocarray(t->cell, cap * t->ncol,
+		    sizeof(*c))) == NULL)
+			goto fail;
+		t->cell = c;
+		if ((nt = reallocarray(t->note, cap, sizeof(*nt))) == NULL)
+			goto fail;
+		t->note = nt;
+		t->cap = cap;
+	}
+	memcpy(t->cell + t->nrow * t->ncol, cells, t->ncol * sizeof(*cells));
+	t->note[t->nrow++] = note;
+	return 0;
+fail:
+	for (i = 0; i < t->ncol; i++)
+		free(cells[i]);
+	free(note);
+	return -1;
+}
+
+static void
+table_print(struct table *t, const struct ctl *ctl)
+{
+	size_t	 w[TABLE_MAXCOL], used = 0, last, r, c;
+	char	*s, *line;
+
+	last = t->ncol - 1;
+	for (c = 0; c < t->ncol; c++) {
+		w[c] = cols(t->head[c]);
+		for (r = 0; r < t->nrow; r++)
+			if (cols(t->cell[r * t->ncol + c]) > w[c])
+				w[c] = cols(t->cell[r * t->ncol + c]);
+		if (c < last)
+			used += w[c] + 2;
+	}
+	if (ctl->width == 0)
+		w[last] = TITLE_COLS_NOTTY;
+	else if ((size_t)ctl->width > used + TITLE_COLS_MIN)
+		w[last] = (size_t)ctl->width - used - 1;
+	else
+		w[last] = TITLE_COLS_MIN;
+
+	for (c = 0; c < last; c++)
+		put_padded(t->head[c], w[c] + 2);
+	puts(t->head[last]);
+	for (r = 0; r < t->nrow; r++) {
+		for (c = 0; c < t->ncol; c++) {
+			s = t->cell[r * t->ncol + c];
+			if (c < last)
+				put_padded(s, w[c] + 2);
+			else {
+				fit(s, w[last]);
+				puts(s);
+			}
+		}
+		for (line = t->note[r]; line != NULL && *line != '\0'; ) {
+			s = strchr(line, '\n');
+			printf("    %.*s\n", s ? (int)(s - line) :
+			    (int)strlen(line), line);
+			line = s ? s + 1 : NULL;
+		}
+	}
+}
+
+static void
+table_free(struct table *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->nrow * t->ncol; i++)
+		free(t->cell[i]);
+	for (i = 0; i < t->nrow; i++)
+		free(t->note[i]);
+	free(t->cell);
+	free(t->note);
+	memset(t, 0, sizeof(*t));
+}
+
+static char *
+fitted(char *s, size_t max)
+{
+	if (s != NULL)
+		fit(s, max);
+	return s;
+}
+
+/* ------------------------------------------------------------ commands */
+
+/*
+ * /healthz answers 200 {"status":"ok","redis":"up"} or 503
+ * {"status":"unavailable","redis":"down","reason":"..."}; any member may
+ * be missing, and "redis" may be a boolean.
+ */
+static int
+cmd_status(struct ctl *ctl)
+{
+	struct resp	 r;
+	char		 err[CURL_ERROR_SIZE + 256];
+	json_t		*root = NULL, *redis;
+	const char	*state, *reason;
+	char		*s_state = NULL, *s_redis = NULL, *s_reason = NULL;
+	int		 ret;
+
+	if (http_get(ctl, "/healthz", &r, err, sizeof(err)) == -1) {
+		fprintf(stderr, "pagerctl: %s\n", err);
+		return PCTL_NOANSWER;
+	}
+	if (r.status != 200 && r.status != 503) {
+		print_http_error(&r);
+		resp_free(&r);
+		return PCTL_FAIL;
+	}
+	ret = r.status == 200 ? PCTL_OK : PCTL_FAIL;
+	if (ctl->json) {
+		if (print_json(&r) == -1)
+			ret = PCTL_NOANSWER;
+		resp_free(&r);
+		return ret;
+	}
+
+	root = json_loadb(r.body ? r.body : "", r.len, 0, NULL);
+	if ((state = jstr(root, "status")) == NULL)
+		state = r.status == 200 ? "ok" : "unavailable";
+	s_state = clean(state, strlen(state));
+	redis = json_object_get(root, "redis");
+	if (json_is_boolean(redis))
+		s_redis = strdup(json_is_true(redis) ? "up" : "down");
+	else if (redis != NULL)
+		s_redis = jtext(redis);
+	if ((reason = jstr(root, "reason")) == NULL)
+		reason = jstr(root, "error");
+	if (reason != NULL)
+		s_reason = clean(reason, strlen(reason));
+
+	printf("pagerd at %s: %s", ctl->url, s_state ? s_state : state);
+	if (s_redis != NULL)
+		printf(" (redis %s)", s_redis);
+	if (r.status != 200 && s_reason != NULL)
+		printf(": %s", s_reason);
+	putchar('\n');
+
+	free(s_state);
+	free(s_redis);
+	free(s_reason);
+	json_decref(root);
+	resp_free(&r);
+	return ret;
+}
+
+/* GET path, report failures; 0 with a 2xx answer in r, else exit code. */
+static int
+api_get(struct ctl *ctl, const char *path, struct resp *r)
+{
+	char	 err[CURL_ERROR_SIZE + 256];
+
+	if (http_get(ctl, path, r, err, sizeof(err)) == -1) {
+		fprintf(stderr, "pagerctl: %s\n", err);
+		return PCTL_NOANSWER;
+	}
+	if (r->status < 200 || r->status > 299) {
+		print_http_error(r);
+		resp_free(r);
+		return PCTL_FAIL;
+	}
+	return 0;
+}
+
+static const char *incidents_head[] = {
+	"ID", "STATUS", "SEV", "ALERTS", "CREATED", "SOURCE", "TITLE"
+};
+
+static int
+cmd_incidents(struct ctl *ctl, const char *status, long limit)
+{
+	struct resp	 r;
+	struct table	 t;
+	json_t		*root, *list, *inc;
+	char		 path[128];
+	char		*cells[7];
+	size_t		 i;
+	int		 ret;
+
+	snprintf(path, sizeof(path), "/api/v1/incidents?status=%s&limit=%ld",
+	    status, limit);
+	if ((ret = api_get(ctl, path, &r)) != 0)
+		return ret;
+	if (ctl->json) {
+		ret = print_json(&r) == 0 ? PCTL_OK : PCTL_NOANSWER;
+		resp_free(&r);
+		return ret;
+	}
+	if ((root = parse_body(&r, 1)) == NULL) {
+		resp_free(&r);
+		return PCTL_NOANSWER;
+	}
+	resp_free(&r);
+	if (!json_is_array(list = json_object_get(root, "incidents"))) {
+		fprintf(stderr, "pagerctl: unexpected answer: no \"incidents\" "
+		    "list (try --json)\n");
+		json_decref(root);
+		return PCTL_NOANSWER;
+	}
+	if (json_array_size(list) == 0) {
+		puts("No incidents.");
+		json_decref(root);
+		return PCTL_OK;
+	}
+
+	table_init(&t, incidents_head, 7);
+	ret = PCTL_OK;
+	json_array_foreach(list, i, inc) {
+		if (!json_is_object(inc)) {
+			fprintf(stderr, "pagerctl: incident #%zu in the answer "
+			    "is not an object; skipped\n", i + 1);
+			continue;
+		}
+		cells[0] = jtext(json_object_get(inc, "id"));
+		cells[1] = jtext(json_object_get(inc, "status"));
+		cells[2] = jtext(json_object_get(inc, "severity"));
+		cells[3] = jtext(json_object_get(inc, "alert_count"));
+		cells[4] = jtime(ctl, json_object_get(inc, "created"), 0);
+		cells[5] = fitted(jtext(json_object_get(inc, "source")),
+		    SOURCE_COLS);
+		cells[6] = jtext(json_object_get(inc, "title"));
+		if (table_add(&t, cells, NULL) == -1) {
+			fprintf(stderr, "pagerctl: out of memory\n");
+			ret = PCTL_FAIL;
+			break;
+		}
+	}
+	table_print(&t, ctl);
+	table_free(&t);
+	json_decref(root);
+	return ret;
+}
+
+/* "k=v k2=v2", quoting values that would be ambiguous. Clean; malloc'd. */
+static char *
+labels_text(json_t *labels)
+{
+	const char	*k;
+	json_t		*v;
+	char		*buf = NULL, *ck, *cv, *p;
+	size_t		 len = 0;
+	FILE		*f;
+	int		 first = 1;
+
+	if (!json_is_object(labels))
+		return jtext(labels);
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		return NULL;
+	json_object_foreach(labels, k, v) {
+		ck = clean(k, strlen(k));
+		/* An empty value is a value here, not "missing". */
+		cv = json_is_string(v) ? clean(json_string_value(v),
+		    json_string_length(v)) : jtext(v);
+		if (ck != NULL && cv != NULL) {
+			fprintf(f, "%s%s=", first ? "" : " ", ck);
+			if (*cv != '\0' && strpbrk(cv, " ,=\"\\") == NULL)
+				fputs(cv, f);
+			else {
+				fputc('"', f);
+				for (p = cv; *p != '\0'; p++) {
+					if (*p == '"' || *p == '\\')
+						fputc('\\', f);
+					fputc(*p, f);
+				}
+				fputc('"', f);
+			}
+			first = 0;
+		}
+		free(ck);
+		free(cv);
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Absent, null, {} and [] say nothing worth a line of their own. */
+static int
+worth_a_line(const json_t *v)
+{
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (json_is_object(v))
+		return json_object_size(v) != 0;
+	if (json_is_array(v))
+		return json_array_size(v) != 0;
+	return 1;
+}
+
+static const char *alerts_head[] = {
+	"FINGERPRINT", "STATUS", "COUNT", "SEV", "FIRST SEEN", "LAST SEEN",
+	"SOURCE", "SUMMARY"
+};
+
+static int
+print_alerts(const struct ctl *ctl, json_t *alerts)
+{
+	struct table	 t;
+	json_t		*a, *v;
+	char		*cells[8], *labels, *details, *note;
+	size_t		 i;
+
+	if (!json_is_array(alerts)) {
+		if (alerts != NULL && (note = jtext(alerts)) != NULL) {
+			printf("\nalerts: %s\n", note);
+			free(note);
+		}
+		return 0;
+	}
+	printf("\nALERTS (%zu)\n", json_array_size(alerts));
+	if (json_array_size(alerts) == 0)
+		return 0;
+	table_init(&t, alerts_head, 8);
+	json_array_foreach(alerts, i, a) {
+		if (!json_is_object(a)) {
+			fprintf(stderr, "pagerctl: alert #%zu in the answer is "
+			    "not an object; skipped\n", i + 1);
+			continue;
+		}
+		cells[0] = jtext(json_object_get(a, "fingerprint"));
+		cells[1] = jtext(json_object_get(a, "status"));
+		cells[2] = jtext(json_object_get(a, "count"));
+		cells[3] = jtext(json_object_get(a, "severity"));
+		cells[4] = jtime(ctl, json_object_get(a, "first_seen"), 0);
+		cells[5] = jtime(ctl, json_object_get(a, "last_seen"), 0);
+		cells[6] = fitted(jtext(json_object_get(a, "source")),
+		    SOURCE_COLS);
+		cells[7] = jtext(json_object_get(a, "summary"));
+
+		v = json_object_get(a, "labels");
+		labels = worth_a_line(v) ? labels_text(v) : NULL;
+		v = json_object_get(a, "details");
+		details = worth_a_line(v) ? jtext(v) : NULL;
+		if (asprintf(&note, "%s%s%s%s%s",
+		    labels ? "labels: " : "", labels ? labels : "",
+		    labels && details ? "\n" : "",
+		    details ? "details: " : "", details ? details : "") == -1)
+			note = NULL;
+		free(labels);
+		free(details);
+		if (table_add(&t, cells, note) == -1) {
+			table_free(&t);
+			return -1;
+		}
+	}
+	table_print(&t, ctl);
+	table_free(&t);
+	return 0;
+}
+
+/* The incident's fields shown first, in this order, with their labels. */
+static const struct field {
+	const char	*key;
+	const char	*label;
+	int		 is_time;
+} incident_fields[] = {
+	{ "status",		"status",	0 },
+	{ "severity",		"severity",	0 },
+	{ "source",		"source",	0 },
+	{ "alert_count",	"alerts",	0 },
+	{ "created",		"created",	1 },
+	{ "updated",		"updated",	1 },
+	{ "resolved",		"resolved",	1 },
+};
+#define NFIELDS (sizeof(incident_fields) / sizeof(incident_fields[0]))
+
+static int
+known_field(const char *key)
+{
+	size_t	 i;
+
+	if (strcmp(key, "id") == 0 || strcmp(key, "title") == 0 ||
+	    strcmp(key, "alerts") == 0)
+		return 1;
+	for (i = 0; i < NFIELDS; i++)
+		if (strcmp(key, incident_fields[i].key) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+print_incident(const struct ctl *ctl, json_t *inc)
+{
+	const char	*k;
+	json_t		*v;
+	char		*id, *title, *val, *ck;
+	size_t		 i, w = 9;
+
+	id = jtext(json_object_get(inc, "id"));
+	title = jtext(json_object_get(inc, "title"));
+	printf("incident %s: %s\n", id ? id : "?", title ? title : "?");
+	free(id);
+	free(title);
+
+	/* Fields this version does not know about still get shown. */
+	json_object_foreach(inc, k, v)
+		if (!known_field(k) && cols(k) + 1 > w)
+			w = cols(k) + 1;
+	for (i = 0; i < NFIELDS; i++) {
+		v = json_object_get(inc, incident_fields[i].key);
+		val = incident_fields[i].is_time ? jtime(ctl, v, 1) : jtext(v);
+		printf("  %s:", incident_fields[i].label);
+		put_padded("", w - cols(incident_fields[i].label));
+		printf("%s\n", val ? val : "?");
+		free(val);
+	}
+	json_object_foreach(inc, k, v) {
+		if (known_field(k))
+			continue;
+		ck = clean(k, strlen(k));
+		val = jtext(v);
+		printf("  %s:", ck ? ck : "?");
+		put_padded("", w - (ck ? cols(ck) : 1));
+		printf("%s\n", val ? val : "?");
+		free(ck);
+		free(val);
+	}
+	return print_alerts(ctl, json_object_get(inc, "alerts"));
+}
+
+static int
+cmd_incident(struct ctl *ctl, const char *arg)
+{
+	struct resp	 r;
+	json_t		*root, *inc;
+	char		 path[64], err[CURL_ERROR_SIZE + 256];
+	char		*end;
+	long long	 id;
+	int		 ret;
+
+	errno = 0;
+	id = strtoll(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0 ||
+	    id <= 0)
+		usage_error("incident: \"%s\" is not an incident number",
+		    arg);
+	snprintf(path, sizeof(path), "/api/v1/incidents/%lld", id);
+
+	if (http_get(ctl, path, &r, err, sizeof(err)) == -1) {
+		fprintf(stderr, "pagerctl: %s\n", err);
+		return PCTL_NOANSWER;
+	}
+	if (r.status == 404) {
+		fprintf(stderr, "pagerctl: incident %lld not found\n", id);
+		resp_free(&r);
+		return PCTL_FAIL;
+	}
+	if (r.status < 200 || r.status > 299) {
+		print_http_error(&r);
+		resp_free(&r);
+		return PCTL_FAIL;
+	}
+	if (ctl->json) {
+		ret = print_json(&r) == 0 ? PCTL_OK : PCTL_NOANSWER;
+		resp_free(&r);
+		return ret;
+	}
+	root = parse_body(&r, 1);
+	resp_free(&r);
+	if (root == NULL)
+		return PCTL_NOANSWER;
+	if (!json_is_object(inc = json_object_get(root, "incident"))) {
+		fprintf(stderr, "pagerctl: unexpected answer: no \"incident\" "
+		    "object (try --json)\n");
+		json_decref(root);
+		return PCTL_NOANSWER;
+	}
+	ret = print_incident(ctl, inc) == 0 ? PCTL_OK : PCTL_FAIL;
+	if (ret != PCTL_OK)
+		fprintf(stderr, "pagerctl: out of memory\n");
+	json_decref(root);
+	return ret;
+}
+
+/* ------------------------------------------------------------ main */
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: pagerctl [-u URL] [-T TOKEN | --token-file FILE] [--json]\n"
+"                [--timeout SECS] COMMAND [ARGS]\n"
+"\n"
+"Commands:\n"
+"  status             is pagerd up, and its Redis? (exit 0 ok, 1 unhealthy)\n"
+"  incidents [--status triggered|resolved|all] [--limit N]\n"
+"                     list incidents, newest first (default: all, 50)\n"
+"  incident ID        one incident with its alerts\n"
+"\n"
+"Options:\n"
+"  -u, --url URL      pagerd's HTTP API (default: $PAGERD_URL, else\n"
+"                     " DEFAULT_URL ")\n"
+"  -T, --token TOKEN  API token (default: $PAGERD_TOKEN); others on this\n"
+"                     host can see arguments: prefer --token-file\n"
+"      --token-file FILE  read the API token from FILE\n"
+"  -j, --json         print the server's JSON instead of tables\n"
+"      --timeout SECS give up after SECS seconds (default: 10)\n"
+"  -h, --help         show this help\n"
+"      --version      show the version\n"
+"\n"
+"Exit status: 0 done; 1 the server answered with an error, \"not found\"\n"
+"or unhealthy; 2 no usable answer (cannot connect, timeout); 64 usage.\n");
+}
+
+static void
+usage_error(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	fputs("pagerctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'pagerctl --help'.\n", stderr);
+	exit(PCTL_USAGE);
+}
+
+/*
+ * Tokens go into a header line: a CR or LF in one would let it forge
+ * headers, so only visible ASCII is accepted.
+ */
+static int
+token_ok(const char *t)
+{
+	size_t	 n = strlen(t);
+
+	if (n == 0 || n > TOKEN_MAX)
+		return 0;
+	for (; *t != '\0'; t++)
+		if (*t < 0x21 || *t > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* The first line of FILE, trailing whitespace removed; malloc'd. */
+static char *
+read_token_file(const char *path)
+{
+	FILE	*f;
+	char	*buf;
+	size_t	 n;
+
+	if ((f = fopen(path, "re")) == NULL)
+		usage_error("--token-file %s: %s", path, strerror(errno));
+	if ((buf = malloc(TOKEN_MAX + 2)) == NULL)
+		usage_error("out of memory");
+	n = fread(buf, 1, TOKEN_MAX + 1, f);
+	if (ferror(f))
+		usage_error("--token-file %s: %s", path, strerror(errno));
+	fclose(f);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	n = strlen(buf);
+	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+		buf[--n] = '\0';
+	if (!token_ok(buf))
+		usage_error("--token-file %s: no usable token (one line of "
+		    "visible ASCII, at most %d bytes)", path, TOKEN_MAX);
+	return buf;
+}
+
+static char *
+base_url(const char *u)
+{
+	char	*s;
+	size_t	 n;
+
+	if (strncasecmp(u, "http://", 7) != 0 &&
+	    strncasecmp(u, "https://", 8) != 0)
+		usage_error("URL \"%s\" must start with http:// or https://",
+		    u);
+	if (strpbrk(u, " \t\r\n") != NULL || strlen(u) > 2000)
+		usage_error("URL \"%s\" is not usable", u);
+	if ((s = strdup(u)) == NULL)
+		usage_error("out of memory");
+	n = strlen(s);
+	while (n > 0 && s[n - 1] == '/')
+		s[--n] = '\0';
+	return s;
+}
+
+static int
+terminal_width(void)
+{
+	struct winsize	 ws;
+
+	if (!isatty(STDOUT_FILENO) ||
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == -1 || ws.ws_col == 0)
+		return 0;
+	return ws.ws_col;
+}
+
+enum {
+	OPT_TOKEN_FILE = 256,
+	OPT_TIMEOUT,
+	OPT_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "json",	no_argument,		NULL, 'j' },
+	{ "limit",	required_argument,	NULL, 'n' },
+	{ "status",	required_argument,	NULL, 's' },
+	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
+	{ "token",	required_argument,	NULL, 'T' },
+	{ "token-file",	required_argument,	NULL, OPT_TOKEN_FILE },
+	{ "url",	required_argument,	NULL, 'u' },
+	{ "version",	no_argument,		NULL, OPT_VERSION },
+	{ NULL,		0,			NULL, 0 }
+};
+
+int
+main(int argc, char *argv[])
+{
+	struct ctl	 ctl;
+	const char	*url = NULL, *token = NULL, *token_file = NULL;
+	const char	*token_src = "-T";
+	const char	*status = NULL, *cmd, *e;
+	char		*end;
+	double		 secs;
+	long		 limit = 50;
+	int		 ch, ret, have_limit = 0;
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.timeout_ms = DEFAULT_TIMEOUT_MS;
+
+	/* Options may come before or after the command ("incidents --json"). */
+	opterr = 0;	/* our messages, in our format */
+	while ((ch = getopt_long(argc, argv, ":hjn:s:T:u:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(stdout);
+			return PCTL_OK;
+		case 'j':
+			ctl.json = 1;
+			break;
+		case 'n':
+			errno = 0;
+			limit = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
+			    limit < 1 || limit > 1000)
+				usage_error("--limit must be from 1 to 1000");
+			have_limit = 1;
+			break;
+		case 's':
+			if (strcmp(optarg, "triggered") != 0 &&
+			    strcmp(optarg, "resolved") != 0 &&
+			    strcmp(optarg, "all") != 0)
+				usage_error("--status must be triggered, "
+				    "resolved or all");
+			status = optarg;
+			break;
+		case 'T':
+			token = optarg;
+			break;
+		case 'u':
+			url = optarg;
+			break;
+		case OPT_TIMEOUT:
+			secs = strtod(optarg, &end);
+			if (*optarg == '\0' || *end != '\0' ||
+			    !(secs > 0 && secs <= 3600))
+				usage_error("--timeout must be seconds, more "
+				    "than 0 and at most 3600");
+			ctl.timeout_ms = (long)(secs * 1000 + 0.5);
+			if (ctl.timeout_ms < 1)
+				ctl.timeout_ms = 1;
+			break;
+		case OPT_TOKEN_FILE:
+			token_file = optarg;
+			break;
+		case OPT_VERSION:
+			printf("pagerctl (%s) %s\n", PACKAGE_NAME,
+			    PACKAGE_VERSION);
+			return PCTL_OK;
+		case ':':
+			usage_error("option %s needs a value",
+			    argv[optind - 1]);
+		default:
+			if (optopt != 0)
+				usage_error("unknown option -%c", optopt);
+			usage_error("unknown option %s", argv[optind - 1]);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		usage_error("no command given");
+	cmd = argv[0];
+
+	if (token != NULL && token_file != NULL)
+		usage_error("give -T or --token-file, not both");
+	if (token == NULL && token_file == NULL &&
+	    (e = getenv("PAGERD_TOKEN")) != NULL && *e != '\0') {
+		token = e;
+		token_src = "$PAGERD_TOKEN";
+	}
+	if (token_file != NULL)
+		ctl.token = read_token_file(token_file);
+	else if (token != NULL) {
+		if (!token_ok(token))
+			usage_error("%s: a token is visible ASCII without "
+			    "spaces, at most %d bytes", token_src, TOKEN_MAX);
+		if ((ctl.token = strdup(token)) == NULL)
+			usage_error("out of memory");
+	}
+	if (url == NULL && ((e = getenv("PAGERD_URL")) == NULL || *e == '\0'))
+		e = DEFAULT_URL;
+	ctl.url = base_url(url != NULL ? url : e);
+	ctl.width = terminal_width();
+	ctl.now = time(NULL);
+	tzset();
+
+	if ((status != NULL || have_limit) && strcmp(cmd, "incidents") != 0)
+		usage_error("--status and --limit go with \"incidents\"");
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		fprintf(stderr, "pagerctl: cannot initialise libcurl\n");
+		return PCTL_FAIL;
+	}
+
+	if (strcmp(cmd, "status") == 0 && argc == 1)
+		ret = cmd_status(&ctl);
+	else if (strcmp(cmd, "incidents") == 0 && argc == 1)
+		ret = cmd_incidents(&ctl, status ? status : "all", limit);
+	else if (strcmp(cmd, "incident") == 0 && argc == 2)
+		ret = cmd_incident(&ctl, argv[1]);
+	else if (strcmp(cmd, "status") == 0 ||
+	    strcmp(cmd, "incidents") == 0 || strcmp(cmd, "incident") == 0)
+		usage_error("%s: wrong number of arguments", cmd);
+	else
+		usage_error("unknown command \"%s\"", cmd);
+
+	curl_global_cleanup();
+	free(ctl.url);
+	free(ctl.token);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "pagerctl: writing output: %s\n",
+		    strerror(errno));
+		return PCTL_FAIL;
+	}
+	return ret;
+}

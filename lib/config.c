@@ -1,3 +1,1035 @@
-/* lib/config.c — stub, being written. */
+/*
+ * lib/config.c — load pagerd.conf into struct config: check @includes,
+ * let libconfig parse, put -s overrides and defaults into the parsed
+ * tree, then walk the tree against the key tables of config_schema.c so
+ * that file values, overrides and defaults all meet the same checks and
+ * every problem is reported with FILE:LINE and the key.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <libconfig.h>
+#include <openssl/crypto.h>
+
 #include "config.h"
-int config_stub_;
+#include "config_schema.h"
+#include "timefmt.h"
+
+/* A secret file larger than this is a mistake (a key is a line). */
+#define SECRET_FILE_MAX		65536
+
+/* Where errors about -s overrides point instead of FILE. */
+#define OVERRIDE_FILE		"-s"
+
+struct loader {
+	struct perr_list	*errs;
+	const char		*path;		/* the main file as given */
+	char			*dir;		/* its directory */
+	const char		*cred_dir;	/* NULL: dir */
+};
+
+#define FIELD(base, off, type)	((type *)(void *)((char *)(base) + (off)))
+
+/*
+ * Print a key's dotted path ("integrations[1].key"). Paths longer than
+ * buf are cut: perr keeps 63 bytes of them anyway.
+ */
+static void	keyf(char *buf, size_t len, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+static void
+keyf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------ errors */
+
+/*
+ * The file a setting came from, as the user can open it. Settings that
+ * -s overrides or defaults added have no file: only overrides can be
+ * wrong, so they are blamed on "-s".
+ */
+static char *
+setting_file(const struct loader *L, const config_setting_t *s)
+{
+	const char	*f = s ? config_setting_source_file(s) : NULL;
+
+	if (f == NULL)
+		return strdup(OVERRIDE_FILE);
+	if (strcmp(f, L->path) == 0)
+		return strdup(f);
+	return config_file_name(L->dir, f);
+}
+
+static void	lerr(struct loader *, const config_setting_t *,
+		    const char *key, const char *fmt, ...)
+		    __attribute__((format(printf, 4, 5)));
+
+static void
+lerr(struct loader *L, const config_setting_t *s, const char *key,
+    const char *fmt, ...)
+{
+	char	 msg[256];
+	char	*file;
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	file = setting_file(L, s);
+	perr_add(L->errs, file ? file : L->path,
+	    s ? config_setting_source_line(s) : 0, key, "%s", msg);
+	free(file);
+}
+
+/* ------------------------------------------------------------ values */
+
+/* Replace a string field, wiping the old value (it may be a secret). */
+static void
+set_string(char **field, char *s)
+{
+	if (*field != NULL) {
+		OPENSSL_cleanse(*field, strlen(*field));
+		free(*field);
+	}
+	*field = s;
+}
+
+/* A bound of k as a number: milliseconds for durations. */
+static long long
+bound(const struct ckey *k, const char *text)
+{
+	long long	v = 0;
+	int64_t		ms;
+
+	if (k->type == CK_DURATION) {
+		if (duration_parse(text, &ms) == 0)
+			v = ms;
+	} else
+		(void)ckey_parse_int(text, &v);
+	return v;
+}
+
+/* Whether v is within k's bounds. */
+static int
+in_bounds(const struct ckey *k, long long v)
+{
+	return (k->min == NULL || v >= bound(k, k->min)) &&
+	    (k->max == NULL || v <= bound(k, k->max));
+}
+
+static void
+range_error(struct loader *L, const config_setting_t *m, const char *path,
+    const struct ckey *k, const char *value)
+{
+	if (k->max == NULL)
+		lerr(L, m, path, "%s is less than %s", value, k->min);
+	else
+		lerr(L, m, path, "%s is out of range %s..%s", value,
+		    k->min ? k->min : "", k->max);
+}
+
+/* Length bounds of strings and secrets; 0 when fine. */
+static int
+check_length(struct loader *L, const config_setting_t *m, const char *path,
+    const struct ckey *k, const char *s)
+{
+	long long	len = (long long)strlen(s);
+
+	if (k->min != NULL && len < bound(k, k->min)) {
+		if (len == 0)
+			lerr(L, m, path, "must not be empty");
+		else
+			lerr(L, m, path, "must be at least %s bytes", k->min);
+		return -1;
+	}
+	if (k->max != NULL && len > bound(k, k->max)) {
+		lerr(L, m, path, "must be at most %s bytes", k->max);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+get_int(const config_setting_t *m, long long *v)
+{
+	switch (config_setting_type(m)) {
+	case CONFIG_TYPE_INT:
+		*v = config_setting_get_int(m);
+		return 0;
+	case CONFIG_TYPE_INT64:
+		*v = config_setting_get_int64(m);
+		return 0;
+	}
+	return -1;
+}
+
+/* A duration string, or an integer meaning seconds. */
+static int
+get_duration(const config_setting_t *m, int64_t *ms, char *text,
+    size_t len)
+{
+	long long	v;
+
+	if (config_setting_type(m) == CONFIG_TYPE_STRING) {
+		snprintf(text, len, "%s", config_setting_get_string(m));
+		return duration_parse(config_setting_get_string(m), ms);
+	}
+	if (get_int(m, &v) == -1)
+		return -1;
+	snprintf(text, len, "%llds", v);
+	*ms = v > INT64_MAX / 1000 ? INT64_MAX : v < 0 ? -1 : v * 1000;
+	return 0;
+}
+
+static const char *
+choice_list(const struct cchoice *c, char *buf, size_t len)
+{
+	size_t	o = 0;
+
+	buf[0] = '\0';
+	for (; c->name != NULL && o < len; c++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s",
+		    o ? ", " : "", c->name);
+	return buf;
+}
+
+static const struct cchoice *
+choice_find(const struct cchoice *c, const char *name)
+{
+	for (; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+/*
+ * Read a key_file / token_file. Relative paths are looked up in
+ * cred_dir ($CREDENTIALS_DIRECTORY, where systemd's LoadCredential= puts
+ * them) or beside the config file. Trailing white space goes: editors
+ * and `echo` add a newline nobody means as part of the key. Returns the
+ * malloc'd secret, or NULL with why filled.
+ */
+static char *
+read_secret(struct loader *L, const char *written, char *why, size_t len)
+{
+	struct stat	 st;
+	char		*path, *buf = NULL, *secret = NULL;
+	size_t		 n = 0;
+	ssize_t		 r;
+	int		 fd;
+
+	path = config_file_name(L->cred_dir ? L->cred_dir : L->dir, written);
+	if (path == NULL) {
+		snprintf(why, len, "out of memory");
+		return NULL;
+	}
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd == -1 || fstat(fd, &st) == -1) {
+		snprintf(why, len, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, len, "%s: %s", path, S_ISDIR(st.st_mode) ?
+		    "is a directory" : "is not a regular file");
+		goto fail;
+	}
+	if (st.st_size > SECRET_FILE_MAX) {
+		snprintf(why, len, "%s: larger than %d bytes", path,
+		    SECRET_FILE_MAX);
+		goto fail;
+	}
+	if ((buf = malloc(SECRET_FILE_MAX + 1)) == NULL) {
+		snprintf(why, len, "out of memory");
+		goto fail;
+	}
+	while (n < SECRET_FILE_MAX) {
+		r = read(fd, buf + n, SECRET_FILE_MAX - n);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			snprintf(why, len, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	while (n > 0 && isspace((unsigned char)buf[n - 1]))
+		n--;
+	buf[n] = '\0';
+	if (n == 0) {
+		snprintf(why, len, "%s: is empty", path);
+		goto fail;
+	}
+	if (strlen(buf) != n) {
+		snprintf(why, len, "%s: contains a NUL byte", path);
+		goto fail;
+	}
+	/* Keep only the secret: the read buffer is wiped below. */
+	if ((secret = strdup(buf)) == NULL)
+		snprintf(why, len, "out of memory");
+fail:
+	if (buf != NULL) {
+		OPENSSL_cleanse(buf, SECRET_FILE_MAX + 1);
+		free(buf);
+	}
+	if (fd != -1)
+		close(fd);
+	free(path);
+	return secret;
+}
+
+/* ------------------------------------------------------------ walker */
+
+static void	walk_group(struct loader *, const config_setting_t *,
+		    const struct csection *, void *base, const char *prefix);
+
+static void
+store_string(struct loader *L, const struct ckey *k,
+    const config_setting_t *m, void *base, const char *path)
+{
+	const char	*s, *why;
+	char		*v, buf[128];
+
+	if (config_setting_type(m) != CONFIG_TYPE_STRING) {
+		lerr(L, m, path, "must be a string");
+		return;
+	}
+	s = config_setting_get_string(m);
+	if (k->choices != NULL && choice_find(k->choices, s) == NULL) {
+		lerr(L, m, path, "\"%s\" is not one of %s", s,
+		    choice_list(k->choices, buf, sizeof(buf)));
+		return;
+	}
+	if (check_length(L, m, path, k, s) == -1)
+		return;
+	if (k->check != NULL && (why = k->check(s)) != NULL) {
+		if (k->type == CK_SECRET)	/* never print a secret */
+			lerr(L, m, path, "%s", why);
+		else
+			lerr(L, m, path, "\"%s\" %s", s, why);
+		return;
+	}
+	if ((v = strdup(s)) == NULL) {
+		lerr(L, m, path, "out of memory");
+		return;
+	}
+	set_string(FIELD(base, k->off, char *), v);
+}
+
+static void
+store_secret_file(struct loader *L, const struct ckey *k,
+    const config_setting_t *m, void *base, const char *path)
+{
+	const char	*why;
+	char		*v, buf[300];
+
+	if (config_setting_type(m) != CONFIG_TYPE_STRING ||
+	    *config_setting_get_string(m) == '\0') {
+		lerr(L, m, path, "must be a file name");
+		return;
+	}
+	v = read_secret(L, config_setting_get_string(m), buf, sizeof(buf));
+	if (v == NULL) {
+		lerr(L, m, path, "%s", buf);
+		return;
+	}
+	set_string(FIELD(base, k->off, char *), v);
+	if (check_length(L, m, path, k, v) == -1)
+		set_string(FIELD(base, k->off, char *), NULL);
+	else if ((why = k->check(v)) != NULL) {
+		lerr(L, m, path, "the file's content %s", why);
+		set_string(FIELD(base, k->off, char *), NULL);
+	}
+}
+
+static void
+store_listen(struct loader *L, const struct ckey *k,
+    const config_setting_t *m, void *base, const char *path)
+{
+	const config_setting_t	*e;
+	const char		*s, *why;
+	char			**v, epath[128];
+	size_t			 i, n;
+
+	if (!config_setting_is_array(m) && !config_setting_is_list(m)) {
+		lerr(L, m, path, "must be an array of \"host:port\" strings: "
+		    "[ \"127.0.0.1:8080\" ]");
+		return;
+	}
+	n = (size_t)config_setting_length(m);
+	if (!in_bounds(k, (long long)n)) {
+		lerr(L, m, path, n == 0 ? "must not be empty" :
+		    "has too many addresses");
+		return;
+	}
+	if ((v = calloc(n + 1, sizeof(*v))) == NULL) {
+		lerr(L, m, path, "out of memory");
+		return;
+	}
+	*FIELD(base, k->off, char **) = v;
+	*FIELD(base, k->off_n, size_t) = n;
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(m, (unsigned)i);
+		keyf(epath, sizeof(epath), "%s[%zu]", path, i);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			lerr(L, e, epath, "must be a \"host:port\" string");
+			continue;
+		}
+		s = config_setting_get_string(e);
+		if ((why = k->check(s)) != NULL)
+			lerr(L, e, epath, "\"%s\" %s", s, why);
+		else if ((v[i] = strdup(s)) == NULL)
+			lerr(L, e, epath, "out of memory");
+	}
+}
+
+/*
+ * After an element's keys: exactly one of the secret and its file, and
+ * keys that default to the element's name.
+ */
+static void
+finish_element(struct loader *L, const config_setting_t *g,
+    const struct csection *sec, void *base, const char *path)
+{
+	const struct ckey	*k, *secret = NULL, *file = NULL, *name;
+	size_t			 i;
+	int			 n = 0;
+	char			**field, *v;
+
+	for (i = 0; i < sec->nkeys; i++) {
+		k = &sec->keys[i];
+		if (k->type == CK_SECRET)
+			secret = k;
+		else if (k->type == CK_SECRET_FILE)
+			file = k;
+		else
+			continue;
+		n += config_setting_get_member(g, k->name) != NULL;
+	}
+	if (secret != NULL && file != NULL && n != 1)
+		lerr(L, g, path, n == 0 ? "needs %s or %s" :
+		    "has both %s and %s; keep one", secret->name, file->name);
+
+	name = ckey_find(sec, "name");
+	for (i = 0; i < sec->nkeys; i++) {
+		k = &sec->keys[i];
+		field = FIELD(base, k->off, char *);
+		if (!(k->flags & CK_NAME_DEFAULT) || *field != NULL ||
+		    config_setting_get_member(g, k->name) != NULL ||
+		    name == NULL || *FIELD(base, name->off, char *) == NULL)
+			continue;
+		if ((v = strdup(*FIELD(base, name->off, char *))) == NULL)
+			lerr(L, g, path, "out of memory");
+		*field = v;
+	}
+}
+
+/* The member of g that set the field at off: a secret or its file. */
+static const config_setting_t *
+member_for(const config_setting_t *g, const struct csection *sec,
+    size_t off)
+{
+	const config_setting_t	*m;
+	size_t			 i;
+
+	for (i = 0; i < sec->nkeys; i++)
+		if (sec->keys[i].off == off && (m =
+		    config_setting_get_member(g, sec->keys[i].name)) != NULL)
+			return m;
+	return g;
+}
+
+/* No two elements may share a name or a secret. */
+static void
+check_unique(struct loader *L, const config_setting_t *m,
+    const struct ckey *list, void *v, size_t n, const char *path)
+{
+	const struct csection	*sec = list->sub;
+	const struct ckey	*k;
+	const config_setting_t	*blame;
+	const char		*a, *b;
+	char			 epath[128];
+	size_t			 i, j, x;
+
+	for (x = 0; x < sec->nkeys; x++) {
+		k = &sec->keys[x];
+		if (!(k->flags & CK_UNIQUE))
+			continue;
+		for (j = 1; j < n; j++) {
+			b = *FIELD((char *)v + j * sec->elem_size, k->off,
+			    char *);
+			for (i = 0; b != NULL && i < j; i++) {
+				a = *FIELD((char *)v + i * sec->elem_size,
+				    k->off, char *);
+				if (a == NULL || strcmp(a, b) != 0)
+					continue;
+				blame = member_for(config_setting_get_elem(m,
+				    (unsigned)j), sec, k->off);
+				keyf(epath, sizeof(epath), "%s[%zu].%s",
+				    path, j, config_setting_name(blame));
+				lerr(L, blame, epath, "%s[%zu] has the same %s",
+				    path, i, k->name);
+				break;
+			}
+		}
+	}
+}
+
+static void
+store_list(struct loader *L, const struct ckey *k, const config_setting_t *m,
+    void *base, const char *path)
+{
+	const struct csection	*sec = k->sub;
+	const config_setting_t	*e;
+	char			*v, prefix[128], dotted[128];
+	size_t			 i, n;
+
+	/* An empty list may be written [] too. */
+	if (!config_setting_is_list(m) && !(config_setting_is_array(m) &&
+	    config_setting_length(m) == 0)) {
+		lerr(L, m, path, "must be a list of groups: ( { ... }, ... )");
+		return;
+	}
+	n = (size_t)config_setting_length(m);
+	if ((v = calloc(n ? n : 1, sec->elem_size)) == NULL) {
+		lerr(L, m, path, "out of memory");
+		return;
+	}
+	*FIELD(base, k->off, void *) = v;
+	*FIELD(base, k->off_n, size_t) = n;
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(m, (unsigned)i);
+		keyf(prefix, sizeof(prefix), "%s[%zu]", path, i);
+		if (!config_setting_is_group(e)) {
+			lerr(L, e, prefix, "must be a group { ... }");
+			continue;
+		}
+		keyf(dotted, sizeof(dotted), "%s.", prefix);
+		walk_group(L, e, sec, v + i * sec->elem_size, dotted);
+		finish_element(L, e, sec, v + i * sec->elem_size, prefix);
+	}
+	check_unique(L, m, k, v, n, path);
+}
+
+/* Check one setting m against its key k and store it under base. */
+static void
+store(struct loader *L, const struct ckey *k, const config_setting_t *m,
+    void *base, const char *path)
+{
+	const struct cchoice	*c;
+	long long		 v;
+	int64_t			 ms;
+	char			 text[64], buf[128];
+
+	switch (k->type) {
+	case CK_GROUP:
+		if (!config_setting_is_group(m)) {
+			lerr(L, m, path, "must be a group: %s { ... }",
+			    k->name);
+			break;
+		}
+		keyf(buf, sizeof(buf), "%s.", path);
+		walk_group(L, m, k->sub, base, buf);
+		break;
+	case CK_LIST:
+		store_list(L, k, m, base, path);
+		break;
+	case CK_STRING:
+	case CK_SECRET:
+		store_string(L, k, m, base, path);
+		break;
+	case CK_SECRET_FILE:
+		store_secret_file(L, k, m, base, path);
+		break;
+	case CK_BOOL:
+		if (config_setting_type(m) != CONFIG_TYPE_BOOL)
+			lerr(L, m, path, "must be true or false");
+		else
+			*FIELD(base, k->off, int) =
+			    config_setting_get_bool(m) ? 1 : 0;
+		break;
+	case CK_INT:
+	case CK_SIZE:
+		if (get_int(m, &v) == -1) {
+			lerr(L, m, path, "must be an integer");
+			break;
+		}
+		if (!in_bounds(k, v)) {
+			snprintf(text, sizeof(text), "%lld", v);
+			range_error(L, m, path, k, text);
+		} else if (k->type == CK_INT)
+			*FIELD(base, k->off, int) = (int)v;
+		else
+			*FIELD(base, k->off, size_t) = (size_t)v;
+		break;
+	case CK_DURATION:
+		if (get_duration(m, &ms, text, sizeof(text)) == -1)
+			lerr(L, m, path, "must be a duration like \"90s\" or "
+			    "\"1h30m\" (units ms, s, m, h, d, w)");
+		else if (!in_bounds(k, ms))
+			range_error(L, m, path, k, text);
+		else
+			*FIELD(base, k->off, int64_t) = ms;
+		break;
+	case CK_ENUM:
+		if (config_setting_type(m) != CONFIG_TYPE_STRING)
+			lerr(L, m, path, "must be a string: one of %s",
+			    choice_list(k->choices, buf, sizeof(buf)));
+		else if ((c = choice_find(k->choices,
+		    config_setting_get_string(m))) == NULL)
+			lerr(L, m, path, "\"%s\" is not one of %s",
+			    config_setting_get_string(m),
+			    choice_list(k->choices, buf, sizeof(buf)));
+		else
+			*FIELD(base, k->off, int) = c->value;
+		break;
+	case CK_LISTEN:
+		store_listen(L, k, m, base, path);
+		break;
+	}
+}
+
+/*
+ * Every member of g must be a key of sec (so typos surface); each is
+ * checked and stored in the file's order, so errors come out in it too.
+ * prefix is the dotted path of g for the messages ("redis.").
+ */
+static void
+walk_group(struct loader *L, const config_setting_t *g,
+    const struct csection *sec, void *base, const char *prefix)
+{
+	const config_setting_t	*m;
+	const struct ckey	*k;
+	const char		*hint;
+	char			 path[128];
+	size_t			 i;
+
+	for (i = 0; i < (size_t)config_setting_length(g); i++) {
+		m = config_setting_get_elem(g, (unsigned)i);
+		keyf(path, sizeof(path), "%s%s", prefix,
+		    config_setting_name(m));
+		if ((k = ckey_find(sec, config_setting_name(m))) != NULL)
+			store(L, k, m, base, path);
+		else if ((hint = ckey_suggest(sec,
+		    config_setting_name(m))) != NULL)
+			lerr(L, m, path, "unknown key; did you mean %s?", hint);
+		else
+			lerr(L, m, path, "unknown key");
+	}
+	for (i = 0; i < sec->nkeys; i++) {
+		k = &sec->keys[i];
+		if ((k->flags & CK_REQUIRED) &&
+		    config_setting_get_member(g, k->name) == NULL) {
+			keyf(path, sizeof(path), "%s%s", prefix, k->name);
+			lerr(L, g, path, "missing");
+		}
+	}
+}
+
+/* ------------------------------------------------------------ overrides */
+
+static int
+parse_bool(const char *s, int *b)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+	size_t	i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*b = 1;
+			return 0;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*b = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Append the comma-separated items of text to array a, trimmed. */
+static int
+add_items(config_setting_t *a, const char *text)
+{
+	const char	*p, *e;
+	char		*item;
+	size_t		 n;
+
+	p = text + strspn(text, " \t");
+	if (*p == '\0')
+		return 0;		/* "" is the empty list: UDP off */
+	for (;;) {
+		n = strcspn(p, ",");
+		for (e = p + n; e > p && isspace((unsigned char)e[-1]); e--)
+			;
+		if ((item = strndup(p, (size_t)(e - p))) == NULL)
+			return -1;
+		if (config_setting_set_string_elem(a, -1, item) == NULL) {
+			free(item);
+			return -1;
+		}
+		free(item);
+		if (p[n] == '\0')
+			return 0;
+		p += n + 1;
+		p += strspn(p, " \t");
+	}
+}
+
+/*
+ * Put key k = text into group parent, replacing what the file had. Text
+ * is read by k's type just enough to pick libconfig's type (a bool, an
+ * integer, a string or an array of strings); ranges and formats are
+ * checked later by the walker, as for the file's own values. Returns 0,
+ * or -1 with why.
+ */
+static int
+set_from_text(config_setting_t *parent, const struct ckey *k,
+    const char *text, const char **why)
+{
+	config_setting_t	*m;
+	long long		 v = 0;
+	int			 b = 0, type;
+
+	switch (k->type) {
+	case CK_BOOL:
+		if (parse_bool(text, &b) == -1) {
+			*why = "must be true or false";
+			return -1;
+		}
+		type = CONFIG_TYPE_BOOL;
+		break;
+	case CK_INT:
+	case CK_SIZE:
+		if (ckey_parse_int(text, &v) == -1) {
+			*why = "must be an integer";
+			return -1;
+		}
+		type = CONFIG_TYPE_INT64;
+		break;
+	case CK_LISTEN:
+		type = CONFIG_TYPE_ARRAY;
+		break;
+	default:
+		type = CONFIG_TYPE_STRING;
+		break;
+	}
+	*why = "out of memory";
+	(void)config_setting_remove(parent, k->name);
+	if ((m = config_setting_add(parent, k->name, type)) == NULL)
+		return -1;
+	switch (type) {
+	case CONFIG_TYPE_BOOL:
+		return config_setting_set_bool(m, b) ? 0 : -1;
+	case CONFIG_TYPE_INT64:
+		return config_setting_set_int64(m, v) ? 0 : -1;
+	case CONFIG_TYPE_ARRAY:
+		return add_items(m, text);
+	default:
+		return config_setting_set_string(m, text) ? 0 : -1;
+	}
+}
+
+/*
+ * Apply "-s path=value": find path in the schema, create the groups on
+ * the way if the file has none, and set the key. Keys inside list
+ * elements (integrations, api.tokens) have no stable path, so they
+ * cannot be overridden.
+ */
+static void
+apply_override(struct loader *L, config_t *cfg,
+    const struct config_override *o)
+{
+	const struct csection	*sec = &config_schema;
+	const struct ckey	*k;
+	config_setting_t	*parent = config_root_setting(cfg), *m;
+	const char		*p = o->path, *dot, *why, *hint;
+	char			 name[64];
+	size_t			 n;
+
+	if (p == NULL || *p == '\0' || o->value == NULL) {
+		perr_add(L->errs, OVERRIDE_FILE, 0, p,
+		    "must be written path=value");
+		return;
+	}
+	for (;;) {
+		dot = strchr(p, '.');
+		n = dot ? (size_t)(dot - p) : strlen(p);
+		if (n >= sizeof(name))
+			n = sizeof(name) - 1;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		if ((k = ckey_find(sec, name)) == NULL) {
+			if ((hint = ckey_suggest(sec, name)) != NULL)
+				perr_add(L->errs, OVERRIDE_FILE, 0, o->path,
+				    "unknown key; did you mean %s?", hint);
+			else
+				perr_add(L->errs, OVERRIDE_FILE, 0, o->path,
+				    "unknown key");
+			return;
+		}
+		if (k->type == CK_LIST) {
+			perr_add(L->errs, OVERRIDE_FILE, 0, o->path, "entries "
+			    "of %s cannot be overridden; edit the file",
+			    k->name);
+			return;
+		}
+		if (k->type != CK_GROUP)
+			break;
+		if (dot == NULL) {
+			perr_add(L->errs, OVERRIDE_FILE, 0, o->path,
+			    "is a section; name one of its keys, like %s.%s",
+			    k->name, k->sub->keys[0].name);
+			return;
+		}
+		m = config_setting_get_member(parent, name);
+		if (m == NULL)
+			m = config_setting_add(parent, name,
+			    CONFIG_TYPE_GROUP);
+		if (m == NULL || !config_setting_is_group(m)) {
+			perr_add(L->errs, OVERRIDE_FILE, 0, o->path,
+			    "%s is not a group in the file", name);
+			return;
+		}
+		parent = m;
+		sec = k->sub;
+		p = dot + 1;
+	}
+	if (dot != NULL) {
+		perr_add(L->errs, OVERRIDE_FILE, 0, o->path,
+		    "unknown key; %s is not a section", k->name);
+		return;
+	}
+	if (set_from_text(parent, k, o->value, &why) == -1)
+		perr_add(L->errs, OVERRIDE_FILE, 0, o->path, "%s", why);
+}
+
+/*
+ * Add every absent key that has a default, so the walker sees one tree
+ * and a default meets the same checks as a value from the file. A group
+ * the file wrote as something else is left for the walker to report.
+ */
+static void
+apply_defaults(struct loader *L, config_setting_t *g,
+    const struct csection *sec)
+{
+	const struct ckey	*k;
+	config_setting_t	*m;
+	const char		*why;
+	size_t			 i;
+
+	for (i = 0; i < sec->nkeys; i++) {
+		k = &sec->keys[i];
+		m = config_setting_get_member(g, k->name);
+		if (k->type == CK_GROUP) {
+			if (m == NULL)
+				m = config_setting_add(g, k->name,
+				    CONFIG_TYPE_GROUP);
+			if (m == NULL)
+				perr_add(L->errs, L->path, 0, k->name,
+				    "out of memory");
+			else if (config_setting_is_group(m))
+				apply_defaults(L, m, k->sub);
+		} else if (m == NULL && k->def != NULL &&
+		    set_from_text(g, k, k->def, &why) == -1)
+			perr_add(L->errs, L->path, 0, k->name, "%s", why);
+	}
+}
+
+/* Checks that involve more than one key. */
+static void
+check_together(struct loader *L, const config_t *cfg, const struct config *c)
+{
+	const config_setting_t	*spawn = config_lookup(cfg, "redis.spawn");
+
+	if (spawn != NULL && config_setting_type(spawn) == CONFIG_TYPE_BOOL &&
+	    !config_setting_get_bool(spawn) && c->redis_address != NULL &&
+	    c->redis_address[0] == '\0')
+		lerr(L, spawn, "redis.address",
+		    "required when redis.spawn is false");
+}
+
+/* ------------------------------------------------------------ load */
+
+static char *
+dir_of(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}
+
+struct config *
+config_load(const char *path, const struct config_override *ov, size_t nov,
+    const char *cred_dir, struct perr_list *errs)
+{
+	struct loader	 L;
+	struct config	*c = NULL;
+	config_t	 cfg;
+	size_t		 nerr = errs->n, i;
+	char		*file;
+
+	L.errs = errs;
+	L.path = path;
+	L.cred_dir = cred_dir;
+	if ((L.dir = dir_of(path)) == NULL) {
+		perr_add(errs, path, 0, NULL, "out of memory");
+		return NULL;
+	}
+	if (config_include_check(path, L.dir, errs) == -1) {
+		free(L.dir);
+		return NULL;
+	}
+
+	config_init(&cfg);
+	config_set_include_dir(&cfg, L.dir);
+	if (!config_read_file(&cfg, path)) {
+		file = config_error_file(&cfg) == NULL ? NULL :
+		    strcmp(config_error_file(&cfg), path) == 0 ?
+		    strdup(path) : config_file_name(L.dir,
+		    config_error_file(&cfg));
+		perr_add(errs, file ? file : path, config_error_line(&cfg),
+		    NULL, "%s", config_error_text(&cfg));
+		free(file);
+		goto out;
+	}
+	for (i = 0; i < nov; i++)
+		apply_override(&L, &cfg, &ov[i]);
+	apply_defaults(&L, config_root_setting(&cfg), &config_schema);
+
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->path = strdup(path)) == NULL) {
+		perr_add(errs, path, 0, NULL, "out of memory");
+		goto out;
+	}
+	walk_group(&L, config_root_setting(&cfg), &config_schema, c, "");
+	check_together(&L, &cfg, c);
+out:
+	config_destroy(&cfg);
+	free(L.dir);
+	if (errs->n > nerr) {
+		config_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* ------------------------------------------------------------ free */
+
+/* Free what the walker stored under base, driven by the same tables. */
+static void
+free_section(const struct csection *sec, void *base)
+{
+	const struct ckey	*k;
+	char			**v, *e;
+	size_t			 i, j, n;
+
+	for (i = 0; i < sec->nkeys; i++) {
+		k = &sec->keys[i];
+		switch (k->type) {
+		case CK_GROUP:
+			free_section(k->sub, base);
+			break;
+		case CK_LIST:
+			e = *FIELD(base, k->off, char *);
+			n = *FIELD(base, k->off_n, size_t);
+			for (j = 0; e != NULL && j < n; j++)
+				free_section(k->sub, e + j * k->sub->elem_size);
+			free(e);
+			break;
+		case CK_STRING:
+		case CK_SECRET:
+			set_string(FIELD(base, k->off, char *), NULL);
+			break;
+		case CK_LISTEN:
+			v = *FIELD(base, k->off, char **);
+			n = *FIELD(base, k->off_n, size_t);
+			for (j = 0; v != NULL && j < n; j++)
+				free(v[j]);
+			free(v);
+			break;
+		default:
+			break;	/* CK_SECRET_FILE shares CK_SECRET's field */
+		}
+	}
+}
+
+void
+config_free(struct config *c)
+{
+	if (c == NULL)
+		return;
+	free_section(&config_schema, c);
+	free(c->path);
+	free(c);
+}
+
+/* ------------------------------------------------------------ lookup */
+
+/*
+ * Whether given (glen bytes) equals want. The bytes compared are always
+ * want's, whatever given holds, so the time taken tells an attacker the
+ * stored key's length at most, never how much of a guess was right.
+ */
+static int
+secret_equal(const char *want, const char *given, size_t glen)
+{
+	size_t	wlen = strlen(want);
+	int	same_len = glen == wlen;
+
+	return (CRYPTO_memcmp(want, same_len ? given : want, wlen) == 0) &
+	    same_len;
+}
+
+const struct integration *
+config_find_integration(const struct config *c, const char *key)
+{
+	const struct integration	*found = NULL;
+	size_t				 i, len;
+
+	if (c == NULL || key == NULL)
+		return NULL;
+	len = strlen(key);
+	/* No early return: every key is compared on every call. */
+	for (i = 0; i < c->n_integrations; i++)
+		if (secret_equal(c->integrations[i].key, key, len))
+			found = &c->integrations[i];
+	return found;
+}
+
+const struct api_token *
+config_find_token(const struct config *c, const char *token)
+{
+	const struct api_token	*found = NULL;
+	size_t			 i, len;
+
+	if (c == NULL || token == NULL)
+		return NULL;
+	len = strlen(token);
+	for (i = 0; i < c->n_tokens; i++)
+		if (secret_equal(c->tokens[i].token, token, len))
+			found = &c->tokens[i];
+	return found;
+}

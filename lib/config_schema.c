@@ -1,3 +1,614 @@
-/* stub */
+/*
+ * lib/config_schema.c — every config key as a table row (type, field,
+ * default, bounds, doc), the checks for values that are more than a type
+ * (addresses, prefixes), and config_reference(), which prints the tables
+ * as the Markdown in docs/CONFIG.md. Loading lives in lib/config.c.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/un.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
 #include "config.h"
-int config_schema_stub_;
+#include "config_schema.h"
+
+#define NKEYS(a)	(sizeof(a) / sizeof((a)[0]))
+#define CFG(f)		offsetof(struct config, f)
+
+/* ------------------------------------------------------------ checks */
+
+/*
+ * "host:port" as evhttp_bind_socket() and getaddrinfo() will take it:
+ * an IPv4 address, an IPv6 address in brackets (its colons would
+ * otherwise be ambiguous) or a DNS name, then a port 1..65535. Port 0
+ * (any free port) is refused: nobody could find the daemon.
+ */
+static const char *
+check_hostport(const char *s)
+{
+	const char		*colon, *p;
+	char			 host[256];
+	size_t			 hlen;
+	unsigned long		 port;
+	char			*end;
+	struct in6_addr		 a6;
+	int			 digits_dots = 1;
+
+	colon = strrchr(s, ':');
+	if (colon == NULL)
+		return "must be host:port";
+	p = colon + 1;
+	if (!isdigit((unsigned char)*p))
+		return "must end in :port, a number 1..65535";
+	errno = 0;
+	port = strtoul(p, &end, 10);
+	if (*end != '\0' || errno != 0 || port < 1 || port > 65535)
+		return "must end in :port, a number 1..65535";
+
+	hlen = (size_t)(colon - s);
+	if (hlen == 0)
+		return "needs a host before :port (0.0.0.0 or [::] for all)";
+	if (s[0] == '[') {
+		if (hlen < 3 || s[hlen - 1] != ']' || hlen - 2 >= sizeof(host))
+			return "has a bad [IPv6] host";
+		memcpy(host, s + 1, hlen - 2);
+		host[hlen - 2] = '\0';
+		if (inet_pton(AF_INET6, host, &a6) != 1)
+			return "has a bad [IPv6] host";
+		return NULL;
+	}
+	if (memchr(s, ':', hlen) != NULL)
+		return "has an IPv6 host that needs brackets: [::1]:port";
+	if (hlen > 253)
+		return "has a host name longer than 253 bytes";
+	memcpy(host, s, hlen);
+	host[hlen] = '\0';
+	for (p = host; *p != '\0'; p++)
+		if (!isdigit((unsigned char)*p) && *p != '.')
+			digits_dots = 0;
+	if (digits_dots)
+		return inet_pton(AF_INET, host, &a6) == 1 ? NULL :
+		    "has a bad IPv4 address";
+	/* RFC 1123 names: labels of letters, digits and inner hyphens. */
+	for (p = host; *p != '\0'; ) {
+		size_t	n = strspn(p, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+
+		if (n == 0 || n > 63 || p[0] == '-' || p[n - 1] == '-' ||
+		    (p[n] != '.' && p[n] != '\0'))
+			return "has a host that is not an address or a name";
+		p += n;
+		if (*p == '.' && *++p == '\0')
+			break;		/* a trailing dot is a rooted name */
+	}
+	return NULL;
+}
+
+/* Empty means "none": required-ness is checked against redis.spawn. */
+static const char *
+check_redis_address(const char *s)
+{
+	struct sockaddr_un	sun;
+
+	if (*s == '\0')
+		return NULL;
+	if (strncmp(s, "unix:", 5) == 0) {
+		if (s[5] != '/')
+			return "must be unix:/absolute/path or host:port";
+		if (strlen(s + 5) >= sizeof(sun.sun_path))
+			return "has a socket path too long for a unix socket";
+		return NULL;
+	}
+	return check_hostport(s);
+}
+
+/* The prefix is pasted into every key and every Lua script's KEYS. */
+static const char *
+check_prefix(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (isspace((unsigned char)*s) || iscntrl((unsigned char)*s))
+			return "must not contain spaces or control characters";
+	return NULL;
+}
+
+/*
+ * Names end up in logs, metrics labels and timelines; keys and tokens
+ * travel in "Authorization: Bearer KEY", where spaces and non-ASCII bytes
+ * cannot go, so such a key could never match.
+ */
+static const char *
+check_token(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!isgraph((unsigned char)*s) || (unsigned char)*s > 0x7e)
+			return "must be printable ASCII without spaces";
+	return NULL;
+}
+
+/* ------------------------------------------------------------ tables */
+
+static const struct cchoice log_levels[] = {
+	{ "error", LOG_ERR },
+	{ "warning", LOG_WARNING },
+	{ "info", LOG_INFO },
+	{ "debug", LOG_DEBUG },
+	{ NULL, 0 }
+};
+
+static const struct cchoice fsync_policies[] = {
+	{ "always", 0 },
+	{ "everysec", 0 },
+	{ "no", 0 },
+	{ NULL, 0 }
+};
+
+static const struct ckey log_keys[] = {
+	{ .name = "level", .type = CK_ENUM, .off = CFG(log_level),
+	  .def = "info", .choices = log_levels,
+	  .doc = "Least severe message that is logged." },
+	{ .name = "syslog", .type = CK_BOOL, .off = CFG(log_syslog),
+	  .def = "false",
+	  .doc = "true: log to syslog(3); false: to stderr, which systemd "
+	    "sends to the journal." },
+};
+
+static const struct ckey redis_keys[] = {
+	{ .name = "spawn", .type = CK_BOOL, .off = CFG(redis_spawn),
+	  .def = "true",
+	  .doc = "Start and supervise a private redis-server (unix socket "
+	    "and append-only file in `state_dir`, no TCP port). false: "
+	    "connect to `address`." },
+	{ .name = "server", .type = CK_STRING, .off = CFG(redis_server),
+	  .def = "/usr/bin/redis-server", .min = "1",
+	  .doc = "The redis-server binary that `spawn` runs." },
+	{ .name = "appendfsync", .type = CK_STRING,
+	  .off = CFG(redis_appendfsync), .def = "everysec",
+	  .choices = fsync_policies,
+	  .doc = "When the spawned Redis fsyncs its append-only file: "
+	    "`always` loses nothing on power loss, `everysec` up to a "
+	    "second." },
+	{ .name = "address", .type = CK_STRING, .off = CFG(redis_address),
+	  .def = "", .check = check_redis_address,
+	  .doc = "`unix:/absolute/path` or `host:port` of a Redis you run "
+	    "yourself; required when `spawn` is false." },
+	{ .name = "password", .type = CK_STRING,
+	  .off = CFG(redis_password),
+	  .doc = "Sent with AUTH after connecting; none when absent." },
+	{ .name = "db", .type = CK_INT, .off = CFG(redis_db), .def = "0",
+	  .min = "0", .max = "15",
+	  .doc = "Database number (SELECT)." },
+	{ .name = "prefix", .type = CK_STRING, .off = CFG(redis_prefix),
+	  .def = "pagerd:", .min = "1", .check = check_prefix,
+	  .doc = "Put before every Redis key, so that several deployments "
+	    "can share one Redis." },
+	{ .name = "connect_timeout", .type = CK_DURATION,
+	  .off = CFG(redis_connect_timeout_ms), .def = "2s",
+	  .min = "100ms", .max = "60s",
+	  .doc = "Give up on one connection attempt after this long." },
+	{ .name = "reconnect_max", .type = CK_DURATION,
+	  .off = CFG(redis_reconnect_max_ms), .def = "5s",
+	  .min = "100ms", .max = "300s",
+	  .doc = "The wait between reconnection attempts doubles up to "
+	    "this." },
+	{ .name = "command_timeout", .type = CK_DURATION,
+	  .off = CFG(redis_command_timeout_ms), .def = "5s",
+	  .min = "100ms", .max = "300s",
+	  .doc = "A Redis that does not answer a command within this is "
+	    "disconnected and reconnected." },
+};
+
+static const struct ckey http_keys[] = {
+	{ .name = "listen", .type = CK_LISTEN, .off = CFG(http_listen),
+	  .off_n = CFG(n_http_listen), .def = "127.0.0.1:8080", .min = "1",
+	  .check = check_hostport,
+	  .doc = "Where to accept HTTP: `host:port` strings, the host an "
+	    "IPv4 address, an `[IPv6]` address or a name." },
+	{ .name = "max_body", .type = CK_SIZE, .off = CFG(http_max_body),
+	  .def = "1048576", .min = "1024", .max = "67108864",
+	  .doc = "Largest request body in bytes; larger ones get 413." },
+	{ .name = "max_header_size", .type = CK_SIZE,
+	  .off = CFG(http_max_header_size), .def = "16384",
+	  .min = "1024", .max = "1048576",
+	  .doc = "Largest request line plus headers in bytes." },
+	{ .name = "max_connections", .type = CK_INT,
+	  .off = CFG(http_max_connections), .def = "1024",
+	  .min = "1", .max = "100000",
+	  .doc = "Connections beyond this are answered 503 and closed." },
+	{ .name = "request_timeout", .type = CK_DURATION,
+	  .off = CFG(http_request_timeout_ms), .def = "10s",
+	  .min = "1s", .max = "300s",
+	  .doc = "A whole request must arrive within this." },
+	{ .name = "idle_timeout", .type = CK_DURATION,
+	  .off = CFG(http_idle_timeout_ms), .def = "60s",
+	  .min = "1s", .max = "3600s",
+	  .doc = "Keep-alive connections idle this long are closed." },
+};
+
+static const struct ckey udp_keys[] = {
+	{ .name = "listen", .type = CK_LISTEN, .off = CFG(udp_listen),
+	  .off_n = CFG(n_udp_listen), .def = "127.0.0.1:5140",
+	  .check = check_hostport,
+	  .doc = "Where to receive alerts, one JSON object per datagram; "
+	    "`[]` turns UDP off." },
+};
+
+static const struct ckey limits_keys[] = {
+	{ .name = "batch", .type = CK_SIZE, .off = CFG(limits.max_batch),
+	  .def = "1000", .min = "1", .max = "100000",
+	  .doc = "Alerts in one request body." },
+	{ .name = "labels", .type = CK_SIZE, .off = CFG(limits.max_labels),
+	  .def = "64", .min = "1", .max = "10000",
+	  .doc = "Labels on one alert." },
+	{ .name = "label_name", .type = CK_SIZE,
+	  .off = CFG(limits.max_label_name), .def = "128",
+	  .min = "1", .max = "65536",
+	  .doc = "Bytes in a label name." },
+	{ .name = "label_value", .type = CK_SIZE,
+	  .off = CFG(limits.max_label_value), .def = "2048",
+	  .min = "1", .max = "1048576",
+	  .doc = "Bytes in a label value." },
+	{ .name = "summary", .type = CK_SIZE,
+	  .off = CFG(limits.max_summary), .def = "1024",
+	  .min = "1", .max = "65536",
+	  .doc = "Bytes in an alert's summary." },
+	{ .name = "dedup_key", .type = CK_SIZE,
+	  .off = CFG(limits.max_dedup_key), .def = "255",
+	  .min = "1", .max = "65536",
+	  .doc = "Bytes in an alert's dedup_key." },
+	{ .name = "alert_size", .type = CK_SIZE,
+	  .off = CFG(limits.max_alert_size), .def = "65536",
+	  .min = "256", .max = "16777216",
+	  .doc = "Bytes of one alert's JSON." },
+};
+
+static const struct ckey store_keys[] = {
+	{ .name = "retention", .type = CK_DURATION,
+	  .off = CFG(store_retention_ms), .def = "7d",
+	  .min = "1m", .max = "3650d",
+	  .doc = "Resolved alerts are kept this long." },
+};
+
+#define ELEM(t, f)	offsetof(struct t, f)
+
+static const struct ckey integration_keys[] = {
+	{ .name = "name", .type = CK_STRING, .off = ELEM(integration, name),
+	  .min = "1", .check = check_token, .flags = CK_REQUIRED | CK_UNIQUE,
+	  .doc = "Shown in logs and metrics." },
+	{ .name = "key", .type = CK_SECRET, .off = ELEM(integration, key),
+	  .min = "8", .check = check_token, .flags = CK_UNIQUE,
+	  .doc = "The secret a sender presents; set `key` or `key_file`." },
+	{ .name = "key_file", .type = CK_SECRET_FILE,
+	  .off = ELEM(integration, key), .min = "8", .check = check_token,
+	  .doc = "Read the key from this file (trailing white space "
+	    "removed). Relative paths are looked up in systemd's "
+	    "`$CREDENTIALS_DIRECTORY` when pagerd runs with one, else "
+	    "next to the config file." },
+	{ .name = "source", .type = CK_STRING,
+	  .off = ELEM(integration, source), .min = "1",
+	  .flags = CK_NAME_DEFAULT,
+	  .doc = "Recorded as the source of alerts that do not name one." },
+};
+
+static const struct ckey token_keys[] = {
+	{ .name = "name", .type = CK_STRING, .off = ELEM(api_token, name),
+	  .min = "1", .check = check_token, .flags = CK_REQUIRED | CK_UNIQUE,
+	  .doc = "Shown in logs." },
+	{ .name = "token", .type = CK_SECRET, .off = ELEM(api_token, token),
+	  .min = "8", .check = check_token, .flags = CK_UNIQUE,
+	  .doc = "The bearer token; set `token` or `token_file`." },
+	{ .name = "token_file", .type = CK_SECRET_FILE,
+	  .off = ELEM(api_token, token), .min = "8", .check = check_token,
+	  .doc = "Read the token from this file, like `key_file`." },
+};
+
+static const struct csection log_section = { log_keys, NKEYS(log_keys), 0 };
+static const struct csection redis_section =
+    { redis_keys, NKEYS(redis_keys), 0 };
+static const struct csection http_section =
+    { http_keys, NKEYS(http_keys), 0 };
+static const struct csection udp_section = { udp_keys, NKEYS(udp_keys), 0 };
+static const struct csection limits_section =
+    { limits_keys, NKEYS(limits_keys), 0 };
+static const struct csection store_section =
+    { store_keys, NKEYS(store_keys), 0 };
+static const struct csection integration_section =
+    { integration_keys, NKEYS(integration_keys), sizeof(struct integration) };
+static const struct csection token_section =
+    { token_keys, NKEYS(token_keys), sizeof(struct api_token) };
+
+static const struct ckey api_keys[] = {
+	{ .name = "tokens", .type = CK_LIST, .off = CFG(tokens),
+	  .off_n = CFG(n_tokens), .sub = &token_section,
+	  .doc = "Tokens for the HTTP API and pagerctl: "
+	    "`( { name = \"admin\"; token_file = \"admin.token\"; } )`." },
+};
+
+static const struct csection api_section = { api_keys, NKEYS(api_keys), 0 };
+
+static const struct ckey root_keys[] = {
+	{ .name = "state_dir", .type = CK_STRING, .off = CFG(state_dir),
+	  .def = "/var/lib/pagerd", .min = "1",
+	  .doc = "Where the spawned Redis keeps its socket and append-only "
+	    "file." },
+	{ .name = "log", .type = CK_GROUP, .sub = &log_section },
+	{ .name = "redis", .type = CK_GROUP, .sub = &redis_section },
+	{ .name = "http", .type = CK_GROUP, .sub = &http_section },
+	{ .name = "udp", .type = CK_GROUP, .sub = &udp_section },
+	{ .name = "limits", .type = CK_GROUP, .sub = &limits_section },
+	{ .name = "store", .type = CK_GROUP, .sub = &store_section },
+	{ .name = "integrations", .type = CK_LIST, .off = CFG(integrations),
+	  .off_n = CFG(n_integrations), .sub = &integration_section,
+	  .doc = "Senders of alerts, each with its own key: "
+	    "`( { name = \"prometheus\"; key_file = \"prom.key\"; } )`. "
+	    "Names and keys must be unique." },
+	{ .name = "api", .type = CK_GROUP, .sub = &api_section },
+};
+
+const struct csection config_schema = { root_keys, NKEYS(root_keys), 0 };
+
+/* ------------------------------------------------------------ lookup */
+
+const struct ckey *
+ckey_find(const struct csection *sec, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sec->nkeys; i++)
+		if (strcmp(sec->keys[i].name, name) == 0)
+			return &sec->keys[i];
+	return NULL;
+}
+
+/* Levenshtein distance, capped: names are short. */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t	 la = strlen(a), lb = strlen(b), i, j;
+	size_t	 row[65], prev, tmp;
+
+	if (la > 64 || lb > 64)
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			row[j] = prev + (a[i - 1] != b[j - 1]);
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			if (tmp + 1 < row[j])
+				row[j] = tmp + 1;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+const char *
+ckey_suggest(const struct csection *sec, const char *name)
+{
+	const char	*best = NULL;
+	size_t		 i, d, bestd = SIZE_MAX;
+	size_t		 limit = strlen(name) / 3 + 1;
+
+	for (i = 0; i < sec->nkeys; i++) {
+		d = edit_distance(name, sec->keys[i].name);
+		if (d < bestd) {
+			bestd = d;
+			best = sec->keys[i].name;
+		}
+	}
+	return bestd <= limit ? best : NULL;
+}
+
+int
+ckey_parse_int(const char *s, long long *v)
+{
+	char	*end;
+
+	if (!isdigit((unsigned char)*s) && !(*s == '-' &&
+	    isdigit((unsigned char)s[1])))
+		return -1;
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	return 0;
+}
+
+/* ------------------------------------------------------------ reference */
+
+static const char *
+type_name(const struct ckey *k)
+{
+	switch (k->type) {
+	case CK_GROUP:		return "group";
+	case CK_LIST:		return "list of groups";
+	case CK_STRING:		return "string";
+	case CK_BOOL:		return "bool";
+	case CK_INT:
+	case CK_SIZE:		return "integer";
+	case CK_DURATION:	return "duration";
+	case CK_ENUM:		return "string";
+	case CK_LISTEN:		return "array of strings";
+	case CK_SECRET:		return "string (secret)";
+	case CK_SECRET_FILE:	return "path";
+	}
+	return "?";
+}
+
+/* The default as a user would write it in the file. */
+static void
+print_default(FILE *fp, const struct ckey *k)
+{
+	const char	*q;
+
+	if (k->flags & CK_REQUIRED) {
+		fputs("required", fp);
+		return;
+	}
+	if (k->flags & CK_NAME_DEFAULT) {
+		fputs("the `name`", fp);
+		return;
+	}
+	if (k->type == CK_LIST) {
+		fputs("`()`", fp);
+		return;
+	}
+	if (k->def == NULL) {
+		fputs("none", fp);
+		return;
+	}
+	switch (k->type) {
+	case CK_BOOL:
+	case CK_INT:
+	case CK_SIZE:
+		fprintf(fp, "`%s`", k->def);
+		break;
+	case CK_LISTEN:
+		fputs("`[", fp);
+		for (q = k->def; *q != '\0'; q += strcspn(q, ",")) {
+			if (*q == ',')
+				q++;
+			fprintf(fp, " \"%.*s\"", (int)strcspn(q, ","), q);
+		}
+		fputs(" ]`", fp);
+		break;
+	default:
+		fprintf(fp, "`\"%s\"`", k->def);
+		break;
+	}
+}
+
+static void
+print_bounds(FILE *fp, const struct ckey *k)
+{
+	const struct cchoice	*c;
+
+	if (k->choices != NULL) {
+		for (c = k->choices; c->name != NULL; c++)
+			fprintf(fp, "%s`%s`", c == k->choices ? "" : ", ",
+			    c->name);
+		return;
+	}
+	if (k->min == NULL && k->max == NULL)
+		return;
+	switch (k->type) {
+	case CK_SECRET_FILE:
+		fprintf(fp, "content at least %s bytes", k->min);
+		break;
+	case CK_STRING:
+	case CK_SECRET:
+		if (k->max == NULL)
+			fprintf(fp, "at least %s byte%s", k->min,
+			    strcmp(k->min, "1") == 0 ? "" : "s");
+		else
+			fprintf(fp, "%s..%s bytes", k->min, k->max);
+		break;
+	case CK_LISTEN:
+		fprintf(fp, "at least %s", k->min);
+		break;
+	default:
+		fprintf(fp, "%s..%s", k->min, k->max);
+		break;
+	}
+}
+
+static void
+print_rows(FILE *fp, const struct csection *sec, const char *prefix)
+{
+	const struct ckey	*k;
+	size_t			 i;
+	int			 header = 0;
+
+	for (i = 0; i < sec->nkeys; i++) {
+		k = &sec->keys[i];
+		if (k->type == CK_GROUP || k->type == CK_LIST)
+			continue;
+		if (!header) {
+			fputs("| Key | Type | Default | Bounds "
+			    "| Description |\n"
+			    "|-----|------|---------|--------"
+			    "|-------------|\n", fp);
+			header = 1;
+		}
+		fprintf(fp, "| `%s%s` | %s | ", prefix, k->name, type_name(k));
+		print_default(fp, k);
+		fputs(" | ", fp);
+		print_bounds(fp, k);
+		fprintf(fp, " | %s |\n", k->doc);
+	}
+	if (header)
+		fputc('\n', fp);
+}
+
+static int
+has_scalars(const struct csection *sec)
+{
+	size_t	i;
+
+	for (i = 0; i < sec->nkeys; i++)
+		if (sec->keys[i].type != CK_GROUP &&
+		    sec->keys[i].type != CK_LIST)
+			return 1;
+	return 0;
+}
+
+/*
+ * Scalars of a section first, in one table, then a heading and table per
+ * group or list inside it, so the reference reads in the file's order.
+ */
+static void
+print_section(FILE *fp, const struct csection *sec, const char *prefix)
+{
+	const struct ckey	*k;
+	char			 sub[128];
+	size_t			 i;
+
+	print_rows(fp, sec, prefix);
+	for (i = 0; i < sec->nkeys; i++) {
+		k = &sec->keys[i];
+		if (k->type == CK_GROUP) {
+			snprintf(sub, sizeof(sub), "%s%s.", prefix, k->name);
+			if (has_scalars(k->sub))
+				fprintf(fp, "## `%s%s { }`\n\n", prefix,
+				    k->name);
+			print_section(fp, k->sub, sub);
+		} else if (k->type == CK_LIST) {
+			fprintf(fp, "## `%s%s = ( )`\n\n%s\n\n", prefix,
+			    k->name, k->doc);
+			snprintf(sub, sizeof(sub), "%s%s[].", prefix, k->name);
+			print_section(fp, k->sub, sub);
+		}
+	}
+}
+
+char *
+config_reference(void)
+{
+	FILE	*fp;
+	char	*buf = NULL;
+	size_t	 len = 0;
+
+	if ((fp = open_memstream(&buf, &len)) == NULL)
+		return NULL;
+	fputs("## Top level\n\n", fp);
+	print_section(fp, &config_schema, "");
+	if (fclose(fp) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
