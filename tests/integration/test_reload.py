@@ -134,12 +134,25 @@ def _():
     d = os.path.join(pd.dir, "conf.d")
     os.makedirs(d, exist_ok=True)
     good = open(pd.conf_path).read()
-    pd.write_config(good + '@include "%s"\n' % d)
+    pd.write_config(good + '@include "conf.d"\n')
     log = hup_and_wait("failure")
     check(pd.running(), "pagerd exited")
     check(pd.conf_path in log, "error does not name the file:\n" + log)
     pd.post_ok(alert())
     reset()
+
+
+@t.case("SIGHUP with @include of a missing file: old config kept, "
+        "failure counted, the include line logged")
+def _():
+    up()
+    good = open(pd.conf_path).read()
+    text = good + '@include "missing.conf"\n'
+    pd.write_config(text)
+    log = hup_and_wait("failure")
+    check(re.search(r"%s:%d" % (re.escape(pd.conf_path), text.count("\n")),
+                    log), "include line not logged:\n" + log)
+    pd.post_ok(alert())
 
 
 @t.case("SIGHUP when the file is gone: old config kept, failure counted")
