@@ -672,10 +672,14 @@ def spawn(argv, **kw):
 
 
 def run(argv, timeout=15, env=None, **kw):
-    """Run to completion, text output captured. A hang is a failure."""
+    """Run to completion, text output captured. A hang is a failure.
+    env: variables to set on top of ours (None: unset)."""
     e = dict(os.environ)
-    if env:
-        e.update(env)
+    for k, v in (env or {}).items():
+        if v is None:
+            e.pop(k, None)
+        else:
+            e[k] = v
     try:
         return subprocess.run(argv, stdin=subprocess.DEVNULL,
                               capture_output=True, text=True,

@@ -30,7 +30,8 @@ def valid_text(port=18080, uport=15140, extra=""):
 
 
 def pagerd(*args, timeout=15, cwd=None):
-    r = pt.run([pt.PAGERD] + list(args), timeout=timeout, cwd=cwd)
+    r = pt.run([pt.PAGERD] + list(args), timeout=timeout, cwd=cwd,
+               env={"CREDENTIALS_DIRECTORY": None})
     pt.diag("pagerd %s -> %s" % (" ".join(args), r.returncode))
     for line in (r.stdout + r.stderr).splitlines()[:30]:
         pt.diag("  | " + line)
