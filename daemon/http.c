@@ -1,3 +1,654 @@
-/* daemon/http.c — stub, being written. */
+/*
+ * daemon/http.c — the HTTP front: evhttp listeners, the connection limit,
+ * per-connection deadlines, framing checks and routing. The handlers live
+ * in http_intake.c and http_api.c.
+ *
+ * evhttp 2.1 has no connection limit, no whole-request deadline (its
+ * timeout restarts on every byte, so a client sending one byte a second
+ * holds a connection for ever) and no hook at accept time. We create each
+ * connection's bufferevent ourselves (evhttp_set_bevcb), and one loop
+ * iteration later, when evhttp has tied it to its evhttp_connection, we
+ * read that connection back from the bufferevent's callback argument and
+ * attach our own state: a deadline timer and a close callback.
+ */
+#include "autoconf.h"
+
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "http.h"
+#include "http_check.h"
+#include "log.h"
+#include "metrics.h"
+#include "pagerd.h"
 #include "config.h"
-int http_stub_;
+
+enum conn_state {
+	CONN_IDLE,	/* between requests: idle_timeout runs */
+	CONN_READING,	/* bytes of a request arrived: request_timeout runs */
+	CONN_BUSY	/* request handed to a handler: no deadline */
+};
+
+struct http_conn {
+	TAILQ_ENTRY(http_conn)	 entry;
+	struct http_server	*srv;
+	struct evhttp_connection *evcon;
+	struct bufferevent	*bev;
+	struct event		*deadline;
+	enum conn_state		 state;
+	evutil_socket_t		 fd;
+};
+
+TAILQ_HEAD(conn_list, http_conn);
+
+struct http_server {
+	struct pagerd		*pd;
+	struct evhttp		*http;
+	struct evhttp_bound_socket **socks;
+	size_t			 nsocks;
+	struct conn_list	 conns;
+	int			 nconns;
+	struct http_conn	**by_fd;	/* fd -> connection */
+	size_t			 nby_fd;
+	struct log_limit	 ll_reject;
+};
+
+static void	conn_arm(struct http_conn *, enum conn_state);
+
+/* ------------------------------------------------------------ replies */
+
+void
+http_count(struct pagerd *pd, int code)
+{
+	char		 buf[8];
+	const char	*kv[2] = { "code", buf };
+
+	snprintf(buf, sizeof(buf), "%d", code);
+	metrics_add(pd->metrics, "pagerd_http_requests_total", 1, 1, kv);
+}
+
+static struct http_conn *
+conn_of(struct http_server *srv, struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon;
+	struct bufferevent	*bev;
+	evutil_socket_t		 fd;
+
+	if ((evcon = evhttp_request_get_connection(req)) == NULL)
+		return NULL;
+	if ((bev = evhttp_connection_get_bufferevent(evcon)) == NULL)
+		return NULL;
+	fd = bufferevent_getfd(bev);
+	if (fd < 0 || (size_t)fd >= srv->nby_fd)
+		return NULL;
+	if (srv->by_fd[fd] == NULL || srv->by_fd[fd]->evcon != evcon)
+		return NULL;
+	return srv->by_fd[fd];
+}
+
+/*
+ * Every reply goes through here: it counts the status and restarts the
+ * connection's idle deadline.
+ */
+static void
+reply(struct pagerd *pd, struct evhttp_request *req, int code,
+    const char *ctype, struct evbuffer *body)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
+	struct http_conn	*c;
+	const char		*reason;
+
+	if (ctype != NULL)
+		evhttp_add_header(out, "Content-Type", ctype);
+	if (pd->stopping)
+		evhttp_add_header(out, "Connection", "close");
+	switch (code) {
+	case 200: reason = "OK"; break;
+	case 202: reason = "Accepted"; break;
+	case 400: reason = "Bad Request"; break;
+	case 401: reason = "Unauthorized"; break;
+	case 404: reason = "Not Found"; break;
+	case 405: reason = "Method Not Allowed"; break;
+	case 413: reason = "Payload Too Large"; break;
+	case 415: reason = "Unsupported Media Type"; break;
+	case 503: reason = "Service Unavailable"; break;
+	default: reason = NULL; break;
+	}
+	http_count(pd, code);
+	if (pd->http != NULL && (c = conn_of(pd->http, req)) != NULL)
+		conn_arm(c, CONN_IDLE);
+	evhttp_send_reply(req, code, reason, body);
+}
+
+static void
+reply_json_pd(struct pagerd *pd, struct evhttp_request *req, int code,
+    const char *json, size_t len)
+{
+	struct evbuffer	*b = evbuffer_new();
+
+	if (b != NULL)
+		evbuffer_add(b, json, len);
+	reply(pd, req, code, "application/json", b);
+	if (b != NULL)
+		evbuffer_free(b);
+}
+
+/* JSON-escape s into b (RFC 8259 section 7). */
+void
+http_json_escape(struct evbuffer *b, const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	const unsigned char	*run = p;
+
+	for (; *p != '\0'; p++) {
+		if (*p >= 0x20 && *p != '"' && *p != '\\')
+			continue;
+		evbuffer_add(b, run, p - run);
+		switch (*p) {
+		case '"':  evbuffer_add(b, "\\\"", 2); break;
+		case '\\': evbuffer_add(b, "\\\\", 2); break;
+		case '\n': evbuffer_add(b, "\\n", 2); break;
+		case '\r': evbuffer_add(b, "\\r", 2); break;
+		case '\t': evbuffer_add(b, "\\t", 2); break;
+		default:   evbuffer_add_printf(b, "\\u%04x", *p); break;
+		}
+		run = p + 1;
+	}
+	evbuffer_add(b, run, p - run);
+}
+
+void
+http_reply_error(struct pagerd *pd, struct evhttp_request *req, int code,
+    const char *msg, long index)
+{
+	struct evbuffer		*b = evbuffer_new();
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
+
+	if (code == 503)
+		evhttp_add_header(out, "Retry-After", "1");
+	if (code == 401)
+		evhttp_add_header(out, "WWW-Authenticate", "Bearer");
+	if (b != NULL) {
+		evbuffer_add(b, "{\"error\":\"", 10);
+		http_json_escape(b, msg);
+		evbuffer_add(b, "\"", 1);
+		if (index >= 0)
+			evbuffer_add_printf(b, ",\"index\":%ld", index);
+		evbuffer_add(b, "}\n", 2);
+	}
+	reply(pd, req, code, "application/json", b);
+	if (b != NULL)
+		evbuffer_free(b);
+}
+
+void
+http_reply_body(struct pagerd *pd, struct evhttp_request *req, int code,
+    const char *ctype, struct evbuffer *body)
+{
+	reply(pd, req, code, ctype, body);
+}
+
+void
+http_reply_raw_json(struct pagerd *pd, struct evhttp_request *req, int code,
+    const char *json, size_t len)
+{
+	reply_json_pd(pd, req, code, json, len);
+}
+
+/*
+ * Bearer token from Authorization, or NULL. Returns a pointer into the
+ * request's headers, valid while the request lives.
+ */
+const char *
+http_bearer(struct evhttp_request *req)
+{
+	const char	*h;
+
+	h = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Authorization");
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+		return NULL;
+	h += 7;
+	while (*h == ' ')
+		h++;
+	return *h != '\0' ? h : NULL;
+}
+
+/* 1 when the request carries a valid API token; else answers 401. */
+int
+http_auth_token(struct pagerd *pd, struct evhttp_request *req)
+{
+	const char	*tok = http_bearer(req);
+
+	if (tok == NULL) {
+		http_reply_error(pd, req, 401,
+		    "missing API token (Authorization: Bearer TOKEN)", -1);
+		return 0;
+	}
+	if (config_find_token(pd->cfg, tok) == NULL) {
+		http_reply_error(pd, req, 401, "unknown API token", -1);
+		return 0;
+	}
+	return 1;
+}
+
+/* ------------------------------------------------------------ routing */
+
+static int
+framing_ok(struct pagerd *pd, struct evhttp_request *req)
+{
+	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
+	struct evkeyval		*kv;
+	struct http_header	 h[64];
+	size_t			 n = 0;
+	char			 msg[128];
+
+	TAILQ_FOREACH(kv, in, next) {
+		if (strcasecmp(kv->key, "Content-Length") != 0 &&
+		    strcasecmp(kv->key, "Transfer-Encoding") != 0)
+			continue;
+		if (n == sizeof(h) / sizeof(h[0])) {
+			snprintf(msg, sizeof(msg), "too many framing headers");
+			goto bad;
+		}
+		h[n].name = kv->key;
+		h[n].value = kv->value;
+		n++;
+	}
+	if (http_check_framing(h, n, msg, sizeof(msg)) == 0)
+		return 1;
+bad:
+	/*
+	 * The body was framed by evhttp's guess; whatever follows on the
+	 * connection cannot be trusted, so close it after answering.
+	 */
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Connection", "close");
+	http_reply_error(pd, req, 400, msg, -1);
+	return 0;
+}
+
+static void
+route(struct evhttp_request *req, void *arg)
+{
+	struct http_server	*srv = arg;
+	struct pagerd		*pd = srv->pd;
+	struct http_conn	*c;
+	const char		*path;
+	enum evhttp_cmd_type	 m = evhttp_request_get_command(req);
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+
+	if ((c = conn_of(srv, req)) != NULL)
+		conn_arm(c, CONN_BUSY);
+	if (!framing_ok(pd, req))
+		return;
+	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	if (path == NULL) {
+		http_reply_error(pd, req, 400, "bad request URI", -1);
+		return;
+	}
+	if (pd->stopping) {
+		http_reply_error(pd, req, 503, "shutting down", -1);
+		return;
+	}
+	if (strcmp(path, "/api/v1/alerts") == 0) {
+		if (m != EVHTTP_REQ_POST) {
+			evhttp_add_header(evhttp_request_get_output_headers(req),
+			    "Allow", "POST");
+			http_reply_error(pd, req, 405,
+			    "method not allowed: use POST", -1);
+			return;
+		}
+		http_intake_generic(pd, req);
+		return;
+	}
+	if (strcmp(path, "/healthz") == 0 || strcmp(path, "/metrics") == 0 ||
+	    strncmp(path, "/api/v1/incidents", 17) == 0) {
+		if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD) {
+			evhttp_add_header(evhttp_request_get_output_headers(req),
+			    "Allow", "GET, HEAD");
+			http_reply_error(pd, req, 405,
+			    "method not allowed: use GET", -1);
+			return;
+		}
+		if (path[1] == 'h')
+			http_api_healthz(pd, req);
+		else if (path[1] == 'm')
+			http_api_metrics(pd, req);
+		else if (path[17] == '\0' || strcmp(path + 17, "/") == 0)
+			http_api_incidents(pd, req);
+		else if (path[17] == '/')
+			http_api_incident(pd, req, path + 18);
+		else
+			http_reply_error(pd, req, 404, "no such endpoint", -1);
+		return;
+	}
+	http_reply_error(pd, req, 404, "no such endpoint", -1);
+}
+
+/* ------------------------------------------------------- connections */
+
+static void
+conn_deadline(evutil_socket_t fd, short ev, void *arg)
+{
+	struct http_conn	*c = arg;
+
+	log_debug("http: closing connection %d: %s deadline passed", (int)c->fd,
+	    c->state == CONN_READING ? "request" : "idle");
+	/* The close callback frees c. */
+	evhttp_connection_free(c->evcon);
+}
+
+static void
+conn_arm(struct http_conn *c, enum conn_state st)
+{
+	struct config	*cfg = c->srv->pd->cfg;
+	struct timeval	 tv;
+	int64_t		 ms;
+
+	c->state = st;
+	if (st == CONN_BUSY) {
+		event_del(c->deadline);
+		return;
+	}
+	ms = st == CONN_READING ? cfg->http_request_timeout_ms :
+	    cfg->http_idle_timeout_ms;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(c->deadline, &tv);
+}
+
+/* Bytes arrived: an idle connection starts a request and its deadline. */
+static void
+conn_input(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct http_conn	*c = arg;
+
+	if (info->n_added > 0 && c->state == CONN_IDLE)
+		conn_arm(c, CONN_READING);
+}
+
+static void
+conn_closed(struct evhttp_connection *evcon, void *arg)
+{
+	struct http_conn	*c = arg;
+	struct http_server	*srv = c->srv;
+
+	TAILQ_REMOVE(&srv->conns, c, entry);
+	srv->nconns--;
+	if (c->fd >= 0 && (size_t)c->fd < srv->nby_fd && srv->by_fd[c->fd] == c)
+		srv->by_fd[c->fd] = NULL;
+	evbuffer_remove_cb(bufferevent_get_input(c->bev), conn_input, c);
+	event_free(c->deadline);
+	free(c);
+}
+
+static int
+by_fd_set(struct http_server *srv, evutil_socket_t fd, struct http_conn *c)
+{
+	struct http_conn	**nv;
+	size_t			 n;
+
+	if ((size_t)fd >= srv->nby_fd) {
+		n = srv->nby_fd ? srv->nby_fd : 256;
+		while (n <= (size_t)fd)
+			n *= 2;
+		if ((nv = realloc(srv->by_fd, n * sizeof(*nv))) == NULL)
+			return -1;
+		memset(nv + srv->nby_fd, 0, (n - srv->nby_fd) * sizeof(*nv));
+		srv->by_fd = nv;
+		srv->nby_fd = n;
+	}
+	srv->by_fd[fd] = c;
+	return 0;
+}
+
+/* Answer 503 on a connection over the limit and drop it. */
+static void
+conn_refuse(struct http_server *srv, struct evhttp_connection *evcon,
+    evutil_socket_t fd)
+{
+	static const char resp[] =
+	    "HTTP/1.1 503 Service Unavailable\r\n"
+	    "Content-Type: application/json\r\n"
+	    "Retry-After: 1\r\n"
+	    "Connection: close\r\n"
+	    "Content-Length: 37\r\n\r\n"
+	    "{\"error\":\"too many open connections\"}";
+
+	/* A fresh socket's send buffer takes this small reply whole. */
+	if (send(fd, resp, sizeof(resp) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		log_debug("http: refuse: %s", strerror(errno));
+	metrics_add(srv->pd->metrics, "pagerd_http_connections_rejected_total",
+	    1, 0, NULL);
+	log_warnx_limited(&srv->ll_reject,
+	    "http: %d connections open (http.max_connections): refusing one",
+	    srv->nconns);
+	evhttp_connection_free(evcon);
+}
+
+struct attach {
+	struct http_server	*srv;
+	struct bufferevent	*bev;
+};
+
+/*
+ * One iteration after accept: evhttp has set the bufferevent's callbacks
+ * with its evhttp_connection as the argument. A bufferevent that evhttp
+ * already freed has its callbacks cleared (we hold a reference, so the
+ * memory is still ours to look at).
+ */
+static void
+conn_attach(evutil_socket_t unused, short ev, void *arg)
+{
+	struct attach		*a = arg;
+	struct http_server	*srv = a->srv;
+	struct bufferevent	*bev = a->bev;
+	bufferevent_data_cb	 rcb, wcb;
+	bufferevent_event_cb	 ecb;
+	void			*cbarg = NULL;
+	struct evhttp_connection *evcon;
+	struct http_conn	*c;
+	evutil_socket_t		 fd;
+
+	free(a);
+	bufferevent_getcb(bev, &rcb, &wcb, &ecb, &cbarg);
+	fd = bufferevent_getfd(bev);
+	evcon = cbarg;
+	if (rcb == NULL || cbarg == NULL || fd < 0) {
+		bufferevent_decref(bev);
+		return;
+	}
+	bufferevent_decref(bev);	/* evhttp's reference keeps it alive */
+
+	if (srv->nconns >= srv->pd->cfg->http_max_connections) {
+		conn_refuse(srv, evcon, fd);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->deadline = evtimer_new(srv->pd->base, conn_deadline, c)) ==
+	    NULL || by_fd_set(srv, fd, c) == -1) {
+		log_warnx("http: out of memory: dropping a connection");
+		if (c != NULL && c->deadline != NULL)
+			event_free(c->deadline);
+		free(c);
+		evhttp_connection_free(evcon);
+		return;
+	}
+	c->srv = srv;
+	c->evcon = evcon;
+	c->bev = bev;
+	c->fd = fd;
+	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
+	srv->nconns++;
+	evhttp_connection_set_closecb(evcon, conn_closed, c);
+	evbuffer_add_cb(bufferevent_get_input(bev), conn_input, c);
+	/* A request may already be waiting in the kernel or the buffer. */
+	conn_arm(c, CONN_READING);
+}
+
+static struct bufferevent *
+conn_new_bev(struct event_base *base, void *arg)
+{
+	struct http_server	*srv = arg;
+	struct bufferevent	*bev;
+	struct attach		*a;
+	struct timeval		 zero = { 0, 0 };
+
+	bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL)
+		return NULL;
+	if ((a = malloc(sizeof(*a))) == NULL)
+		return bev;	/* untracked, but served */
+	a->srv = srv;
+	a->bev = bev;
+	bufferevent_incref(bev);
+	if (event_base_once(base, -1, EV_TIMEOUT, conn_attach, a, &zero) == -1) {
+		bufferevent_decref(bev);
+		free(a);
+	}
+	return bev;
+}
+
+/* ------------------------------------------------------------ server */
+
+static int
+split_hostport(const char *s, char *host, size_t hlen, unsigned short *port)
+{
+	const char	*colon;
+	long		 p;
+	char		*end;
+
+	if (s[0] == '[') {
+		const char *rb = strchr(s, ']');
+		if (rb == NULL || rb[1] != ':')
+			return -1;
+		if ((size_t)(rb - s - 1) >= hlen)
+			return -1;
+		memcpy(host, s + 1, rb - s - 1);
+		host[rb - s - 1] = '\0';
+		colon = rb + 1;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL ||
+		    (size_t)(colon - s) >= hlen)
+			return -1;
+		memcpy(host, s, colon - s);
+		host[colon - s] = '\0';
+	}
+	p = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || p < 0 || p > 65535)
+		return -1;
+	*port = (unsigned short)p;
+	return 0;
+}
+
+static void
+apply_limits(struct http_server *srv)
+{
+	struct config	*cfg = srv->pd->cfg;
+
+	evhttp_set_max_body_size(srv->http, (ev_ssize_t)cfg->http_max_body);
+	evhttp_set_max_headers_size(srv->http,
+	    (ev_ssize_t)cfg->http_max_header_size);
+	/* evhttp's own per-read timeout backs up our deadlines. */
+	evhttp_set_timeout(srv->http,
+	    (int)((cfg->http_idle_timeout_ms + 999) / 1000));
+}
+
+struct http_server *
+http_start(struct pagerd *pd)
+{
+	struct http_server	*srv;
+	char			 host[256];
+	unsigned short		 port;
+	size_t			 i;
+
+	if ((srv = calloc(1, sizeof(*srv))) == NULL)
+		return NULL;
+	srv->pd = pd;
+	TAILQ_INIT(&srv->conns);
+	srv->ll_reject.burst = 5;
+	if ((srv->http = evhttp_new(pd->base)) == NULL)
+		goto fail;
+	/* Let every method through so that 405s are ours, in JSON. */
+	evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
+	    EVHTTP_REQ_PATCH);
+	evhttp_set_default_content_type(srv->http, "application/json");
+	evhttp_set_gencb(srv->http, route, srv);
+	evhttp_set_bevcb(srv->http, conn_new_bev, srv);
+	apply_limits(srv);
+	srv->socks = calloc(pd->cfg->n_http_listen + 1, sizeof(*srv->socks));
+	if (srv->socks == NULL)
+		goto fail;
+	for (i = 0; i < pd->cfg->n_http_listen; i++) {
+		const char *l = pd->cfg->http_listen[i];
+
+		if (split_hostport(l, host, sizeof(host), &port) == -1) {
+			log_warnx("http: bad listen address %s", l);
+			goto fail;
+		}
+		srv->socks[i] = evhttp_bind_socket_with_handle(srv->http, host,
+		    port);
+		if (srv->socks[i] == NULL) {
+			log_warn("http: cannot listen on %s", l);
+			goto fail;
+		}
+		srv->nsocks++;
+		log_info("http: listening on %s", l);
+	}
+	return srv;
+fail:
+	http_free(srv);
+	return NULL;
+}
+
+void
+http_reconfigure(struct http_server *srv)
+{
+	apply_limits(srv);
+}
+
+void
+http_stop_accepting(struct http_server *srv)
+{
+	size_t	 i;
+
+	for (i = 0; i < srv->nsocks; i++)
+		if (srv->socks[i] != NULL)
+			evhttp_del_accept_socket(srv->http, srv->socks[i]);
+	srv->nsocks = 0;
+}
+
+int
+http_open_connections(const struct http_server *srv)
+{
+	return srv->nconns;
+}
+
+void
+http_free(struct http_server *srv)
+{
+	if (srv == NULL)
+		return;
+	/* evhttp_free frees the connections; their close callbacks run. */
+	if (srv->http != NULL)
+		evhttp_free(srv->http);
+	free(srv->socks);
+	free(srv->by_fd);
+	free(srv);
+}

@@ -6,6 +6,8 @@
 #ifndef PAGERD_HTTP_H
 #define PAGERD_HTTP_H
 
+#include <stddef.h>
+
 struct pagerd;
 struct http_server;
 struct evhttp_request;
@@ -33,11 +35,26 @@ void	http_api_incidents(struct pagerd *, struct evhttp_request *);
 void	http_api_incident(struct pagerd *, struct evhttp_request *,
 	    const char *id);
 
-/* Helpers shared by the handlers. */
-void	http_reply_json(struct evhttp_request *, int code, const char *json);
+/* Helpers shared by the handlers (http.c). Every reply is counted. */
+struct evbuffer;
+
+/* {"error": msg, "index": index} (index left out when < 0). 503 adds
+ * Retry-After, 401 adds WWW-Authenticate. */
 void	http_reply_error(struct pagerd *, struct evhttp_request *, int code,
 	    const char *msg, long index);
+/* Send body (may be NULL) with the given Content-Type; body is drained. */
+void	http_reply_body(struct pagerd *, struct evhttp_request *, int code,
+	    const char *ctype, struct evbuffer *body);
+void	http_reply_raw_json(struct pagerd *, struct evhttp_request *,
+	    int code, const char *json, size_t len);
 void	http_count(struct pagerd *, int code);
+/* Append s JSON-escaped (no quotes added). */
+void	http_json_escape(struct evbuffer *, const char *s);
+/* The "Authorization: Bearer X" value, or NULL; valid with the request. */
+const char *http_bearer(struct evhttp_request *);
+/* 1 when the request has a valid API token; otherwise answers 401. */
 int	http_auth_token(struct pagerd *, struct evhttp_request *);
+/* Connections open now (for the gauge). */
+int	http_open_connections(const struct http_server *);
 
 #endif /* PAGERD_HTTP_H */

@@ -1,3 +1,189 @@
-/* daemon/http_api.c — stub, being written. */
+/*
+ * daemon/http_api.c — read endpoints: /healthz for load balancers and
+ * systemd checks, /metrics for Prometheus, and the incident API that
+ * pagerctl uses.
+ */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <sys/queue.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
 #include "config.h"
-int http_api_stub_;
+#include "http.h"
+#include "log.h"
+#include "metrics.h"
+#include "pagerd.h"
+#include "store.h"
+
+void
+http_api_healthz(struct pagerd *pd, struct evhttp_request *req)
+{
+	struct evbuffer	*b = evbuffer_new();
+	int		 up = store_ready(pd->store);
+
+	if (b == NULL) {
+		http_reply_error(pd, req, 503, "out of memory", -1);
+		return;
+	}
+	if (up)
+		evbuffer_add_printf(b, "{\"status\":\"ok\",\"redis\":\"up\"}\n");
+	else {
+		evbuffer_add_printf(b, "{\"status\":\"unavailable\","
+		    "\"redis\":\"down\",\"reason\":\"");
+		http_json_escape(b, store_reason(pd->store));
+		evbuffer_add(b, "\"}\n", 3);
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Retry-After", "1");
+	}
+	http_reply_body(pd, req, up ? 200 : 503, "application/json", b);
+	evbuffer_free(b);
+}
+
+void
+http_api_metrics(struct pagerd *pd, struct evhttp_request *req)
+{
+	struct evbuffer	*b;
+	char		*text;
+	size_t		 len;
+
+	metrics_set(pd->metrics, "pagerd_redis_up", store_ready(pd->store),
+	    0, NULL);
+	if (pd->http != NULL)
+		metrics_set(pd->metrics, "pagerd_http_connections",
+		    http_open_connections(pd->http), 0, NULL);
+	if ((text = metrics_render(pd->metrics, &len)) == NULL ||
+	    (b = evbuffer_new()) == NULL) {
+		free(text);
+		http_reply_error(pd, req, 503, "out of memory", -1);
+		return;
+	}
+	evbuffer_add(b, text, len);
+	free(text);
+	http_reply_body(pd, req, 200, "text/plain; version=0.0.4; charset=utf-8",
+	    b);
+	evbuffer_free(b);
+}
+
+/* A pending API read: the request to answer when the store replies. */
+struct api_req {
+	struct pagerd		*pd;
+	struct evhttp_request	*req;
+};
+
+static void
+api_done(void *arg, int status, const char *json, size_t len)
+{
+	struct api_req	*ar = arg;
+
+	if (status == 200)
+		http_reply_raw_json(ar->pd, ar->req, 200, json, len);
+	else if (status == 404)
+		http_reply_error(ar->pd, ar->req, 404, "no such incident", -1);
+	else
+		http_reply_error(ar->pd, ar->req, 503,
+		    "alert store unavailable", -1);
+	free(ar);
+}
+
+static struct api_req *
+api_req_new(struct pagerd *pd, struct evhttp_request *req)
+{
+	struct api_req	*ar;
+
+	if (!store_ready(pd->store)) {
+		http_reply_error(pd, req, 503, store_reason(pd->store), -1);
+		return NULL;
+	}
+	if ((ar = malloc(sizeof(*ar))) == NULL) {
+		http_reply_error(pd, req, 503, "out of memory", -1);
+		return NULL;
+	}
+	ar->pd = pd;
+	ar->req = req;
+	return ar;
+}
+
+void
+http_api_incidents(struct pagerd *pd, struct evhttp_request *req)
+{
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	struct evkeyvalq	 q;
+	struct evkeyval		*kv;
+	struct api_req		*ar;
+	const char		*status = NULL, *qs;
+	char			 statusbuf[16];
+	long			 limit = 50;
+	char			*end;
+
+	if (!http_auth_token(pd, req))
+		return;
+	TAILQ_INIT(&q);
+	if ((qs = evhttp_uri_get_query(uri)) != NULL &&
+	    evhttp_parse_query_str(qs, &q) == -1) {
+		http_reply_error(pd, req, 400, "malformed query string", -1);
+		return;
+	}
+	TAILQ_FOREACH(kv, &q, next) {
+		if (strcmp(kv->key, "status") == 0) {
+			if (strcmp(kv->value, "triggered") != 0 &&
+			    strcmp(kv->value, "resolved") != 0 &&
+			    strcmp(kv->value, "all") != 0) {
+				evhttp_clear_headers(&q);
+				http_reply_error(pd, req, 400, "status: must be "
+				    "triggered, resolved or all", -1);
+				return;
+			}
+			snprintf(statusbuf, sizeof(statusbuf), "%s", kv->value);
+			status = strcmp(statusbuf, "all") ? statusbuf : NULL;
+		} else if (strcmp(kv->key, "limit") == 0) {
+			errno = 0;
+			limit = strtol(kv->value, &end, 10);
+			if (errno || *end != '\0' || limit < 1 ||
+			    limit > 1000) {
+				evhttp_clear_headers(&q);
+				http_reply_error(pd, req, 400,
+				    "limit: must be an integer 1..1000", -1);
+				return;
+			}
+		} else {
+			char msg[128];
+
+			snprintf(msg, sizeof(msg), "%.64s: unknown parameter",
+			    kv->key);
+			evhttp_clear_headers(&q);
+			http_reply_error(pd, req, 400, msg, -1);
+			return;
+		}
+	}
+	evhttp_clear_headers(&q);
+	if ((ar = api_req_new(pd, req)) != NULL)
+		store_list_incidents(pd->store, status, limit, api_done, ar);
+}
+
+void
+http_api_incident(struct pagerd *pd, struct evhttp_request *req,
+    const char *id)
+{
+	struct api_req	*ar;
+	long long	 n;
+	char		*end;
+
+	if (!http_auth_token(pd, req))
+		return;
+	errno = 0;
+	n = strtoll(id, &end, 10);
+	if (errno || end == id || *end != '\0' || n < 1) {
+		http_reply_error(pd, req, 404, "no such incident", -1);
+		return;
+	}
+	if ((ar = api_req_new(pd, req)) != NULL)
+		store_get_incident(pd->store, n, api_done, ar);
+}

@@ -1,3 +1,1459 @@
-/* daemon/store.c — stub, being written. */
-#include "config.h"
-int store_stub_;
+/*
+ * daemon/store.c — the Redis store: one hiredis async connection on the
+ * libevent loop (connect, AUTH/SELECT, SCRIPT LOAD, reconnect with
+ * backoff, a watchdog for a Redis that stops answering) and group commit
+ * of alerts through the ingest script. What the scripts do is in
+ * store_lua.c; starting a private Redis is redis_spawn.c.
+ */
+#include "autoconf.h"
+
+#include <sys/queue.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+#include <hiredis/hiredis.h>
+#include <hiredis/async.h>
+#include <hiredis/adapters/libevent.h>
+#include <jansson.h>
+
+#include "log.h"
+#include "metrics.h"
+#include "store.h"
+#include "store_lua.h"
+
+/*
+ * lib/metrics.c is still a stub on this branch: weak references let the
+ * daemon link without it, and every call below checks for NULL. Drop
+ * these three lines once the real metrics.c is merged.
+ */
+#pragma weak metrics_declare
+#pragma weak metrics_add
+#pragma weak metrics_set
+
+#define BATCH_MAX		5000	/* alerts per script call */
+#define BATCHES_INFLIGHT	2	/* see flush_cb() */
+#define ALERT_ARGS		9	/* ingest ARGV fields per alert */
+#define INGEST_HDR		7	/* EVALSHA sha 0 prefix now ret N */
+#define BACKOFF_MIN_MS		100
+#define LIST_LIMIT_MAX		1000
+
+enum store_state {
+	ST_IDLE,		/* never configured */
+	ST_WAIT,		/* backing off before the next connect */
+	ST_CONNECTING,		/* connect(2) in progress */
+	ST_SETUP,		/* connected: AUTH, SELECT, SCRIPT LOAD */
+	ST_READY,
+	ST_CLOSED		/* shut down or being freed */
+};
+
+enum cmd_kind {
+	CMD_SETUP,		/* AUTH, SELECT, SCRIPT LOAD at connect */
+	CMD_RELOAD,		/* SCRIPT LOAD after a NOSCRIPT */
+	CMD_BATCH,
+	CMD_QUERY
+};
+
+/*
+ * Every command we send is one of these (the first member of a larger
+ * struct), on the in-flight queue oldest first until its reply callback
+ * runs. hiredis calls each callback exactly once: with the reply, or
+ * with NULL when the context goes away, so the queue always empties.
+ */
+struct cmd {
+	TAILQ_ENTRY(cmd)	 entry;
+	struct store		*s;
+	enum cmd_kind		 kind;
+	int64_t			 sent_ms;	/* monotonic */
+};
+TAILQ_HEAD(cmdq, cmd);
+
+struct setup {
+	struct cmd		 cmd;
+	int			 script;	/* -1: AUTH or SELECT */
+};
+
+/* One store_submit() call; freed after its callback. */
+struct submit {
+	store_submit_cb		*cb;
+	void			*arg;
+	size_t			 n;
+	int			 parts;	/* batches to answer */
+	int			 failed;
+	struct store_result	 res[];
+};
+
+/* The alerts [first, first + n) of sub that travel in one batch. */
+struct slice {
+	struct submit		*sub;
+	size_t			 first;
+	size_t			 n;
+};
+
+/*
+ * One ingest script call. The alert fields are copied back to back into
+ * buf; argument i is buf[off[i] .. off[i + 1]). The bytes stay until the
+ * reply, so a NOSCRIPT can be answered by sending the same batch again
+ * with EVAL.
+ */
+struct batch {
+	struct cmd		 cmd;
+	char			*buf;
+	size_t			 len, cap;
+	size_t			*off;
+	size_t			 noff, offcap;
+	size_t			 nalerts;
+	struct slice		*slices;
+	size_t			 nslices, slicecap;
+	int64_t			 now_ms;
+	int			 evaled;
+	char			 hdr[3][24];	/* now, retention, N */
+};
+
+struct query {
+	struct cmd		 cmd;
+	enum store_script	 script;
+	store_json_cb		*cb;
+	void			*arg;
+	int			 evaled;
+	int			 nargs;		/* after the prefix */
+	char			 a[2][32];
+	int			 answer;	/* deferred: its status */
+	const char		*canned;	/* deferred: its body */
+};
+
+struct store {
+	struct event_base	*base;
+	struct metrics		*metrics;
+
+	/* Settings, owned copies. */
+	char			*address;
+	char			*password;
+	char			*prefix;
+	int			 db;
+	int64_t			 connect_timeout_ms;
+	int64_t			 reconnect_max_ms;
+	int64_t			 command_timeout_ms;
+	int64_t			 retention_ms;
+	char			*host;	/* parsed: TCP */
+	int			 port;
+	char			*path;	/* or unix socket */
+
+	enum store_state	 state;
+	redisAsyncContext	*ac;
+	char			 sha[STORE_SCRIPT_COUNT][41];
+	int			 setup_left;
+	int			 setup_failed;
+	int			 reloading[STORE_SCRIPT_COUNT];
+	int64_t			 backoff_ms;
+	int			 failing;	/* logged: quiet */
+	long			 attempts;
+	char			 reason[256];
+
+	struct event		*ev_timer;	/* backoff, connect */
+	struct event		*ev_watchdog;
+	struct event		*ev_flush;
+
+	struct cmdq		 inflight;	/* sent, oldest first */
+	int64_t			 progress_ms;	/* last reply */
+	struct cmdq		 pending;	/* unsent batches */
+	struct cmdq		 deferred;	/* answers due */
+	size_t			 batches_inflight;
+	int			 hold;	/* NOSCRIPT */
+
+	int			 shutting;
+	void			(*done)(void *);
+	void			*done_arg;
+	int			 freeing;
+};
+
+static void	conn_start(struct store *);
+static void	conn_lost(struct store *, const char *, int);
+static void	flush_schedule(struct store *);
+static void	query_send(struct store *, struct query *);
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+timer_arm(struct event *ev, int64_t ms)
+{
+	struct timeval	 tv;
+
+	if (ms < 0)
+		ms = 0;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(ev, &tv);
+}
+
+static void set_reason(struct store *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+set_reason(struct store *s, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->reason, sizeof(s->reason), fmt, ap);
+	va_end(ap);
+}
+
+static void
+count(struct store *s, const char *name, double v)
+{
+	if (s->metrics != NULL && metrics_add != NULL)
+		metrics_add(s->metrics, name, v, 0, NULL);
+}
+
+static void
+count_error(struct store *s, const char *kind)
+{
+	const char	*kv[2] = { "kind", kind };
+
+	if (s->metrics != NULL && metrics_add != NULL)
+		metrics_add(s->metrics, "pagerd_redis_errors_total", 1, 1, kv);
+}
+
+static void
+set_up(struct store *s, int up)
+{
+	if (s->metrics != NULL && metrics_set != NULL)
+		metrics_set(s->metrics, "pagerd_redis_up", up, 0, NULL);
+}
+
+static const char *
+ac_error(const redisAsyncContext *ac)
+{
+	if (ac->err != 0 && ac->errstr != NULL && ac->errstr[0] != '\0')
+		return ac->errstr;
+	return "connection closed";
+}
+
+/* ------------------------------------------------------------ in flight */
+
+/*
+ * The watchdog: when the oldest command has had no reply for
+ * command_timeout_ms, Redis is stuck (a long script, a full disk under
+ * appendfsync always, a network that eats packets without a RST) and
+ * everything behind it waits too. Dropping the connection fails those
+ * senders at once (503: they retry) instead of leaving them hanging.
+ * The clock starts when the command is sent or when the reply before it
+ * arrives, whichever is later: Redis answers in order, so time spent
+ * queued behind other commands that are being answered is progress,
+ * not a hang.
+ */
+static void
+inflight_add(struct store *s, struct cmd *c)
+{
+	c->sent_ms = mono_ms();
+	TAILQ_INSERT_TAIL(&s->inflight, c, entry);
+	if (s->command_timeout_ms > 0 &&
+	    !evtimer_pending(s->ev_watchdog, NULL))
+		timer_arm(s->ev_watchdog, s->command_timeout_ms);
+}
+
+static void
+inflight_remove(struct store *s, struct cmd *c)
+{
+	s->progress_ms = mono_ms();
+	TAILQ_REMOVE(&s->inflight, c, entry);
+	if (TAILQ_EMPTY(&s->inflight)) {
+		evtimer_del(s->ev_watchdog);
+		if (s->shutting)
+			flush_schedule(s);	/* shutdown_step() */
+	}
+}
+
+static void
+watchdog_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct store	*s = arg;
+	struct cmd	*c;
+	int64_t		 age;
+
+	if ((c = TAILQ_FIRST(&s->inflight)) == NULL ||
+	    s->command_timeout_ms <= 0)
+		return;
+	age = mono_ms() - (c->sent_ms > s->progress_ms ? c->sent_ms :
+	    s->progress_ms);
+	if (age < s->command_timeout_ms) {
+		timer_arm(s->ev_watchdog, s->command_timeout_ms - age);
+		return;
+	}
+	count_error(s, "timeout");
+	log_warnx("redis: no reply for %" PRId64 " ms, dropping the "
+	    "connection", age);
+	conn_lost(s, "no reply within command_timeout", 1);
+}
+
+/*
+ * Send one script call. argv[0..2] are filled in here (EVALSHA sha 0, or
+ * EVAL text 0 when Redis has lost the script); the caller fills the rest.
+ */
+static int
+script_call(struct store *s, enum store_script sc, int eval,
+    redisCallbackFn *fn, struct cmd *c, int argc, const char **argv,
+    size_t *argvlen)
+{
+	if (s->ac == NULL || s->state != ST_READY)
+		return -1;
+	argv[0] = eval ? "EVAL" : "EVALSHA";
+	argv[1] = eval ? store_scripts[sc].text : s->sha[sc];
+	argv[2] = "0";
+	argvlen[0] = strlen(argv[0]);
+	argvlen[1] = strlen(argv[1]);
+	argvlen[2] = 1;
+	if (redisAsyncCommandArgv(s->ac, fn, c, argc, argv, argvlen) !=
+	    REDIS_OK)
+		return -1;
+	inflight_add(s, c);
+	return 0;
+}
+
+static int
+is_noscript(const redisReply *r)
+{
+	return r->type == REDIS_REPLY_ERROR && r->str != NULL &&
+	    strncmp(r->str, "NOSCRIPT", 8) == 0;
+}
+
+/* ------------------------------------------------------- connection */
+
+static void
+setup_reply(redisAsyncContext *ac, void *r, void *priv)
+{
+	struct setup	*su = priv;
+	struct store	*s = su->cmd.s;
+	redisReply	*reply = r;
+	enum cmd_kind	 kind = su->cmd.kind;
+	int		 script = su->script;
+
+	inflight_remove(s, &su->cmd);
+	free(su);
+	if (s->ac != ac)
+		return;		/* a connection we already dropped */
+	if (reply == NULL) {
+		conn_lost(s, ac_error(ac), 0);
+		return;
+	}
+	if (reply->type == REDIS_REPLY_ERROR) {
+		if (kind == CMD_RELOAD) {
+			s->reloading[script] = 0;
+			count_error(s, "reply");
+			log_warnx("redis: SCRIPT LOAD %s: %s",
+			    store_scripts[script].name, reply->str);
+			return;
+		}
+		/* Wrong password, LOADING the AOF after a restart, ... */
+		count_error(s, "connect");
+		conn_lost(s, reply->str, 1);
+		return;
+	}
+	if (script >= 0) {
+		if (reply->type != REDIS_REPLY_STRING || reply->len != 40) {
+			count_error(s, "connect");
+			conn_lost(s, "unexpected SCRIPT LOAD reply", 1);
+			return;
+		}
+		memcpy(s->sha[script], reply->str, 40);
+		s->sha[script][40] = '\0';
+	}
+	if (kind == CMD_RELOAD) {
+		s->reloading[script] = 0;
+		return;
+	}
+	if (--s->setup_left > 0)
+		return;
+
+	evtimer_del(s->ev_timer);
+	s->state = ST_READY;
+	s->backoff_ms = BACKOFF_MIN_MS;
+	s->hold = 0;
+	if (s->failing)
+		log_info("redis: connected to %s again", s->address);
+	else
+		log_info("redis: connected to %s", s->address);
+	s->failing = 0;
+	set_reason(s, "ready");
+	set_up(s, 1);
+	if (!TAILQ_EMPTY(&s->pending) || s->shutting)
+		flush_schedule(s);
+}
+
+static int
+setup_send(struct store *s, enum cmd_kind kind, int script, int argc,
+    const char **argv, const size_t *argvlen)
+{
+	struct setup	*su;
+
+	if ((su = calloc(1, sizeof(*su))) == NULL)
+		return -1;
+	su->cmd.s = s;
+	su->cmd.kind = kind;
+	su->script = script;
+	if (redisAsyncCommandArgv(s->ac, setup_reply, su, argc, argv,
+	    argvlen) != REDIS_OK) {
+		free(su);
+		return -1;
+	}
+	inflight_add(s, &su->cmd);
+	return 0;
+}
+
+static int
+script_load(struct store *s, enum cmd_kind kind, int script)
+{
+	const char	*argv[3] = { "SCRIPT", "LOAD",
+			    store_scripts[script].text };
+	size_t		 argvlen[3] = { 6, 4, strlen(argv[2]) };
+
+	return setup_send(s, kind, script, 3, argv, argvlen);
+}
+
+/* Redis lost a script (SCRIPT FLUSH, a restart we did not see): load it. */
+static void
+script_reload(struct store *s, enum store_script sc)
+{
+	if (s->ac == NULL || s->reloading[sc])
+		return;
+	if (script_load(s, CMD_RELOAD, sc) == 0)
+		s->reloading[sc] = 1;
+}
+
+/*
+ * Connected: queue AUTH, SELECT and one SCRIPT LOAD per script at once
+ * (pipelined: one round trip); ready when the last reply is in. This runs
+ * inside hiredis's connect callback, where freeing the context would pull
+ * it from under hiredis: a failure here drops it from the timer instead.
+ */
+static void
+on_connect(const redisAsyncContext *cac, int status)
+{
+	struct store	*s = cac->data;
+	char		 db[16];
+	const char	*argv[2];
+	size_t		 argvlen[2];
+	int		 i;
+
+	if (s == NULL)
+		return;
+	if (status != REDIS_OK) {
+		count_error(s, "connect");
+		conn_lost(s, ac_error(cac), 0);
+		return;
+	}
+	s->state = ST_SETUP;
+	s->setup_left = 0;
+	set_reason(s, "loading scripts");
+	if (s->password != NULL) {
+		argv[0] = "AUTH";
+		argv[1] = s->password;
+		argvlen[0] = 4;
+		argvlen[1] = strlen(s->password);
+		if (setup_send(s, CMD_SETUP, -1, 2, argv, argvlen) == -1)
+			goto fail;
+		s->setup_left++;
+	}
+	if (s->db != 0) {
+		snprintf(db, sizeof(db), "%d", s->db);
+		argv[0] = "SELECT";
+		argv[1] = db;
+		argvlen[0] = 6;
+		argvlen[1] = strlen(db);
+		if (setup_send(s, CMD_SETUP, -1, 2, argv, argvlen) == -1)
+			goto fail;
+		s->setup_left++;
+	}
+	for (i = 0; i < STORE_SCRIPT_COUNT; i++) {
+		if (script_load(s, CMD_SETUP, i) == -1)
+			goto fail;
+		s->setup_left++;
+	}
+	return;
+fail:
+	s->setup_failed = 1;
+	timer_arm(s->ev_timer, 0);
+}
+
+static void
+on_disconnect(const redisAsyncContext *cac, int status)
+{
+	struct store	*s = cac->data;
+
+	if (s != NULL) {
+		count_error(s, "connect");
+		conn_lost(s, ac_error(cac), 0);
+	}
+}
+
+static void
+conn_retry(struct store *s)
+{
+	s->state = ST_WAIT;
+	if (s->shutting) {
+		flush_schedule(s);
+		return;
+	}
+	timer_arm(s->ev_timer, s->backoff_ms);
+	s->backoff_ms *= 2;
+	if (s->backoff_ms > s->reconnect_max_ms)
+		s->backoff_ms = s->reconnect_max_ms;
+}
+
+/*
+ * Forget the context. With do_free we tear it down ourselves, and
+ * hiredis calls every pending callback with a NULL reply before
+ * redisAsyncFree returns (or, inside a reply callback, right after it
+ * returns). Without it hiredis is already tearing it down (we were called
+ * from its connect, disconnect or NULL-reply callback). ac->data = NULL
+ * makes its later callbacks for this context no-ops.
+ */
+static void
+conn_detach(struct store *s, int do_free)
+{
+	redisAsyncContext	*ac = s->ac;
+
+	if (ac == NULL)
+		return;
+	s->ac = NULL;
+	ac->data = NULL;
+	if (do_free)
+		redisAsyncFree(ac);
+}
+
+/*
+ * The connection failed or went away: say why, fail what was in flight
+ * (their callbacks run from conn_detach, or from hiredis right after
+ * us), and try again after the backoff.
+ */
+static void
+conn_lost(struct store *s, const char *why, int do_free)
+{
+	int	 was_ready = s->state == ST_READY;
+
+	if (s->ac == NULL)
+		return;
+	evtimer_del(s->ev_timer);
+	s->state = ST_WAIT;
+	set_reason(s, "redis: %s", why);
+	set_up(s, 0);
+	if (was_ready)
+		log_warnx("redis: lost %s: %s", s->address, why);
+	else if (!s->failing)
+		log_warnx("redis: cannot connect to %s: %s (retrying)",
+		    s->address, why);
+	else
+		log_debug("redis: cannot connect to %s: %s", s->address, why);
+	s->failing = 1;
+	conn_detach(s, do_free);
+	if (s->state == ST_WAIT && s->ac == NULL)
+		conn_retry(s);
+}
+
+static void
+conn_start(struct store *s)
+{
+	redisAsyncContext	*ac;
+	const char		*why;
+
+	if (s->attempts++ > 0)
+		count(s, "pagerd_redis_reconnects_total", 1);
+	if (!s->failing)
+		set_reason(s, "connecting to %s", s->address);
+	s->state = ST_CONNECTING;
+	s->setup_failed = 0;
+	memset(s->reloading, 0, sizeof(s->reloading));
+	if (s->path != NULL)
+		ac = redisAsyncConnectUnix(s->path);
+	else
+		ac = redisAsyncConnect(s->host, s->port);
+	if (ac == NULL || ac->err) {
+		/* A unix socket that is missing or refused fails at once. */
+		why = ac != NULL ? ac_error(ac) : "out of memory";
+		count_error(s, "connect");
+		set_reason(s, "redis: %s", why);
+		if (!s->failing)
+			log_warnx("redis: cannot connect to %s: %s "
+			    "(retrying)", s->address, why);
+		else
+			log_debug("redis: cannot connect to %s: %s",
+			    s->address, why);
+		s->failing = 1;
+		if (ac != NULL)
+			redisAsyncFree(ac);
+		conn_retry(s);
+		return;
+	}
+	ac->data = s;
+	s->ac = ac;
+	if (redisLibeventAttach(ac, s->base) != REDIS_OK) {
+		conn_lost(s, "cannot attach to the event loop", 1);
+		return;
+	}
+	redisAsyncSetConnectCallback(ac, on_connect);
+	redisAsyncSetDisconnectCallback(ac, on_disconnect);
+	if (s->connect_timeout_ms > 0)
+		timer_arm(s->ev_timer, s->connect_timeout_ms);
+}
+
+/* Backoff over (ST_WAIT), or connect timeout / setup failure. */
+static void
+timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct store	*s = arg;
+
+	switch (s->state) {
+	case ST_WAIT:
+		if (!s->shutting)
+			conn_start(s);
+		break;
+	case ST_CONNECTING:
+	case ST_SETUP:
+		count_error(s, "connect");
+		conn_lost(s, s->setup_failed ? "cannot queue setup commands" :
+		    "connect timed out", 1);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Take the connection down now and connect again (new address). */
+static void
+conn_drop(struct store *s)
+{
+	evtimer_del(s->ev_timer);
+	s->state = ST_WAIT;
+	set_up(s, 0);
+	conn_detach(s, 1);
+}
+
+/* -------------------------------------------------------------- batches */
+
+/*
+ * Room for need elements of size in the array p of *cap elements:
+ * returns the (maybe moved) array, or NULL with p untouched.
+ */
+static void *
+grow(void *p, size_t *cap, size_t need, size_t size)
+{
+	size_t	 ncap;
+
+	if (need <= *cap)
+		return p;
+	ncap = *cap ? *cap : 16;
+	while (ncap < need)
+		ncap *= 2;
+	if ((p = reallocarray(p, ncap, size)) != NULL)
+		*cap = ncap;
+	return p;
+}
+
+static void
+batch_free(struct batch *b)
+{
+	free(b->buf);
+	free(b->off);
+	free(b->slices);
+	free(b);
+}
+
+static struct batch *
+batch_new(void)
+{
+	struct batch	*b;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return NULL;
+	b->cmd.kind = CMD_BATCH;
+	b->off = grow(NULL, &b->offcap, 1 + 16 * ALERT_ARGS, sizeof(*b->off));
+	b->buf = grow(NULL, &b->cap, 4096, 1);
+	if (b->off == NULL || b->buf == NULL) {
+		batch_free(b);
+		return NULL;
+	}
+	b->off[0] = 0;
+	b->noff = 1;
+	return b;
+}
+
+/* Close the argument being written at buf[len]. */
+static int
+arg_end(struct batch *b)
+{
+	size_t	*off;
+
+	off = grow(b->off, &b->offcap, b->noff + 1, sizeof(*b->off));
+	if (off == NULL)
+		return -1;
+	b->off = off;
+	b->off[b->noff++] = b->len;
+	return 0;
+}
+
+static int
+buf_reserve(struct batch *b, size_t n)
+{
+	char	*buf;
+
+	if ((buf = grow(b->buf, &b->cap, b->len + n, 1)) == NULL)
+		return -1;
+	b->buf = buf;
+	return 0;
+}
+
+/* A NULL string (no severity, no dedup key) is sent as "". */
+static int
+arg_add(struct batch *b, const char *p)
+{
+	size_t	 n = p != NULL ? strlen(p) : 0;
+
+	if (n > 0) {
+		if (buf_reserve(b, n) == -1)
+			return -1;
+		memcpy(b->buf + b->len, p, n);
+		b->len += n;
+	}
+	return arg_end(b);
+}
+
+/*
+ * Labels as one compact JSON object sorted by name, so the same label set
+ * is always the same text (the API shows it; tools may compare it).
+ */
+static int
+arg_labels(struct batch *b, const struct alert *a)
+{
+	json_t	*o;
+	size_t	 i, n;
+
+	if (a->nlabels == 0)
+		return arg_add(b, "{}");
+	if ((o = json_object()) == NULL)
+		return -1;
+	for (i = 0; i < a->nlabels; i++)
+		if (json_object_set_new(o, a->labels[i].name,
+		    json_string(a->labels[i].value)) == -1)
+			goto fail;
+	n = json_dumpb(o, b->buf + b->len, b->cap - b->len,
+	    JSON_COMPACT | JSON_SORT_KEYS);
+	if (n > b->cap - b->len) {
+		if (buf_reserve(b, n) == -1)
+			goto fail;
+		n = json_dumpb(o, b->buf + b->len, b->cap - b->len,
+		    JSON_COMPACT | JSON_SORT_KEYS);
+	}
+	if (n == 0)
+		goto fail;
+	json_decref(o);
+	b->len += n;
+	return arg_end(b);
+fail:
+	json_decref(o);
+	return -1;
+}
+
+/* Append one alert's 9 ingest fields, all or none. */
+static int
+batch_add_alert(struct batch *b, const struct alert *a)
+{
+	size_t	 len = b->len, noff = b->noff;
+	char	 ts[24] = "0";
+
+	if (a->timestamp_ms != 0)
+		snprintf(ts, sizeof(ts), "%" PRId64, a->timestamp_ms);
+	if (arg_add(b, a->fingerprint) == -1 ||
+	    arg_add(b, a->status == ALERT_RESOLVED ? "resolved" : "firing") ==
+	    -1 ||
+	    arg_add(b, a->summary) == -1 ||
+	    arg_add(b, a->source) == -1 ||
+	    arg_add(b, a->severity) == -1 ||
+	    arg_labels(b, a) == -1 ||
+	    arg_add(b, a->details_json) == -1 ||
+	    arg_add(b, a->dedup_key) == -1 ||
+	    arg_add(b, ts) == -1) {
+		b->len = len;
+		b->noff = noff;
+		return -1;
+	}
+	b->nalerts++;
+	return 0;
+}
+
+/*
+ * Answer every submit with alerts in this batch; a submit split over
+ * several batches is answered with the last of them. Redis answers in
+ * order, so callbacks run in the order of the store_submit() calls.
+ */
+static void
+batch_complete(struct batch *b, int ok)
+{
+	struct submit	*sub;
+	size_t		 i;
+
+	for (i = 0; i < b->nslices; i++) {
+		sub = b->slices[i].sub;
+		if (!ok)
+			sub->failed = 1;
+		if (--sub->parts > 0)
+			continue;
+		if (sub->failed)
+			sub->cb(sub->arg, 0, NULL, 0);
+		else
+			sub->cb(sub->arg, 1, sub->res, sub->n);
+		free(sub);
+	}
+	batch_free(b);
+}
+
+static int
+batch_parse(struct batch *b, const redisReply *r)
+{
+	const struct slice	*sl;
+	const redisReply	*o, *inc;
+	size_t			 i, j, k;
+
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 * b->nalerts)
+		return -1;
+	for (i = 0; i < r->elements; i++)
+		if (r->element[i]->type != REDIS_REPLY_INTEGER)
+			return -1;
+	k = 0;
+	for (i = 0; i < b->nslices; i++) {
+		sl = &b->slices[i];
+		for (j = 0; j < sl->n; j++, k++) {
+			o = r->element[2 * k];
+			inc = r->element[2 * k + 1];
+			if (o->integer < STORE_NEW ||
+			    o->integer > STORE_IGNORED)
+				return -1;
+			sl->sub->res[sl->first + j].outcome =
+			    (enum store_outcome)o->integer;
+			sl->sub->res[sl->first + j].incident = inc->integer;
+		}
+	}
+	return 0;
+}
+
+static void	batch_reply(redisAsyncContext *, void *, void *);
+
+static int
+batch_issue(struct store *s, struct batch *b)
+{
+	const char	**argv;
+	size_t		 *argvlen;
+	size_t		  argc, i;
+	int		  rv;
+
+	argc = INGEST_HDR + b->noff - 1;
+	argv = calloc(argc, sizeof(*argv));
+	argvlen = calloc(argc, sizeof(*argvlen));
+	if (argv == NULL || argvlen == NULL) {
+		free(argv);
+		free(argvlen);
+		return -1;
+	}
+	snprintf(b->hdr[0], sizeof(b->hdr[0]), "%" PRId64, b->now_ms);
+	snprintf(b->hdr[1], sizeof(b->hdr[1]), "%" PRId64, s->retention_ms);
+	snprintf(b->hdr[2], sizeof(b->hdr[2]), "%zu", b->nalerts);
+	argv[3] = s->prefix;
+	argvlen[3] = strlen(s->prefix);
+	for (i = 0; i < 3; i++) {
+		argv[4 + i] = b->hdr[i];
+		argvlen[4 + i] = strlen(b->hdr[i]);
+	}
+	for (i = 0; i + 1 < b->noff; i++) {
+		argv[INGEST_HDR + i] = b->buf + b->off[i];
+		argvlen[INGEST_HDR + i] = b->off[i + 1] - b->off[i];
+	}
+	rv = script_call(s, STORE_SCRIPT_INGEST, b->evaled, batch_reply,
+	    &b->cmd, (int)argc, argv, argvlen);
+	free(argv);
+	free(argvlen);
+	if (rv == 0)
+		s->batches_inflight++;
+	return rv;
+}
+
+static void
+batch_send(struct store *s, struct batch *b)
+{
+	if (b->nalerts == 0) {
+		/* Only empty submits (or ones that ran out of memory). */
+		batch_complete(b, 1);
+		return;
+	}
+	if (batch_issue(s, b) == -1)
+		batch_complete(b, 0);
+}
+
+/*
+ * The ingest reply. A NOSCRIPT means Redis lost the script (SCRIPT FLUSH,
+ * a restart behind a proxy): send the batch again as EVAL, and hold back
+ * new batches until every batch sent before is answered, or a batch sent
+ * now with EVALSHA could run before an older one resent with EVAL, and a
+ * "resolved" could overtake its "firing".
+ */
+static void
+batch_reply(redisAsyncContext *ac, void *r, void *priv)
+{
+	struct batch	*b = priv;
+	struct store	*s = b->cmd.s;
+	redisReply	*reply = r;
+	size_t		 n = b->nalerts;
+
+	inflight_remove(s, &b->cmd);
+	s->batches_inflight--;
+	if (reply == NULL) {
+		if (s->ac == ac) {
+			count_error(s, "connect");
+			conn_lost(s, ac_error(ac), 0);
+		}
+		batch_complete(b, 0);
+	} else if (is_noscript(reply) && !b->evaled && s->ac == ac) {
+		count_error(s, "noscript");
+		if (!s->hold)
+			log_warnx("redis: ingest script missing, sending "
+			    "it again");
+		script_reload(s, STORE_SCRIPT_INGEST);
+		s->hold = 1;
+		b->evaled = 1;
+		if (batch_issue(s, b) == -1)
+			batch_complete(b, 0);
+	} else if (reply->type == REDIS_REPLY_ERROR) {
+		count_error(s, "reply");
+		log_warnx("redis: ingest of %zu alerts: %s", n, reply->str);
+		batch_complete(b, 0);
+	} else if (batch_parse(b, reply) == -1) {
+		count_error(s, "reply");
+		log_warnx("redis: ingest of %zu alerts: unexpected reply", n);
+		batch_complete(b, 0);
+	} else {
+		count(s, "pagerd_store_commits_total", 1);
+		count(s, "pagerd_store_commit_alerts_total", (double)n);
+		batch_complete(b, 1);
+	}
+	if (s->hold && s->batches_inflight == 0)
+		s->hold = 0;
+	if (!s->hold && !TAILQ_EMPTY(&s->pending))
+		flush_schedule(s);
+}
+
+/* The batch the next alert goes into: the last unsent one, if not full. */
+static struct batch *
+batch_open(struct store *s)
+{
+	struct cmd	*c;
+	struct batch	*b;
+
+	c = TAILQ_LAST(&s->pending, cmdq);
+	if (c != NULL && ((struct batch *)c)->nalerts < BATCH_MAX)
+		return (struct batch *)c;
+	if ((b = batch_new()) == NULL)
+		return NULL;
+	b->cmd.s = s;
+	TAILQ_INSERT_TAIL(&s->pending, &b->cmd, entry);
+	return b;
+}
+
+/* -------------------------------------------------------------- queries */
+
+static void
+query_answer(struct query *q, int status, const char *json, size_t len)
+{
+	q->cb(q->arg, status, status == 200 ? json : NULL,
+	    status == 200 ? len : 0);
+	free(q);
+}
+
+static void
+query_reply(redisAsyncContext *ac, void *r, void *priv)
+{
+	struct query	*q = priv;
+	struct store	*s = q->cmd.s;
+	redisReply	*reply = r;
+
+	inflight_remove(s, &q->cmd);
+	if (reply == NULL) {
+		if (s->ac == ac) {
+			count_error(s, "connect");
+			conn_lost(s, ac_error(ac), 0);
+		}
+		query_answer(q, 503, NULL, 0);
+	} else if (is_noscript(reply) && !q->evaled && s->ac == ac) {
+		count_error(s, "noscript");
+		script_reload(s, q->script);
+		q->evaled = 1;
+		query_send(s, q);
+	} else if (reply->type == REDIS_REPLY_NIL)
+		query_answer(q, 404, NULL, 0);
+	else if (reply->type == REDIS_REPLY_STRING)
+		query_answer(q, 200, reply->str, reply->len);
+	else {
+		count_error(s, "reply");
+		log_warnx("redis: %s script: %s",
+		    store_scripts[q->script].name,
+		    reply->type == REDIS_REPLY_ERROR ? reply->str :
+		    "unexpected reply");
+		query_answer(q, 503, NULL, 0);
+	}
+}
+
+/*
+ * Answer from the loop rather than from inside store_list_incidents()
+ * or store_get_incident(), like every other answer: callers never see
+ * their callback run before the call returns.
+ */
+static void
+query_defer(struct store *s, struct query *q, int status,
+    const char *canned)
+{
+	if (s->freeing) {
+		query_answer(q, status, canned,
+		    canned != NULL ? strlen(canned) : 0);
+		return;
+	}
+	q->answer = status;
+	q->canned = canned;
+	TAILQ_INSERT_TAIL(&s->deferred, &q->cmd, entry);
+	flush_schedule(s);
+}
+
+static void
+query_send(struct store *s, struct query *q)
+{
+	const char	*argv[6];
+	size_t		 argvlen[6];
+	int		 i;
+
+	if (s->state == ST_READY && !s->shutting) {
+		argv[3] = s->prefix;
+		argvlen[3] = strlen(s->prefix);
+		for (i = 0; i < q->nargs; i++) {
+			argv[4 + i] = q->a[i];
+			argvlen[4 + i] = strlen(q->a[i]);
+		}
+		if (script_call(s, q->script, q->evaled, query_reply,
+		    &q->cmd, 4 + q->nargs, argv, argvlen) == 0)
+			return;
+	}
+	query_defer(s, q, 503, NULL);
+}
+
+static struct query *
+query_new(struct store *s, enum store_script sc, store_json_cb *cb,
+    void *arg)
+{
+	struct query	*q;
+
+	if ((q = calloc(1, sizeof(*q))) == NULL) {
+		/* No memory even to defer: answer now, it is the only way. */
+		cb(arg, 503, NULL, 0);
+		return NULL;
+	}
+	q->cmd.s = s;
+	q->cmd.kind = CMD_QUERY;
+	q->script = sc;
+	q->cb = cb;
+	q->arg = arg;
+	return q;
+}
+
+/* ---------------------------------------------------------------- flush */
+
+static void
+flush_schedule(struct store *s)
+{
+	struct timeval	 tv = { 0, 0 };
+
+	if (!s->freeing && !evtimer_pending(s->ev_flush, NULL))
+		evtimer_add(s->ev_flush, &tv);
+}
+
+/*
+ * Shutting down: once nothing is queued or in flight, disconnect and
+ * tell the caller. done() runs last and may free the store.
+ */
+static void
+shutdown_step(struct store *s)
+{
+	void	(*done)(void *);
+
+	if (s->state != ST_READY) {
+		/* Setup or a retry would only delay the exit. */
+		evtimer_del(s->ev_timer);
+		if (s->ac != NULL) {
+			s->state = ST_WAIT;
+			conn_detach(s, 1);
+		}
+	}
+	if (!TAILQ_EMPTY(&s->pending) || !TAILQ_EMPTY(&s->inflight) ||
+	    !TAILQ_EMPTY(&s->deferred) || s->state == ST_CLOSED)
+		return;
+	evtimer_del(s->ev_timer);
+	evtimer_del(s->ev_watchdog);
+	conn_detach(s, 1);
+	s->state = ST_CLOSED;
+	set_up(s, 0);
+	set_reason(s, "shut down");
+	log_debug("redis: store shut down");
+	done = s->done;
+	s->done = NULL;
+	if (done != NULL)
+		done(s->done_arg);
+}
+
+/*
+ * The group commit: a zero-timeout timer, so it runs after every event
+ * of the current loop iteration has been handled and all their submits
+ * are in the batch. With BATCHES_INFLIGHT batches already on their way
+ * (one running in Redis, one in the socket buffers) the batch waits for
+ * a reply and grows meanwhile: under load the batches get bigger, not
+ * more numerous, and Redis spends its time on alerts rather than on
+ * script calls. An idle store sends at once.
+ */
+static void
+flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct store	*s = arg;
+	struct query	*q;
+	struct cmd	*c;
+
+	while ((c = TAILQ_FIRST(&s->deferred)) != NULL) {
+		TAILQ_REMOVE(&s->deferred, c, entry);
+		q = (struct query *)c;
+		query_answer(q, q->answer, q->canned,
+		    q->canned != NULL ? strlen(q->canned) : 0);
+	}
+	while (!s->hold && s->batches_inflight < BATCHES_INFLIGHT &&
+	    (c = TAILQ_FIRST(&s->pending)) != NULL) {
+		TAILQ_REMOVE(&s->pending, c, entry);
+		batch_send(s, (struct batch *)c);
+	}
+	if (s->hold && !TAILQ_EMPTY(&s->pending))
+		log_debug("redis: batches held until the resent ones are in");
+	if (s->shutting)
+		shutdown_step(s);
+}
+
+/* ------------------------------------------------------------- public */
+
+struct store *
+store_new(struct event_base *base, struct metrics *metrics)
+{
+	struct store	*s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->base = base;
+	s->metrics = metrics;
+	s->state = ST_IDLE;
+	s->backoff_ms = BACKOFF_MIN_MS;
+	s->reconnect_max_ms = 5000;
+	TAILQ_INIT(&s->inflight);
+	TAILQ_INIT(&s->pending);
+	TAILQ_INIT(&s->deferred);
+	set_reason(s, "not configured");
+	s->ev_timer = evtimer_new(base, timer_cb, s);
+	s->ev_watchdog = evtimer_new(base, watchdog_cb, s);
+	s->ev_flush = evtimer_new(base, flush_cb, s);
+	if (s->ev_timer == NULL || s->ev_watchdog == NULL ||
+	    s->ev_flush == NULL) {
+		store_free(s);
+		return NULL;
+	}
+	if (metrics != NULL && metrics_declare != NULL) {
+		metrics_declare(metrics, "pagerd_redis_up", METRIC_GAUGE,
+		    "1 when connected to Redis with the scripts loaded");
+		metrics_declare(metrics, "pagerd_redis_reconnects_total",
+		    METRIC_COUNTER, "Connection attempts after the first");
+		metrics_declare(metrics, "pagerd_redis_errors_total",
+		    METRIC_COUNTER, "Redis errors by kind "
+		    "(connect, reply, timeout, noscript)");
+		metrics_declare(metrics, "pagerd_store_commits_total",
+		    METRIC_COUNTER, "Ingest script calls that succeeded");
+		metrics_declare(metrics, "pagerd_store_commit_alerts_total",
+		    METRIC_COUNTER, "Alerts written by those calls");
+		set_up(s, 0);
+	}
+	return s;
+}
+
+/* "unix:/path", "host:port" or "[v6addr]:port". */
+static int
+parse_address(const char *addr, char **host, int *port, char **path)
+{
+	const char	*colon, *h = addr;
+	size_t		 hlen;
+	char		*end;
+	long		 p;
+
+	*host = *path = NULL;
+	*port = 0;
+	if (strncmp(addr, "unix:", 5) == 0) {
+		if (addr[5] == '\0')
+			return -1;
+		return (*path = strdup(addr + 5)) == NULL ? -1 : 0;
+	}
+	if ((colon = strrchr(addr, ':')) == NULL || colon == addr)
+		return -1;
+	errno = 0;
+	p = strtol(colon + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || end == colon + 1 || p < 1 ||
+	    p > 65535)
+		return -1;
+	hlen = colon - addr;
+	if (h[0] == '[') {
+		if (hlen < 3 || h[hlen - 1] != ']')
+			return -1;
+		h++;
+		hlen -= 2;
+	}
+	if ((*host = strndup(h, hlen)) == NULL)
+		return -1;
+	*port = (int)p;
+	return 0;
+}
+
+static int
+streq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+int
+store_configure(struct store *s, const struct store_settings *set)
+{
+	char	*address = NULL, *password = NULL, *prefix = NULL;
+	char	*host, *path;
+	int	 port, changed;
+
+	if (set == NULL || set->address == NULL ||
+	    parse_address(set->address, &host, &port, &path) == -1) {
+		log_warnx("redis: bad address \"%s\": want unix:/path or "
+		    "host:port", set && set->address ? set->address : "");
+		return -1;
+	}
+	address = strdup(set->address);
+	if (set->password != NULL && set->password[0] != '\0')
+		password = strdup(set->password);
+	prefix = strdup(set->prefix != NULL ? set->prefix : "");
+	if (address == NULL || prefix == NULL ||
+	    (password == NULL && set->password != NULL &&
+	    set->password[0] != '\0')) {
+		free(address);
+		free(password);
+		free(prefix);
+		free(host);
+		free(path);
+		return -1;
+	}
+	changed = !streq(s->address, address) ||
+	    !streq(s->password, password) || s->db != set->db;
+
+	free(s->address);
+	free(s->password);
+	free(s->prefix);
+	free(s->host);
+	free(s->path);
+	s->address = address;
+	s->password = password;
+	s->prefix = prefix;
+	s->host = host;
+	s->port = port;
+	s->path = path;
+	s->db = set->db;
+	s->connect_timeout_ms = set->connect_timeout_ms;
+	s->reconnect_max_ms = set->reconnect_max_ms;
+	if (s->reconnect_max_ms < BACKOFF_MIN_MS)
+		s->reconnect_max_ms = BACKOFF_MIN_MS;
+	if (s->backoff_ms > s->reconnect_max_ms)
+		s->backoff_ms = s->reconnect_max_ms;
+	s->command_timeout_ms = set->command_timeout_ms;
+	s->retention_ms = set->retention_ms;
+
+	if (!changed || s->shutting || s->state == ST_CLOSED)
+		return 0;
+	if (s->state != ST_IDLE) {
+		log_info("redis: now %s, reconnecting", s->address);
+		conn_drop(s);
+	}
+	s->backoff_ms = BACKOFF_MIN_MS;
+	s->failing = 0;
+	conn_start(s);
+	return 0;
+}
+
+int
+store_ready(const struct store *s)
+{
+	return s->state == ST_READY && !s->shutting;
+}
+
+const char *
+store_reason(const struct store *s)
+{
+	if (s->shutting && s->state != ST_CLOSED)
+		return "shutting down";
+	return s->reason;
+}
+
+int
+store_submit(struct store *s, const struct alert *alerts, size_t n,
+    int64_t now_ms, store_submit_cb *cb, void *arg)
+{
+	struct submit	*sub;
+	struct batch	*b;
+	struct slice	*sl;
+	size_t		 i = 0;
+
+	if (!store_ready(s) ||
+	    n > (SIZE_MAX - sizeof(*sub)) / sizeof(sub->res[0]))
+		return -1;
+	if ((sub = calloc(1, sizeof(*sub) + n * sizeof(sub->res[0]))) == NULL)
+		return -1;
+	sub->cb = cb;
+	sub->arg = arg;
+	sub->n = n;
+	/* Beyond BATCH_MAX alerts the submit is split over script calls. */
+	do {
+		if ((b = batch_open(s)) == NULL ||
+		    (sl = grow(b->slices, &b->slicecap, b->nslices + 1,
+		    sizeof(*b->slices))) == NULL) {
+			if (sub->parts == 0) {
+				free(sub);
+				return -1;
+			}
+			sub->failed = 1;
+			break;
+		}
+		b->slices = sl;
+		sl = &b->slices[b->nslices++];
+		sl->sub = sub;
+		sl->first = i;
+		sl->n = 0;
+		sub->parts++;
+		if (now_ms > b->now_ms)
+			b->now_ms = now_ms;
+		for (; i < n && b->nalerts < BATCH_MAX; i++, sl->n++)
+			if (batch_add_alert(b, &alerts[i]) == -1) {
+				/* Answered ok = 0 with its batch. */
+				sub->failed = 1;
+				i = n;
+				break;
+			}
+	} while (i < n);
+	flush_schedule(s);
+	return 0;
+}
+
+void
+store_list_incidents(struct store *s, const char *status, long limit,
+    store_json_cb *cb, void *arg)
+{
+	struct query	*q;
+
+	if ((q = query_new(s, STORE_SCRIPT_LIST, cb, arg)) == NULL)
+		return;
+	if (status != NULL && strcmp(status, "triggered") != 0 &&
+	    strcmp(status, "resolved") != 0) {
+		/* No incident has that status; never build a key from it. */
+		query_defer(s, q, 200, "{\"incidents\":[]}");
+		return;
+	}
+	if (limit < 1)
+		limit = 1;
+	if (limit > LIST_LIMIT_MAX)
+		limit = LIST_LIMIT_MAX;
+	snprintf(q->a[0], sizeof(q->a[0]), "%s", status ? status : "");
+	snprintf(q->a[1], sizeof(q->a[1]), "%ld", limit);
+	q->nargs = 2;
+	query_send(s, q);
+}
+
+void
+store_get_incident(struct store *s, long long id, store_json_cb *cb,
+    void *arg)
+{
+	struct query	*q;
+
+	if ((q = query_new(s, STORE_SCRIPT_GET, cb, arg)) == NULL)
+		return;
+	if (id <= 0) {
+		query_defer(s, q, 404, NULL);
+		return;
+	}
+	snprintf(q->a[0], sizeof(q->a[0]), "%lld", id);
+	q->nargs = 1;
+	query_send(s, q);
+}
+
+void
+store_shutdown(struct store *s, void (*done)(void *), void *arg)
+{
+	s->shutting = 1;
+	s->done = done;
+	s->done_arg = arg;
+	flush_schedule(s);
+}
+
+/*
+ * Not from inside a store callback: the context hiredis is running the
+ * callback for would be freed under it.
+ */
+void
+store_free(struct store *s)
+{
+	struct cmd	*c;
+	struct query	*q;
+
+	if (s == NULL)
+		return;
+	s->freeing = 1;
+	s->shutting = 1;
+	s->state = ST_CLOSED;
+	if (s->ev_timer != NULL)
+		evtimer_del(s->ev_timer);
+	if (s->ev_flush != NULL)
+		evtimer_del(s->ev_flush);
+	/* In-flight callbacks get NULL replies: ok = 0 and 503. */
+	conn_detach(s, 1);
+	while ((c = TAILQ_FIRST(&s->pending)) != NULL) {
+		TAILQ_REMOVE(&s->pending, c, entry);
+		batch_complete((struct batch *)c, 0);
+	}
+	while ((c = TAILQ_FIRST(&s->deferred)) != NULL) {
+		TAILQ_REMOVE(&s->deferred, c, entry);
+		q = (struct query *)c;
+		query_answer(q, q->answer, q->canned,
+		    q->canned != NULL ? strlen(q->canned) : 0);
+	}
+	if (s->ev_timer != NULL)
+		event_free(s->ev_timer);
+	if (s->ev_watchdog != NULL)
+		event_free(s->ev_watchdog);
+	if (s->ev_flush != NULL)
+		event_free(s->ev_flush);
+	free(s->address);
+	free(s->password);
+	free(s->prefix);
+	free(s->host);
+	free(s->path);
+	free(s);
+}
