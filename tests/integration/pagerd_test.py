@@ -307,7 +307,7 @@ class Response:
             return json.loads(self.body.decode("utf-8"))
         except (ValueError, UnicodeDecodeError) as e:
             raise AssertionError("response body is not JSON (%s): %r"
-                                 % (e, self.body[:300]))
+                                 % (e, self.body[:300])) from None
 
     def __repr__(self):
         b = self.body[:400]
@@ -1074,7 +1074,7 @@ class TestFile:
     def _alarm(self, signum, frame):
         raise CaseTimeout("case exceeded its time limit")
 
-    def _run_one(self, n, desc, fn, timeout):
+    def _run_one(self, n, desc, fn, timeout, hooks=True):
         marks = {d: d.log_size() for d in self.daemons}
         t0 = time.monotonic()
         err = None
@@ -1086,7 +1086,7 @@ class TestFile:
                 fn()
             except Skip as e:
                 skip = str(e)
-            if skip is None:
+            if skip is None and hooks:
                 for h in self.after_each_hooks:
                     h()
         except BaseException as e:
@@ -1141,7 +1141,7 @@ class TestFile:
         print("1..%d" % len(cases))
         sys.stdout.flush()
         for n, (desc, fn, timeout) in enumerate(cases, 1):
-            self._run_one(n, desc, fn, timeout)
+            self._run_one(n, desc, fn, timeout, hooks=n < len(cases))
         diag("%s: %d of %d failed, %.1fs"
              % (self.name, self.failed, len(cases),
                 time.monotonic() - self.t0))

@@ -226,7 +226,7 @@ def _():
         p2.reload()
         wait_until(lambda: reloads(p2.metrics(), "success") >
                    reloads(m0, "success"), 5, what="reload")
-        p2.post_ok(alert(), key=NEW_KEY)
+        p2.post_ok(alert(summary="short"), key=NEW_KEY)
         expect_error(p2.post_alerts(alert(summary="s" * 11)), 400, "summary")
     finally:
         p2.stop()

@@ -12,7 +12,7 @@ import pagerd_test as pt
 from pagerd_test import alert, alert_fp, check, eq, wait_until
 
 t = pt.TestFile("spawn")
-STATE = os.path.join(t.dir, "state", "pagerd")    # not there yet
+STATE = os.path.join(t.dir, "state")    # not there yet
 SOCK = os.path.join(STATE, "redis.sock")
 R = pt.RedisClient(SOCK)
 
