@@ -3,7 +3,10 @@
 hashes in Redis, and the read side of the incidents API. Hostile input
 lives in test_hostile_http.py and test_hostile_json.py."""
 
+import http.client
+import json
 import threading
+import time
 
 import pagerd_test as pt
 from pagerd_test import alert, alert_fp, check, eq, expect_error, \
@@ -137,7 +140,12 @@ def _():
     eq(res["incident"], new["incident"], "incident")
     r = pd.incident(new["incident"])
     expect_status(r, 200, "GET incident")
-    eq(r.json()["incident"]["status"], "resolved", "API incident status")
+    inc = r.json()["incident"]
+    eq(inc["status"], "resolved", "API incident status")
+    now = time.time() * 1000
+    check(isinstance(inc.get("resolved"), int) and
+          abs(inc["resolved"] - now) < 60000,
+          "resolved time %r is not now in ms" % inc.get("resolved"))
     eq(R.incident(new["incident"]).get("status"), "resolved",
        "stored incident status")
 
@@ -283,7 +291,7 @@ def _():
     a = alert(details={"pad": "x" * (1100 * 1024)})
     s = pt.raw_connect(pd.port)
     try:
-        body = pt.json.dumps(a).encode()
+        body = json.dumps(a).encode()
         s.sendall(pt.alert_request(body)[:-len(body)])
         rd = pt.RawReader(s)
         try:
@@ -336,11 +344,11 @@ def _():
 @t.case("keep-alive: several requests on one connection")
 def _():
     up()
-    conn = pt.http.client.HTTPConnection("127.0.0.1", pd.port, timeout=5)
+    conn = http.client.HTTPConnection("127.0.0.1", pd.port, timeout=5)
     try:
         for _ in range(3):
             conn.request("POST", "/api/v1/alerts",
-                         body=pt.json.dumps(alert()),
+                         body=json.dumps(alert()),
                          headers={"Content-Type": "application/json",
                                   "Authorization": "Bearer " + pt.KEY})
             r = conn.getresponse()
@@ -348,6 +356,28 @@ def _():
             eq(r.status, 202, "status")
     finally:
         conn.close()
+
+
+@t.case("curl-style Expect: 100-continue gets 100 Continue, then 202")
+def _():
+    up()
+    a = alert()
+    body = json.dumps(a).encode()
+    s = pt.raw_connect(pd.port)
+    try:
+        s.sendall(pt.alert_request(body, extra=b"Expect: 100-continue\r\n")
+                  [:-len(body)])
+        rd = pt.RawReader(s)
+        r = rd.response(timeout=3)
+        check(r is not None, "closed instead of 100 Continue")
+        eq(r.status, 100, "interim status")
+        s.sendall(body)
+        r = rd.response()
+        check(r is not None, "no final response")
+        expect_status(r, 202, "final response")
+    finally:
+        s.close()
+    check(R.alert(alert_fp(a)), "not stored")
 
 
 @t.case("GET /healthz: 200 {\"status\":\"ok\"}")
@@ -401,6 +431,13 @@ def _():
     inc = r.json()["incident"]
     eq(inc["id"], res["incident"], "id")
     eq(inc["status"], "triggered", "status")
+    now = time.time() * 1000
+    for f in ("created", "updated"):
+        check(isinstance(inc.get(f), int) and abs(inc[f] - now) < 60000,
+              "%s %r is not now in ms" % (f, inc.get(f)))
+    check(not inc.get("resolved"), "resolved %r on a triggered incident"
+          % inc.get("resolved"))
+    eq(inc.get("alert_count"), 1, "alert_count")
     fps = {x.get("fingerprint"): x for x in inc.get("alerts", [])}
     check(res["fingerprint"] in fps, "alert %s not in %r"
           % (res["fingerprint"], inc.get("alerts")))

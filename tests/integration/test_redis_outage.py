@@ -208,6 +208,74 @@ def _():
     check(R.alert(alert_fp(a)), "alert from before the kill lost")
 
 
+@t.case("Redis stopped under load: every request is 202 or 503, and every "
+        "202 is in Redis once it is back")
+def _():
+    up()
+    got, lock, stop = {}, threading.Lock(), threading.Event()
+
+    def worker():
+        while not stop.is_set():
+            a = alert(dedup_key=uniq("rload"))
+            try:
+                r = pd.post_alerts(a, timeout=8)
+                st = r.status
+            except Exception as e:
+                st = repr(e)
+            with lock:
+                got[a["dedup_key"]] = st
+    ths = [threading.Thread(target=worker) for _ in range(6)]
+    for th in ths:
+        th.start()
+    try:
+        time.sleep(0.7)
+        redis.stop()                    # SIGTERM: Redis writes its AOF
+        time.sleep(0.7)
+    finally:
+        stop.set()
+        for th in ths:
+            th.join(15)
+        redis.ensure()
+    statuses = {}
+    for st in got.values():
+        statuses[st] = statuses.get(st, 0) + 1
+    pt.diag("answers: %r" % statuses)
+    odd = {k: v for k, v in statuses.items() if k not in (202, 503)}
+    eq(odd, {}, "answers other than 202 and 503")
+    check(statuses.get(202, 0) > 10 and statuses.get(503, 0) > 0,
+          "the outage did not happen under load: %r" % statuses)
+    missing = [k for k, st in got.items() if st == 202 and not R.alert(k)]
+    eq(missing, [], "alerts answered 202 but not in Redis")
+
+
+@t.case("SIGTERM with a request waiting on Redis: the request is answered "
+        "(202 or 503), exit 0 within 5 s")
+def _():
+    up()
+    res = {}
+
+    def post():
+        try:
+            res["r"] = pd.post_alerts(alert(), timeout=10)
+        except Exception as e:
+            res["r"] = e
+    redis.proc.send_signal(signal.SIGSTOP)
+    try:
+        th = threading.Thread(target=post)
+        th.start()
+        time.sleep(0.5)                 # the POST is now waiting on Redis
+        pd.signal(signal.SIGTERM)
+        time.sleep(0.3)
+    finally:
+        redis.proc.send_signal(signal.SIGCONT)
+    th.join(10)
+    rc = pd.stop(timeout=5, expect=0)
+    eq(rc, 0, "exit status")
+    r = res.get("r")
+    check(isinstance(r, pt.Response) and r.status in (202, 503),
+          "in-flight request got %r" % (r,))
+
+
 @t.case("SIGTERM while Redis is down: exit 0 within 5 s")
 def _():
     up()

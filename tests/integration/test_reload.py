@@ -211,6 +211,47 @@ def _():
     reset()
 
 
+@t.case("a reload with another http.listen keeps serving on the old "
+        "address (listeners are bound once) and says so in the log")
+def _():
+    up()
+    other = pt.free_port()
+    pd.config["http"]["listen"] = ["127.0.0.1:%d" % other]
+    pd.manage_listen = False
+    try:
+        pd.write_config()
+        log = hup_and_wait("success")
+    finally:
+        pd.manage_listen = True
+    pd.post_ok(alert())
+    check("restart" in log.lower(), "no word of a needed restart in the "
+          "log:\n" + log)
+    reset()
+
+
+@t.case("a reload with another redis.address moves the store there")
+def _():
+    up()
+    r2 = t.redis("redis2")
+    r2.start()
+    try:
+        pd.config["redis"]["address"] = "unix:" + r2.sock
+        pd.write_config()
+        hup_and_wait("success")
+        a = alert()
+        wait_until(lambda: pd.post_alerts(a).status == 202, 5,
+                   what="202 with the new Redis")
+        check(r2.client.alert(pt.alert_fp(a)), "not in the new Redis")
+        check(not R.alert(pt.alert_fp(a)), "stored in the old Redis")
+        reset()
+        b = alert()
+        wait_until(lambda: pd.post_alerts(b).status == 202, 5,
+                   what="202 with the old Redis again")
+        check(R.alert(pt.alert_fp(b)), "not back in the old Redis")
+    finally:
+        r2.stop()
+
+
 @t.case("-s overrides given at start still apply after a reload")
 def _():
     # An admin who started pagerd with -s expects it to survive SIGHUP.

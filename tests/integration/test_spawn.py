@@ -170,6 +170,21 @@ def _():
     pd.post_ok(alert())
 
 
+@t.case("redis.appendfsync = always reaches the embedded Redis")
+def _():
+    up()
+    pd.stop()
+    cfg["redis"]["appendfsync"] = "always"
+    try:
+        pd.start()
+        eq(R.cmd("CONFIG", "GET", "appendfsync")[1], b"always",
+           "appendfsync")
+        pd.post_ok(alert())
+    finally:
+        del cfg["redis"]["appendfsync"]
+        pd.stop()
+
+
 @t.case("SIGTERM while the child is being restarted: exit 0, no child left")
 def _():
     up()
