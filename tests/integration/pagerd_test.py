@@ -671,6 +671,20 @@ def spawn(argv, **kw):
     return p
 
 
+# What a --enable-sanitizers build prints when it catches something.
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "runtime error:",
+                   "ERROR: LeakSanitizer")
+
+
+def sanitizer_report(text, leaks=True):
+    """The first line of a sanitizer report in text, or None."""
+    for line in text.splitlines():
+        for m in SANITIZER_MARKS:
+            if m in line and (leaks or "LeakSanitizer" not in m):
+                return line.strip()
+    return None
+
+
 def run(argv, timeout=15, env=None, **kw):
     """Run to completion, text output captured. A hang is a failure.
     env: variables to set on top of ours (None: unset)."""
@@ -681,12 +695,19 @@ def run(argv, timeout=15, env=None, **kw):
         else:
             e[k] = v
     try:
-        return subprocess.run(argv, stdin=subprocess.DEVNULL,
-                              capture_output=True, text=True,
-                              errors="replace", timeout=timeout, env=e, **kw)
+        r = subprocess.run(argv, stdin=subprocess.DEVNULL,
+                           capture_output=True, text=True,
+                           errors="replace", timeout=timeout, env=e, **kw)
     except subprocess.TimeoutExpired:
         raise AssertionError("%s did not finish within %ss"
                              % (" ".join(argv), timeout))
+    # Memory errors count; a leak in a process that is exiting anyway
+    # (usage errors, -t) does not.
+    rep = sanitizer_report(r.stderr, leaks=False)
+    if rep:
+        raise AssertionError("%s: %s\n%s" % (os.path.basename(argv[0]), rep,
+                                             r.stderr[-3000:]))
+    return r
 
 
 class RedisServer:
@@ -1089,6 +1110,10 @@ class TestFile:
             if skip is None and hooks:
                 for h in self.after_each_hooks:
                     h()
+            for d in self.daemons:
+                rep = sanitizer_report(d.log_text(marks.get(d, 0)))
+                if rep:
+                    raise AssertionError("%s: %s" % (d.name, rep))
         except BaseException as e:
             if isinstance(e, (KeyboardInterrupt, SystemExit)):
                 raise
