@@ -280,6 +280,17 @@ bad:
 	return 0;
 }
 
+/* POST endpoints that take alerts, one per wire format. */
+static const struct {
+	const char	*path;
+	void		(*fn)(struct pagerd *, struct evhttp_request *);
+} intake_routes[] = {
+	{ "/api/v1/alerts", http_intake_generic },
+	{ "/api/v1/integrations/alertmanager", http_intake_am_webhook },
+	{ "/api/v2/alerts", http_intake_am_alerts },
+	{ "/v2/enqueue", http_intake_pagerduty },
+};
+
 static void
 route(struct evhttp_request *req, void *arg)
 {
@@ -289,6 +300,7 @@ route(struct evhttp_request *req, void *arg)
 	const char		*path;
 	enum evhttp_cmd_type	 m = evhttp_request_get_command(req);
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	size_t			 i;
 
 	if ((c = conn_of(srv, req)) != NULL)
 		conn_arm(c, CONN_BUSY);
@@ -303,7 +315,10 @@ route(struct evhttp_request *req, void *arg)
 		http_reply_error(pd, req, 503, "shutting down", -1);
 		return;
 	}
-	if (strcmp(path, "/api/v1/alerts") == 0) {
+	for (i = 0; i < sizeof(intake_routes) / sizeof(intake_routes[0]);
+	    i++) {
+		if (strcmp(path, intake_routes[i].path) != 0)
+			continue;
 		if (m != EVHTTP_REQ_POST) {
 			evhttp_add_header(evhttp_request_get_output_headers(req),
 			    "Allow", "POST");
@@ -311,7 +326,7 @@ route(struct evhttp_request *req, void *arg)
 			    "method not allowed: use POST", -1);
 			return;
 		}
-		http_intake_generic(pd, req);
+		intake_routes[i].fn(pd, req);
 		return;
 	}
 	if (strcmp(path, "/healthz") == 0 || strcmp(path, "/metrics") == 0 ||

@@ -29,6 +29,9 @@ void			 http_free(struct http_server *);
 
 /* Route handlers (http_intake.c, http_api.c). */
 void	http_intake_generic(struct pagerd *, struct evhttp_request *);
+void	http_intake_am_webhook(struct pagerd *, struct evhttp_request *);
+void	http_intake_am_alerts(struct pagerd *, struct evhttp_request *);
+void	http_intake_pagerduty(struct pagerd *, struct evhttp_request *);
 void	http_api_healthz(struct pagerd *, struct evhttp_request *);
 void	http_api_metrics(struct pagerd *, struct evhttp_request *);
 void	http_api_incidents(struct pagerd *, struct evhttp_request *);

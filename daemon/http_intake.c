@@ -16,11 +16,15 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include <openssl/evp.h>
+
 #include "alert.h"
 #include "config.h"
 #include "decode_generic.h"
+#include "decode_pagerduty.h"
 #include "http.h"
 #include "http_check.h"
+#include "intake.h"
 #include "log.h"
 #include "metrics.h"
 #include "pagerd.h"
@@ -33,6 +37,8 @@ struct intake_req {
 	struct alert		*alerts;
 	size_t			 n;
 	char			*source;	/* the integration's, for metrics */
+	enum intake_style	 style;
+	char			*pd_dedup_key;	/* INTAKE_PAGERDUTY */
 };
 
 static const char *const outcome_name[] = {
@@ -58,6 +64,7 @@ intake_req_free(struct intake_req *ir)
 {
 	alert_array_free(ir->alerts, ir->n);
 	free(ir->source);
+	free(ir->pd_dedup_key);
 	free(ir);
 }
 
@@ -73,6 +80,24 @@ intake_done(void *arg, int ok, const struct store_result *res, size_t n)
 		count_alerts(pd, ir->source, "unavailable", ir->n);
 		http_reply_error(pd, ir->req, 503,
 		    "alert store unavailable: not persisted, retry", -1);
+		intake_req_free(ir);
+		return;
+	}
+	if (ir->style == INTAKE_PAGERDUTY) {
+		char *ok_body = pd_render_success(ir->pd_dedup_key);
+
+		for (i = 0; i < n; i++)
+			counts[res[i].outcome <= STORE_IGNORED ?
+			    res[i].outcome : STORE_IGNORED]++;
+		for (i = 0; i < 4; i++)
+			count_alerts(pd, ir->source, outcome_name[i],
+			    counts[i]);
+		if (ok_body == NULL)
+			http_reply_error(pd, ir->req, 500, "out of memory", -1);
+		else
+			http_reply_raw_json(pd, ir->req, 202, ok_body,
+			    strlen(ok_body));
+		free(ok_body);
 		intake_req_free(ir);
 		return;
 	}
@@ -94,30 +119,69 @@ intake_done(void *arg, int ok, const struct store_result *res, size_t n)
 			evbuffer_add_printf(b, "\",\"incident\":%lld,",
 			    res[i].incident);
 		else
-			evbuffer_add(b, "\",\"incident\":null,", 17);
+			evbuffer_add(b, "\",\"incident\":null,", 18);
 		evbuffer_add_printf(b, "\"result\":\"%s\"}", outcome_name[o]);
 	}
 	evbuffer_add(b, "]}\n", 3);
 	for (i = 0; i < 4; i++)
 		count_alerts(pd, ir->source, outcome_name[i], counts[i]);
-	http_reply_body(pd, ir->req, 202, "application/json", b);
+	/* Alertmanager and Prometheus expect 200; ours says "accepted". */
+	http_reply_body(pd, ir->req, ir->style == INTAKE_GENERIC ? 202 : 200,
+	    "application/json", b);
 	evbuffer_free(b);
 	intake_req_free(ir);
 }
 
 /*
- * The integration key: "Authorization: Bearer KEY" or "?key=KEY". Returns
- * the integration, or NULL after answering 401.
+ * The password of "Authorization: Basic base64(user:password)" into buf:
+ * what Alertmanager's http_config basic_auth sends. Returns buf or NULL.
  */
-static const struct integration *
+static const char *
+basic_password(struct evhttp_request *req, char *buf, size_t len)
+{
+	const char	*h, *colon;
+	unsigned char	 dec[768];
+	size_t		 hl;
+	int		 n;
+
+	h = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Authorization");
+	if (h == NULL || strncasecmp(h, "Basic ", 6) != 0)
+		return NULL;
+	h += 6;
+	while (*h == ' ')
+		h++;
+	hl = strlen(h);
+	if (hl == 0 || hl % 4 != 0 || hl / 4 * 3 >= sizeof(dec))
+		return NULL;
+	if ((n = EVP_DecodeBlock(dec, (const unsigned char *)h, (int)hl)) < 0)
+		return NULL;
+	/* EVP_DecodeBlock counts the padding as zero bytes. */
+	while (hl > 0 && h[hl - 1] == '=' && n > 0) {
+		hl--;
+		n--;
+	}
+	dec[n] = '\0';
+	if (memchr(dec, '\0', (size_t)n) != NULL ||
+	    (colon = strchr((char *)dec, ':')) == NULL ||
+	    strlen(colon + 1) >= len)
+		return NULL;
+	snprintf(buf, len, "%s", colon + 1);
+	return buf;
+}
+
+const struct integration *
 intake_auth(struct pagerd *pd, struct evhttp_request *req)
 {
 	const struct integration *in;
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
 	const char		*key = http_bearer(req), *q;
 	struct evkeyvalq	 params;
+	char			 pw[512];
 
 	TAILQ_INIT(&params);
+	if (key == NULL)
+		key = basic_password(req, pw, sizeof(pw));
 	if (key == NULL && uri != NULL &&
 	    (q = evhttp_uri_get_query(uri)) != NULL &&
 	    evhttp_parse_query_str(q, &params) == 0)
@@ -125,55 +189,66 @@ intake_auth(struct pagerd *pd, struct evhttp_request *req)
 	if (key == NULL) {
 		evhttp_clear_headers(&params);
 		http_reply_error(pd, req, 401, "missing integration key: send "
-		    "\"Authorization: Bearer KEY\" or ?key=KEY", -1);
+		    "\"Authorization: Bearer KEY\", basic auth with the key "
+		    "as password, or ?key=KEY", -1);
 		return NULL;
 	}
 	in = config_find_integration(pd->cfg, key);
 	evhttp_clear_headers(&params);
+	explicit_bzero(pw, sizeof(pw));
 	if (in == NULL)
 		http_reply_error(pd, req, 401, "unknown integration key", -1);
 	return in;
 }
 
-void
-http_intake_generic(struct pagerd *pd, struct evhttp_request *req)
+const char *
+intake_body(struct pagerd *pd, struct evhttp_request *req, size_t max,
+    size_t *lenp)
 {
-	const struct integration *in;
-	struct evbuffer		*body = evhttp_request_get_input_buffer(req);
-	struct intake_req	*ir;
-	struct decode_err	 err;
-	struct alert		*alerts = NULL;
-	size_t			 n = 0, len;
-	const char		*ct, *data;
+	struct evbuffer	*body = evhttp_request_get_input_buffer(req);
+	const char	*ct, *data;
+	size_t		 len;
 
-	if ((in = intake_auth(pd, req)) == NULL)
-		return;
 	ct = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Content-Type");
 	if (!http_check_json_type(ct)) {
 		http_reply_error(pd, req, 415,
 		    "Content-Type must be application/json", -1);
-		return;
+		return NULL;
 	}
 	len = evbuffer_get_length(body);
-	if (len > pd->cfg->http_max_body) {
-		http_reply_error(pd, req, 413, "body larger than http.max_body",
-		    -1);
-		return;
+	if (len > max) {
+		http_reply_error(pd, req, 413, "body too large", -1);
+		return NULL;
 	}
 	if (!store_ready(pd->store)) {
 		http_reply_error(pd, req, 503, store_reason(pd->store), -1);
-		return;
+		return NULL;
 	}
 	data = (const char *)evbuffer_pullup(body, -1);
-	if (decode_generic(data != NULL ? data : "", len, 0, &pd->cfg->limits,
-	    in->source, &alerts, &n, NULL, &err) == -1) {
-		count_alerts(pd, in->source, "rejected", 1);
-		http_reply_error(pd, req, err.status, err.msg, err.index);
-		return;
-	}
+	*lenp = len;
+	return data != NULL ? data : "";
+}
+
+void
+intake_rejected(struct pagerd *pd, const struct integration *in)
+{
+	count_alerts(pd, in->source, "rejected", 1);
+}
+
+void
+intake_submit(struct pagerd *pd, struct evhttp_request *req,
+    const struct integration *in, struct alert *alerts, size_t n,
+    enum intake_style style, const char *pd_dedup_key)
+{
+	struct intake_req	*ir;
+
 	if ((ir = calloc(1, sizeof(*ir))) == NULL ||
-	    (ir->source = strdup(in->source)) == NULL) {
+	    (ir->source = strdup(in->source)) == NULL ||
+	    (pd_dedup_key != NULL &&
+	    (ir->pd_dedup_key = strdup(pd_dedup_key)) == NULL)) {
+		if (ir != NULL)
+			free(ir->source);
 		free(ir);
 		alert_array_free(alerts, n);
 		http_reply_error(pd, req, 503, "out of memory", -1);
@@ -183,9 +258,32 @@ http_intake_generic(struct pagerd *pd, struct evhttp_request *req)
 	ir->req = req;
 	ir->alerts = alerts;
 	ir->n = n;
+	ir->style = style;
 	if (store_submit(pd->store, alerts, n, pagerd_now_ms(), intake_done,
 	    ir) == -1) {
 		http_reply_error(pd, req, 503, store_reason(pd->store), -1);
 		intake_req_free(ir);
 	}
+}
+
+void
+http_intake_generic(struct pagerd *pd, struct evhttp_request *req)
+{
+	const struct integration *in;
+	struct decode_err	 err;
+	struct alert		*alerts = NULL;
+	size_t			 n = 0, len;
+	const char		*data;
+
+	if ((in = intake_auth(pd, req)) == NULL ||
+	    (data = intake_body(pd, req, pd->cfg->http_max_body, &len)) ==
+	    NULL)
+		return;
+	if (decode_generic(data, len, 0, &pd->cfg->limits, in->source,
+	    &alerts, &n, NULL, &err) == -1) {
+		intake_rejected(pd, in);
+		http_reply_error(pd, req, err.status, err.msg, err.index);
+		return;
+	}
+	intake_submit(pd, req, in, alerts, n, INTAKE_GENERIC, NULL);
 }

@@ -26,12 +26,15 @@
 #include "log.h"
 #include "metrics.h"
 #include "pagerd.h"
+#include "replay.h"
 #include "store.h"
 #include "udp.h"
+#include "udp_sig.h"
 
 #define UDP_BATCH	64		/* datagrams per recvmmsg */
 #define UDP_MAXDGRAM	65536		/* the largest UDP payload fits */
 #define UDP_ROUNDS	16		/* recvmmsg calls per event: fairness */
+#define UDP_REPLAY_CAP	(1 << 18)	/* signed datagrams remembered */
 
 struct udp_sock {
 	struct udp_server	*srv;
@@ -47,6 +50,7 @@ struct udp_server {
 	struct mmsghdr		 msgs[UDP_BATCH];
 	struct iovec		 iov[UDP_BATCH];
 	struct log_limit	 ll;
+	struct replay		*replay;	/* MACs of signed datagrams */
 };
 
 /* The sources of one submitted group, for counting the results. */
@@ -100,6 +104,83 @@ udp_done(void *arg, int ok, const struct store_result *res, size_t n)
 	udp_group_free(g);
 }
 
+/*
+ * Decode one datagram and find its integration: either a signed datagram
+ * (PAGERD-SIG line, see lib/udp_sig.h) or, unless udp.require_signature,
+ * a plain one carrying its key. Returns 0 with the alert, or -1 after
+ * counting the reject.
+ */
+static int
+udp_authenticate(struct udp_server *srv, const char *dg, size_t len,
+    struct alert **a, size_t *na, const struct integration **inp)
+{
+	struct pagerd			*pd = srv->pd;
+	const struct integration	*in;
+	struct decode_err		 err;
+	struct udp_sig			 sig;
+	char				*key = NULL, why[128];
+	int64_t				 now = pagerd_now_ms();
+	int				 signed_dg;
+
+	if ((signed_dg = udp_sig_parse(dg, len, &sig, why, sizeof(why))) ==
+	    -1) {
+		udp_reject(srv, "bad_signature", why);
+		return -1;
+	}
+	if (signed_dg) {
+		in = config_find_integration_by_name(pd->cfg, sig.name);
+		if (in == NULL) {
+			udp_reject(srv, "unknown_key", "signed by an unknown "
+			    "integration");
+			return -1;
+		}
+		if (udp_sig_verify(&sig, in->key, now, pd->cfg->udp_max_skew_ms,
+		    why, sizeof(why)) == -1) {
+			udp_reject(srv, strstr(why, "old") ? "stale" :
+			    "bad_signature", why);
+			return -1;
+		}
+		switch (replay_check(srv->replay, sig.mac, now,
+		    sig.t_ms + pd->cfg->udp_max_skew_ms + 1)) {
+		case REPLAY_NEW:
+			break;
+		case REPLAY_SEEN:
+			udp_reject(srv, "replay", "signature seen before");
+			return -1;
+		case REPLAY_FULL:
+			udp_reject(srv, "replay_cache_full", "too many signed "
+			    "datagrams within udp.max_skew");
+			return -1;
+		}
+		if (decode_generic(sig.body, sig.body_len, DECODE_UDP |
+		    DECODE_SIGNED, &pd->cfg->limits, NULL, a, na, NULL,
+		    &err) == -1) {
+			udp_reject(srv, err.reason, err.msg);
+			return -1;
+		}
+		*inp = in;
+		return 0;
+	}
+	if (pd->cfg->udp_require_signature) {
+		udp_reject(srv, "unsigned", "udp.require_signature is on");
+		return -1;
+	}
+	if (decode_generic(dg, len, DECODE_UDP, &pd->cfg->limits, NULL, a, na,
+	    &key, &err) == -1) {
+		udp_reject(srv, err.reason, err.msg);
+		return -1;
+	}
+	in = config_find_integration(pd->cfg, key);
+	free(key);
+	if (in == NULL) {
+		udp_reject(srv, "unknown_key", "unknown integration key");
+		alert_array_free(*a, *na);
+		return -1;
+	}
+	*inp = in;
+	return 0;
+}
+
 static void
 udp_read(evutil_socket_t fd, short what, void *arg)
 {
@@ -129,10 +210,8 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 		}
 		for (i = 0; i < (size_t)got; i++) {
 			const struct integration *in;
-			struct decode_err	 err;
 			struct alert		*a = NULL;
 			size_t			 na = 0;
-			char			*key = NULL;
 			const char		*dg = srv->iov[i].iov_base;
 			size_t			 len = srv->msgs[i].msg_len;
 
@@ -140,19 +219,8 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 				udp_reject(srv, "too_large", "truncated");
 				continue;
 			}
-			if (decode_generic(dg, len, DECODE_UDP,
-			    &pd->cfg->limits, NULL, &a, &na, &key, &err) == -1) {
-				udp_reject(srv, err.reason, err.msg);
+			if (udp_authenticate(srv, dg, len, &a, &na, &in) == -1)
 				continue;
-			}
-			in = config_find_integration(pd->cfg, key);
-			free(key);
-			if (in == NULL) {
-				udp_reject(srv, "unknown_key",
-				    "unknown integration key");
-				alert_array_free(a, na);
-				continue;
-			}
 			if (!store_ready(pd->store)) {
 				udp_reject(srv, "store_unavailable",
 				    store_reason(pd->store));
@@ -265,6 +333,7 @@ udp_start(struct pagerd *pd)
 	if (n == 0)
 		return srv;
 	if ((srv->socks = calloc(n, sizeof(*srv->socks))) == NULL ||
+	    (srv->replay = replay_new(UDP_REPLAY_CAP)) == NULL ||
 	    (srv->bufs = malloc((size_t)UDP_BATCH * UDP_MAXDGRAM)) == NULL)
 		goto fail;
 	for (i = 0; i < n; i++) {
@@ -300,5 +369,6 @@ udp_stop(struct udp_server *srv)
 	}
 	free(srv->socks);
 	free(srv->bufs);
+	replay_free(srv->replay);
 	free(srv);
 }

@@ -1154,6 +1154,19 @@ config_find_service(const struct config *c, const char *name)
 	return NULL;
 }
 
+const struct integration *
+config_find_integration_by_name(const struct config *c, const char *name)
+{
+	size_t	 i;
+
+	if (c == NULL || name == NULL)
+		return NULL;
+	for (i = 0; i < c->n_integrations; i++)
+		if (strcmp(c->integrations[i].name, name) == 0)
+			return &c->integrations[i];
+	return NULL;
+}
+
 const struct api_token *
 config_find_token(const struct config *c, const char *token)
 {

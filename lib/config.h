@@ -60,6 +60,8 @@ struct config {
 	/* udp { } */
 	char			**udp_listen;
 	size_t			 n_udp_listen;
+	int			 udp_require_signature; /* refuse unsigned */
+	int64_t			 udp_max_skew_ms;	/* signed: clock skew */
 
 	/* limits { } */
 	struct alert_limits	 limits;
@@ -114,6 +116,10 @@ void		 config_free(struct config *);
  */
 const struct integration *config_find_integration(const struct config *,
 		    const char *key);
+
+/* The integration named name (not secret: a plain compare). */
+const struct integration *config_find_integration_by_name(
+		    const struct config *, const char *name);
 
 /* Same for API tokens. */
 const struct api_token *config_find_token(const struct config *,

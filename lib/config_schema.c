@@ -267,6 +267,17 @@ static const struct ckey udp_keys[] = {
 	  .check = check_hostport,
 	  .doc = "Where to receive alerts, one JSON object per datagram; "
 	    "`[]` turns UDP off." },
+	{ .name = "require_signature", .type = CK_BOOL,
+	  .off = CFG(udp_require_signature), .def = "false",
+	  .doc = "Accept only datagrams signed with HMAC-SHA256 (a "
+	    "`PAGERD-SIG t=..,k=..,v1=..` first line, see README); refuse "
+	    "plain ones that carry their key." },
+	{ .name = "max_skew", .type = CK_DURATION,
+	  .off = CFG(udp_max_skew_ms), .def = "60s",
+	  .min = "1s", .max = "1h",
+	  .doc = "A signed datagram whose timestamp is further than this "
+	    "from pagerd's clock is refused as stale; within it, a "
+	    "repeated signature is refused as a replay." },
 };
 
 static const struct ckey limits_keys[] = {

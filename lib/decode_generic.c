@@ -399,7 +399,8 @@ decode_one(json_t *o, long index, int flags, const struct alert_limits *lim,
 	json_object_foreach(o, k, v) {
 		if (bsearch(&k, fields, NFIELDS, sizeof(fields[0]),
 		    cmp_field) == NULL ||
-		    (strcmp(k, "key") == 0 && !(flags & DECODE_UDP))) {
+		    (strcmp(k, "key") == 0 &&
+		    (flags & (DECODE_UDP | DECODE_SIGNED)) != DECODE_UDP)) {
 			field_name(fname, sizeof(fname), "", k, strlen(k));
 			return set_err(err, 400, index, "unknown_field",
 			    "%s: unknown field", fname);
@@ -463,7 +464,7 @@ decode_one(json_t *o, long index, int flags, const struct alert_limits *lim,
 			return set_nomem(err, index);
 	}
 
-	if (flags & DECODE_UDP) {
+	if ((flags & (DECODE_UDP | DECODE_SIGNED)) == DECODE_UDP) {
 		if (json_object_get(o, "key") == NULL)
 			return set_err(err, 400, index, "missing_field",
 			    "key: required");

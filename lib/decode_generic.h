@@ -20,6 +20,9 @@ struct decode_err {
 };
 
 #define DECODE_UDP	0x01	/* one object with "key"; arrays refused */
+#define DECODE_SIGNED	0x02	/* with DECODE_UDP: a signed datagram's body,
+				 * authenticated by its signature: "key" is
+				 * refused, not required */
 
 /*
  * Decode body (len bytes, need not be NUL-terminated). Fields: summary

@@ -75,10 +75,13 @@ perr_format(const struct perr *e, char *buf, size_t len)
 	char	 where[300];
 
 	where[0] = '\0';
-	if (e->file[0] != '\0' && e->line > 0)
-		snprintf(where, sizeof(where), "%s:%d: ", e->file, e->line);
-	else if (e->file[0] != '\0')
-		snprintf(where, sizeof(where), "%s: ", e->file);
+	/*
+	 * Always FILE:LINE when there is a file, so every line parses the
+	 * same way (editors, grep); line 0 means the file as a whole.
+	 */
+	if (e->file[0] != '\0')
+		snprintf(where, sizeof(where), "%s:%d: ", e->file,
+		    e->line > 0 ? e->line : 0);
 
 	return snprintf(buf, len, "%s%s%s%s", where, e->key,
 	    e->key[0] != '\0' ? ": " : "", e->msg);

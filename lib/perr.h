@@ -32,8 +32,9 @@ void	perr_add(struct perr_list *, const char *file, int line,
 	    __attribute__((format(printf, 5, 6)));
 
 /*
- * Format one error as "FILE:LINE: KEY: MSG" (parts that are unknown are
- * left out). Returns the snprintf result.
+ * Format one error as "FILE:LINE: KEY: MSG". With a file the line is
+ * always printed (0 = the file as a whole, or "-s" overrides); without
+ * one, "KEY: MSG". Returns the snprintf result.
  */
 int	perr_format(const struct perr *, char *buf, size_t len);
 

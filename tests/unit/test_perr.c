@@ -131,7 +131,7 @@ static const struct format_case {
 	const char	*want;
 } format_cases[] = {
 	{ "pagerd.conf", 7, "http.listen", "pagerd.conf:7: http.listen: m" },
-	{ "pagerd.conf", 0, "http.listen", "pagerd.conf: http.listen: m" },
+	{ "pagerd.conf", 0, "http.listen", "pagerd.conf:0: http.listen: m" },
 	{ "pagerd.conf", 7, NULL, "pagerd.conf:7: m" },
 	{ NULL, 0, "http.listen", "http.listen: m" },
 	{ NULL, 7, "http.listen", "http.listen: m" },
@@ -139,7 +139,7 @@ static const struct format_case {
 };
 
 static void
-test_format_leaves_out_unknown_parts(void **state)
+test_format_always_gives_file_line(void **state)
 {
 	size_t	 i;
 	char	 buf[512];
@@ -183,7 +183,7 @@ main(void)
 		cmocka_unit_test(test_long_message_is_truncated_not_overflowed),
 		cmocka_unit_test(test_add_after_drop_still_counts),
 		cmocka_unit_test(test_clear_leaves_list_reusable),
-		cmocka_unit_test(test_format_leaves_out_unknown_parts),
+		cmocka_unit_test(test_format_always_gives_file_line),
 		cmocka_unit_test(
 		    test_format_reports_needed_length_when_truncated),
 	};

@@ -1,0 +1,134 @@
+/*
+ * lib/decode_util.c — helpers shared by the Alertmanager and PagerDuty
+ * decoders: error records whose text is always valid UTF-8, and UTF-8
+ * counting and cutting. Not a decoder itself; knows no wire format.
+ */
+#include "autoconf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode_util.h"
+
+/* "…", what Alertmanager's notify.Truncate() ends a cut string with. */
+#define ELLIPSIS	"\xe2\x80\xa6"
+#define ELLIPSIS_LEN	3
+
+size_t
+decode_utf8_len(const unsigned char *p)
+{
+	unsigned char	 lo = 0x80, hi = 0xbf;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		if (p[0] == 0xe0)
+			lo = 0xa0;
+		if (p[0] == 0xed)
+			hi = 0x9f;
+		return p[1] >= lo && p[1] <= hi &&
+		    (p[2] & 0xc0) == 0x80 ? 3 : 0;
+	}
+	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		if (p[0] == 0xf0)
+			lo = 0x90;
+		if (p[0] == 0xf4)
+			hi = 0x8f;
+		return p[1] >= lo && p[1] <= hi &&
+		    (p[2] & 0xc0) == 0x80 && (p[3] & 0xc0) == 0x80 ? 4 : 0;
+	}
+	return 0;
+}
+
+void
+decode_sanitize(char *s)
+{
+	unsigned char	*p = (unsigned char *)s;
+	size_t		 n;
+
+	while (*p != '\0') {
+		n = decode_utf8_len(p);
+		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f))) {
+			*p++ = '?';
+			continue;
+		}
+		p += n;
+	}
+}
+
+int
+decode_set_err(struct decode_err *err, int status, long index,
+    const char *reason, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	err->status = status;
+	err->index = index;
+	snprintf(err->reason, sizeof(err->reason), "%s", reason);
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	/* vsnprintf may cut a quoted name mid-character: sanitize after. */
+	decode_sanitize(err->msg);
+	return -1;
+}
+
+int
+decode_nomem(struct decode_err *err, long index)
+{
+	return decode_set_err(err, 500, index, "nomem", "out of memory");
+}
+
+void
+decode_field_name(char *dst, size_t size, const char *prefix,
+    const char *name, size_t len)
+{
+	size_t	 n = len;
+
+	if (n > DECODE_NAME_SHOWN) {
+		n = DECODE_NAME_SHOWN;
+		while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
+			n--;
+	}
+	snprintf(dst, size, "%s%.*s%s", prefix, (int)n, name,
+	    n < len ? "..." : "");
+}
+
+size_t
+decode_utf8_chars(const char *s, size_t len)
+{
+	size_t	 i, n = 0;
+
+	/* Every byte but a continuation byte starts a character. */
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+char *
+decode_strdup_cut(const char *s, size_t len, size_t max)
+{
+	char	*d;
+	size_t	 keep;
+	int	 dots;
+
+	if (len <= max)
+		return strndup(s, len);
+	dots = max >= ELLIPSIS_LEN;
+	keep = dots ? max - ELLIPSIS_LEN : max;
+	/* s[keep] exists (keep < len): back up to a character start. */
+	while (keep > 0 && ((unsigned char)s[keep] & 0xc0) == 0x80)
+		keep--;
+	if ((d = malloc(keep + (dots ? ELLIPSIS_LEN : 0) + 1)) == NULL)
+		return NULL;
+	memcpy(d, s, keep);
+	if (dots)
+		memcpy(d + keep, ELLIPSIS, ELLIPSIS_LEN);
+	d[keep + (dots ? ELLIPSIS_LEN : 0)] = '\0';
+	return d;
+}
