@@ -28,6 +28,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "pagerd.h"
+#include "pipeline.h"
 #include "store.h"
 
 /* One request waiting for its group commit. */
@@ -259,6 +260,11 @@ intake_submit(struct pagerd *pd, struct evhttp_request *req,
 	ir->alerts = alerts;
 	ir->n = n;
 	ir->style = style;
+	if (pipeline_prepare(pd, in, alerts, n) == -1) {
+		http_reply_error(pd, req, 503, "out of memory", -1);
+		intake_req_free(ir);
+		return;
+	}
 	if (store_submit(pd->store, alerts, n, pagerd_now_ms(), intake_done,
 	    ir) == -1) {
 		http_reply_error(pd, req, 503, store_reason(pd->store), -1);

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "pagerd.h"
+#include "pipeline.h"
 #include "replay.h"
 #include "store.h"
 #include "udp.h"
@@ -229,6 +230,11 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 			}
 			if (a[0].source == NULL)
 				a[0].source = strdup(in->source);
+			if (pipeline_prepare(pd, in, a, 1) == -1) {
+				udp_reject(srv, "no_memory", "out of memory");
+				alert_array_free(a, na);
+				continue;
+			}
 			batch[nb] = a[0];
 			free(a);
 			sources[nb] = strdup(in->source);

@@ -1,0 +1,64 @@
+/*
+ * daemon/pipeline.c — severity, routing and grouping for each alert
+ * before the store sees it (see pipeline.h). The decisions are lib/'s
+ * (route.c); this file applies them with the running config.
+ */
+#include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "alert.h"
+#include "config.h"
+#include "pagerd.h"
+#include "pipeline.h"
+#include "route.h"
+
+/* Replace *field with a copy of s (NULL stays NULL). */
+static int
+set_copy(char **field, const char *s)
+{
+	char	*v = NULL;
+
+	if (s != NULL && (v = strdup(s)) == NULL)
+		return -1;
+	free(*field);
+	*field = v;
+	return 0;
+}
+
+static int
+prepare_one(const struct config *cfg, const struct integration *in,
+    struct alert *a)
+{
+	const struct service	*svc;
+	char			*key;
+
+	/* A pinned integration wins over the routes. */
+	svc = in != NULL && in->svc != NULL ? in->svc : cfg->default_service;
+	a->level = 0;
+	if ((key = route_group_key(svc, a)) == NULL)
+		return -1;
+	free(a->group_key);
+	a->group_key = key;
+	if (set_copy(&a->service, svc->name) == -1 ||
+	    set_copy(&a->policy, svc->policy) == -1)
+		return -1;
+	a->group_wait_ms = svc->group_wait_ms;
+	a->group_interval_ms = svc->group_interval_ms;
+	a->repeat_interval_ms = svc->repeat_interval_ms;
+	a->auto_resolve = svc->auto_resolve;
+	return 0;
+}
+
+int
+pipeline_prepare(struct pagerd *pd, const struct integration *in,
+    struct alert *alerts, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (prepare_one(pd->cfg, in, &alerts[i]) == -1)
+			return -1;
+	return 0;
+}
