@@ -944,14 +944,17 @@ add_default_service(struct config *c)
 
 /*
  * Services and what names them: "..." stands alone in group_by, the
- * default service exists, and every service an integration pins is
- * defined (its pointer is set here).
+ * default service exists, and every service a route or an integration
+ * names is defined (their pointers are set here). A severity rule says
+ * when it applies.
  */
 static void
-finish_services(struct loader *L, const config_t *cfg, struct config *c)
+finish_routing(struct loader *L, const config_t *cfg, struct config *c)
 {
 	struct service		*svc;
 	struct integration	*in;
+	struct route		*rt;
+	struct severity_rule	*sr;
 	char			 path[128], names[256];
 	size_t			 i, j;
 
@@ -974,6 +977,16 @@ finish_services(struct loader *L, const config_t *cfg, struct config *c)
 		return;
 	}
 	c->default_service = config_find_service(c, ROUTE_DEFAULT_SERVICE);
+	for (i = 0; i < c->n_routes; i++) {
+		rt = &c->routes[i];
+		if (rt->service == NULL ||
+		    (rt->svc = config_find_service(c, rt->service)) != NULL)
+			continue;
+		keyf(path, sizeof(path), "routes[%zu].service", i);
+		lerr(L, elem_setting(cfg, "routes", i, "service"), path,
+		    "unknown service \"%s\" (services: %s)", rt->service,
+		    service_names(c, names, sizeof(names)));
+	}
 	for (i = 0; i < c->n_integrations; i++) {
 		in = &c->integrations[i];
 		if (in->service == NULL ||
@@ -983,6 +996,15 @@ finish_services(struct loader *L, const config_t *cfg, struct config *c)
 		lerr(L, elem_setting(cfg, "integrations", i, "service"), path,
 		    "unknown service \"%s\" (services: %s)", in->service,
 		    service_names(c, names, sizeof(names)));
+	}
+	for (i = 0; i < c->n_severity_rules; i++) {
+		sr = &c->severity_rules[i];
+		if (sr->n_match > 0 || sr->n_raw > 0)
+			continue;
+		keyf(path, sizeof(path), "severity.rules[%zu]", i);
+		lerr(L, elem_setting(cfg, "severity.rules", i, NULL), path,
+		    "needs match or raw: a rule without either would take "
+		    "every alert (that is severity.default)");
 	}
 }
 
@@ -1045,7 +1067,7 @@ config_load(const char *path, const struct config_override *ov, size_t nov,
 	}
 	walk_group(&L, config_root_setting(&cfg), &config_schema, c, "");
 	check_together(&L, &cfg, c);
-	finish_services(&L, &cfg, c);
+	finish_routing(&L, &cfg, c);
 out:
 	config_destroy(&cfg);
 	free(L.dir);

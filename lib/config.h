@@ -22,6 +22,16 @@ struct integration {
 	const struct service *svc; /* that service in the same config */
 };
 
+/* One element of severity.rules = ( ... ), read in order. */
+struct severity_rule {
+	char			**match;	/* matchers as written */
+	size_t			  n_match;
+	char			**raw;		/* the sender's severity values */
+	size_t			  n_raw;
+	int			  level;	/* 1 = sev1 .. 3 = sev3 */
+	struct matcher_set	 *matchers;	/* match compiled; owned */
+};
+
 struct api_token {
 	char	*name;
 	char	*token;		/* from "token" or "token_file" */
@@ -77,6 +87,16 @@ struct config {
 	struct service		*services;
 	size_t			 n_services;
 	const struct service	*default_service;
+
+	/* routes = ( { match, service, continue }, ... ), in order */
+	struct route		*routes;
+	size_t			 n_routes;
+
+	/* severity { default, builtin, rules = ( ... ) } */
+	int			 severity_default;	/* 1..3 */
+	int			 severity_builtin;	/* built-in mappings too */
+	struct severity_rule	*severity_rules;
+	size_t			 n_severity_rules;
 
 	/* integrations = ( { name, key | key_file, source, service }, ... ) */
 	struct integration	*integrations;

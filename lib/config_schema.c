@@ -179,6 +179,14 @@ static const struct cchoice fsync_policies[] = {
 	{ NULL, 0 }
 };
 
+/* Levels as route.h and alert.h number them: 1 is the highest. */
+static const struct cchoice sev_levels[] = {
+	{ "sev1", 1 },
+	{ "sev2", 2 },
+	{ "sev3", 3 },
+	{ NULL, 0 }
+};
+
 static const struct ckey log_keys[] = {
 	{ .name = "level", .type = CK_ENUM, .off = CFG(log_level),
 	  .def = "info", .choices = log_levels,
@@ -376,6 +384,39 @@ static const struct ckey service_keys[] = {
 	    "false: it stays open until someone resolves it." },
 };
 
+static const struct ckey route_keys[] = {
+	{ .name = "match", .type = CK_STRINGS, .off = ELEM(route, match),
+	  .off_n = ELEM(route, n_match), .def = "",
+	  .doc = "Label matchers in Alertmanager's syntax, all of which "
+	    "must match: `[ \"team=\\\"db\\\"\", \"severity=~\\\"crit.*\\\"\" "
+	    "]`; one string may hold several: "
+	    "`\"{team=\\\"db\\\", env!=\\\"dev\\\"}\"`. `[]` matches every "
+	    "alert." },
+	{ .name = "service", .type = CK_STRING, .off = ELEM(route, service),
+	  .min = "1", .flags = CK_REQUIRED,
+	  .doc = "The service (in `services`) the alerts it matches go to." },
+	{ .name = "continue", .type = CK_BOOL, .off = ELEM(route, cont),
+	  .def = "false",
+	  .doc = "true: after a match, later routes are tried too. The alert "
+	    "is stored in the first matching service; the others matter once "
+	    "notifications do." },
+};
+
+static const struct ckey severity_rule_keys[] = {
+	{ .name = "match", .type = CK_STRINGS,
+	  .off = ELEM(severity_rule, match),
+	  .off_n = ELEM(severity_rule, n_match), .def = "",
+	  .doc = "Label matchers, as in `routes`; all must match." },
+	{ .name = "raw", .type = CK_STRINGS, .off = ELEM(severity_rule, raw),
+	  .off_n = ELEM(severity_rule, n_raw), .def = "",
+	  .doc = "The sender's severity values (any case) the rule takes: "
+	    "`[ \"critical\", \"P1\" ]`; `[]`: any." },
+	{ .name = "level", .type = CK_ENUM,
+	  .off = ELEM(severity_rule, level), .choices = sev_levels,
+	  .flags = CK_REQUIRED,
+	  .doc = "The level of the alerts it takes." },
+};
+
 static const struct ckey token_keys[] = {
 	{ .name = "name", .type = CK_STRING, .off = ELEM(api_token, name),
 	  .min = "1", .check = check_token, .flags = CK_REQUIRED | CK_UNIQUE,
@@ -402,6 +443,11 @@ static const struct csection integration_section =
     { integration_keys, NKEYS(integration_keys), sizeof(struct integration) };
 static const struct csection service_section =
     { service_keys, NKEYS(service_keys), sizeof(struct service) };
+static const struct csection route_section =
+    { route_keys, NKEYS(route_keys), sizeof(struct route) };
+static const struct csection severity_rule_section =
+    { severity_rule_keys, NKEYS(severity_rule_keys),
+      sizeof(struct severity_rule) };
 static const struct csection token_section =
     { token_keys, NKEYS(token_keys), sizeof(struct api_token) };
 
@@ -413,6 +459,26 @@ static const struct ckey api_keys[] = {
 };
 
 static const struct csection api_section = { api_keys, NKEYS(api_keys), 0 };
+
+static const struct ckey severity_keys[] = {
+	{ .name = "default", .type = CK_ENUM, .off = CFG(severity_default),
+	  .def = "sev3", .choices = sev_levels,
+	  .doc = "The level of alerts that no rule maps." },
+	{ .name = "builtin", .type = CK_BOOL, .off = CFG(severity_builtin),
+	  .def = "true",
+	  .doc = "After `rules`, map the usual values: PagerDuty's critical, "
+	    "error, warning, info; P1..P5; syslog's names; sev1..sev3. "
+	    "false: only `rules`, then `default`." },
+	{ .name = "rules", .type = CK_LIST, .off = CFG(severity_rules),
+	  .off_n = CFG(n_severity_rules), .sub = &severity_rule_section,
+	  .doc = "Severity rules, tried in order before the built-in ones; "
+	    "the first whose `match` and `raw` both hold gives the level: "
+	    "`( { match = [ \"team=\\\"db\\\"\" ]; raw = [ \"warning\" ]; "
+	    "level = \"sev2\"; } )`." },
+};
+
+static const struct csection severity_section =
+    { severity_keys, NKEYS(severity_keys), 0 };
 
 static const struct ckey root_keys[] = {
 	{ .name = "state_dir", .type = CK_STRING, .off = CFG(state_dir),
@@ -433,6 +499,13 @@ static const struct ckey root_keys[] = {
 	    "route claims; when none is written, pagerd adds one with "
 	    "`group_by = [ \"...\" ]` and `group_wait = \"0s\"`, so each "
 	    "new alert opens its own incident at once." },
+	{ .name = "routes", .type = CK_LIST, .off = CFG(routes),
+	  .off_n = CFG(n_routes), .sub = &route_section,
+	  .doc = "Which service an alert goes to, tried in order; the first "
+	    "route whose matchers all match wins (see `continue`), and "
+	    "alerts that no route matches go to `default`. An integration "
+	    "with a `service` skips the routes." },
+	{ .name = "severity", .type = CK_GROUP, .sub = &severity_section },
 	{ .name = "integrations", .type = CK_LIST, .off = CFG(integrations),
 	  .off_n = CFG(n_integrations), .sub = &integration_section,
 	  .doc = "Senders of alerts, each with its own key: "

@@ -12,6 +12,8 @@
 
 #include "alert.h"
 
+struct matcher_set;
+
 /*
  * group_by = [ "..." ] (Alertmanager's special value): every distinct
  * alert is its own group. It may only stand alone.
@@ -31,6 +33,21 @@ struct service {
 	int64_t		  group_interval_ms;	/* later notifications, at most */
 	int64_t		  repeat_interval_ms;	/* repeats while unresolved */
 	int		  auto_resolve;	/* resolve when every alert has */
+};
+
+/*
+ * One element of routes = ( ... ); the list is read in order. The loader
+ * compiles match into matchers and finds service's svc.
+ */
+struct route {
+	char			**match;	/* as written: name="value" or
+						 * {a="b", c=~"d.*"}; all must
+						 * match; none: every alert */
+	size_t			  n_match;
+	char			 *service;	/* its name as written */
+	int			  cont;		/* "continue": go on after a match */
+	struct matcher_set	 *matchers;	/* match compiled; owned */
+	const struct service	 *svc;		/* in the same config */
 };
 
 /*

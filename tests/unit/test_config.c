@@ -1076,6 +1076,83 @@ test_service_errors_name_file_line_and_key(void **state)
 	assert_int_equal(fx->errs.n, 7);
 }
 
+/* Routes and severity rules keep their order; services resolve. */
+static void
+test_routes_and_severity_rows(void **state)
+{
+	struct fx		*fx = *state;
+	struct config		*c;
+
+	c = load_ok(fx, tmpfile_with(fx, "c.conf",
+	    "services = ( { name = \"db\"; } );\n"
+	    "routes = (\n"
+	    "\t{ match = [ \"team=\\\"db\\\"\" ]; service = \"db\";\n"
+	    "\t  continue = true; },\n"
+	    "\t{ service = \"default\"; }\n"
+	    ");\n"
+	    "severity: {\n"
+	    "\tdefault = \"sev2\";\n"
+	    "\tbuiltin = false;\n"
+	    "\trules = ( { raw = [ \"urgent\", \"P0\" ]; level = \"sev1\"; },\n"
+	    "\t\t{ match = [ \"a=\\\"b\\\"\" ]; level = \"sev3\"; } );\n"
+	    "};\n"), NULL, 0);
+	assert_int_equal(c->n_routes, 2);
+	assert_int_equal(c->routes[0].n_match, 1);
+	assert_string_equal(c->routes[0].match[0], "team=\"db\"");
+	assert_ptr_equal(c->routes[0].svc, config_find_service(c, "db"));
+	assert_int_equal(c->routes[0].cont, 1);
+	assert_int_equal(c->routes[1].n_match, 0);
+	assert_ptr_equal(c->routes[1].svc, c->default_service);
+	assert_int_equal(c->routes[1].cont, 0);
+	assert_int_equal(c->severity_default, 2);
+	assert_int_equal(c->severity_builtin, 0);
+	assert_int_equal(c->n_severity_rules, 2);
+	assert_int_equal(c->severity_rules[0].n_raw, 2);
+	assert_string_equal(c->severity_rules[0].raw[1], "P0");
+	assert_int_equal(c->severity_rules[0].n_match, 0);
+	assert_int_equal(c->severity_rules[0].level, 1);
+	assert_int_equal(c->severity_rules[1].level, 3);
+}
+
+static void
+test_severity_defaults(void **state)
+{
+	struct fx		*fx = *state;
+	struct config		*c;
+
+	c = load_ok(fx, fixture(fx, "empty.conf"), NULL, 0);
+	assert_int_equal(c->severity_default, 3);
+	assert_int_equal(c->severity_builtin, 1);
+	assert_int_equal(c->n_severity_rules, 0);
+	assert_int_equal(c->n_routes, 0);
+}
+
+static void
+test_routing_errors_name_file_line_and_key(void **state)
+{
+	struct fx	*fx = *state;
+
+	load_bad(fx, tmpfile_with(fx, "c.conf",
+	    "services = ( { name = \"db\"; } );\n"
+	    "routes = (\n"
+	    "\t{ service = \"dbx\"; },\n"
+	    "\t{ match = [ 5 ]; }\n"
+	    ");\n"
+	    "severity: {\n"
+	    "\tdefault = \"sev9\";\n"
+	    "\trules = ( { level = \"sev2\"; } );\n"
+	    "};\n"), NULL, 0);
+	expect_err(fx, "/c.conf", 3, "routes[0].service",
+	    "unknown service \"dbx\" (services: db, default)");
+	expect_err(fx, "/c.conf", 4, "routes[1].match[0]",
+	    "must be a string");
+	expect_err(fx, "/c.conf", 4, "routes[1].service", "missing");
+	expect_err(fx, "/c.conf", 7, "severity.default",
+	    "\"sev9\" is not one of sev1, sev2, sev3");
+	expect_err(fx, "/c.conf", 8, "severity.rules[0]", "needs match or raw");
+	assert_int_equal(fx->errs.n, 5);
+}
+
 /* ------------------------------------------------------------ reference */
 
 static char *
@@ -1185,6 +1262,9 @@ main(void)
 		T(test_default_service_is_implicit),
 		T(test_service_defaults_and_pins),
 		T(test_service_errors_name_file_line_and_key),
+		T(test_routes_and_severity_rows),
+		T(test_severity_defaults),
+		T(test_routing_errors_name_file_line_and_key),
 		T(test_docs_match_the_reference),
 	};
 #undef T
