@@ -236,11 +236,26 @@ test_sample_config_loads_with_its_values(void **state)
 	alert_limits_default(&dl);
 	assert_memory_equal(&c->limits, &dl, sizeof(dl));
 	assert_int_equal(c->store_retention_ms, 7 * 86400 * 1000LL);
-	assert_int_equal(c->n_integrations, 2);
+	assert_int_equal(c->n_integrations, 3);
 	assert_string_equal(c->integrations[0].name, "prometheus");
 	assert_string_equal(c->integrations[0].key, "example-prometheus-key");
 	assert_string_equal(c->integrations[0].source, "prometheus");
+	assert_null(c->integrations[0].svc);
 	assert_string_equal(c->integrations[1].name, "scripts");
+	assert_string_equal(c->integrations[2].name, "pgwatch");
+	assert_ptr_equal(c->integrations[2].svc, config_find_service(c, "db"));
+	assert_int_equal(c->n_services, 2);
+	assert_string_equal(c->services[0].name, "db");
+	assert_string_equal(c->services[0].policy, "dba");
+	assert_int_equal(c->services[0].n_group_by, 2);
+	assert_int_equal(c->services[0].group_wait_ms, 30000);
+	assert_ptr_equal(c->default_service, &c->services[1]);
+	assert_int_equal(c->default_service->group_wait_ms, 0);
+	assert_int_equal(c->n_routes, 2);
+	assert_int_equal(c->severity_default, 3);
+	assert_int_equal(c->severity_builtin, 1);
+	assert_int_equal(c->n_severity_rules, 1);
+	assert_int_equal(c->severity_rules[0].level, 2);
 	assert_int_equal(c->n_tokens, 1);
 	assert_string_equal(c->tokens[0].name, "admin");
 	assert_string_equal(c->tokens[0].token, "example-admin-token");
@@ -818,6 +833,8 @@ test_overrides_of_each_type(void **state)
 		{ "udp.listen", "" },				/* empty list */
 		{ "state_dir", "/tmp/x" },
 		{ "state_dir", "/tmp/y" },			/* last wins */
+		{ "severity.default", "sev1" },			/* enum */
+		{ "severity.builtin", "off" },
 	};
 	struct fx	*fx = *state;
 	struct config	*c;
@@ -839,8 +856,10 @@ test_overrides_of_each_type(void **state)
 	assert_string_equal(c->http_listen[2], "host.example:3");
 	assert_int_equal(c->n_udp_listen, 0);
 	assert_string_equal(c->state_dir, "/tmp/y");
+	assert_int_equal(c->severity_default, 1);
+	assert_int_equal(c->severity_builtin, 0);
 	/* Keys the overrides did not touch keep the file's values. */
-	assert_int_equal(c->n_integrations, 2);
+	assert_int_equal(c->n_integrations, 3);
 	assert_int_equal(c->http_max_connections, 1024);
 }
 
