@@ -16,6 +16,7 @@ struct http_server;
 struct metrics;
 struct redis_spawn;
 struct store;
+struct syslog_in;
 struct udp_server;
 
 struct pagerd {
@@ -26,6 +27,7 @@ struct pagerd {
 	struct redis_spawn	*spawn;		/* NULL unless redis.spawn */
 	struct http_server	*http;
 	struct udp_server	*udp;
+	struct syslog_in	*syslog;
 
 	const char		*config_path;
 	struct config_override	*overrides;
