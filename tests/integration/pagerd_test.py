@@ -807,6 +807,7 @@ class Pagerd:
         self.port = None
         self.udp_port = None
         self.starts = 0
+        self.killed = False             # we killed it -9 on purpose
         self.start_failures = 0
         self.last_start_error = None
         self.extra_env = {}
@@ -844,6 +845,7 @@ class Pagerd:
             if write:
                 self.write_config()
             self.starts += 1
+            self.killed = False
             with open(self.log, "ab") as lf:
                 lf.write(b"=== harness: start %d of %s ===\n"
                          % (self.starts, self.name.encode()))
@@ -906,7 +908,7 @@ class Pagerd:
                              "again. Last error: %s"
                              % (self.name, self.start_failures,
                                 self.last_start_error.splitlines()[0]))
-        if self.proc is not None:
+        if self.proc is not None and not self.killed:
             diag("%s had died (status %s); starting it again"
                  % (self.name, self.proc.returncode))
         return self.start()
@@ -923,6 +925,8 @@ class Pagerd:
             return None
         if self.proc.poll() is not None:
             rc = self.proc.returncode
+            if self.killed:
+                return rc
             if expect is not None and rc != expect:
                 raise AssertionError("%s had already exited with status %s"
                                      % (self.name, rc))
@@ -945,6 +949,7 @@ class Pagerd:
 
     def kill9(self):
         if self.running():
+            self.killed = True
             self.proc.kill()
             self.proc.wait()
 
