@@ -1102,6 +1102,7 @@ class TestFile:
 
     def _run_one(self, n, desc, fn, timeout, hooks=True):
         marks = {d: d.log_size() for d in self.daemons}
+        del _thread_errors[:]
         t0 = time.monotonic()
         err = None
         skip = None
@@ -1115,6 +1116,10 @@ class TestFile:
             if skip is None and hooks:
                 for h in self.after_each_hooks:
                     h()
+            if _thread_errors:
+                # A worker thread that died proves nothing by its silence.
+                raise AssertionError("a test thread died:\n" +
+                                     "".join(_thread_errors))
             for d in self.daemons:
                 rep = sanitizer_report(d.log_text(marks.get(d, 0)))
                 if rep:
@@ -1220,6 +1225,16 @@ def _pids_using(d):
 
 
 atexit.register(_cleanup)
+
+_thread_errors = []
+
+
+def _thread_excepthook(args):
+    _thread_errors.append("".join(traceback.format_exception(
+        args.exc_type, args.exc_value, args.exc_traceback)))
+
+
+threading.excepthook = _thread_excepthook
 
 
 def _on_signal(signum, frame):

@@ -4,7 +4,6 @@ its exit codes (0 ok, 1 daemon unhealthy or request refused, 2 daemon
 unreachable)."""
 
 import json
-import os
 
 import pagerd_test as pt
 from pagerd_test import alert, check, eq, uniq
