@@ -29,7 +29,9 @@ A test file looks like this:
 
 Each case runs under a time limit with its exceptions caught; a failing
 case prints its traceback and the new part of every pagerd log as "#"
-lines. The last case of every file stops every running pagerd with
+lines. A case also fails when one of its threads dies, or when a
+sanitizer report shows up in a pagerd log (./configure
+--enable-sanitizers, then PAGERD=that build). The last case of every file stops every running pagerd with
 SIGTERM and requires exit status 0 within 5 s. Everything started here is
 killed at exit and the temp dir removed (PAGERD_TEST_KEEP=1 keeps it).
 
