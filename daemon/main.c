@@ -28,6 +28,7 @@
 #include "redis_spawn.h"
 #include "sdnotify.h"
 #include "store.h"
+#include "syslog_in.h"
 #include "timers.h"
 #include "udp.h"
 
@@ -106,6 +107,8 @@ declare_metrics(struct metrics *m)
 	    "UDP datagrams read.");
 	metrics_declare(m, "pagerd_udp_rejects_total", METRIC_COUNTER,
 	    "UDP datagrams rejected, by reason.");
+	metrics_declare(m, "pagerd_syslog_messages_total", METRIC_COUNTER,
+	    "Syslog datagrams, by result: alert, unmatched, invalid.");
 	metrics_declare(m, "pagerd_config_reloads_total", METRIC_COUNTER,
 	    "Configuration reloads (SIGHUP), by result.");
 	metrics_declare(m, "pagerd_redis_up", METRIC_GAUGE,
@@ -171,7 +174,9 @@ reload(evutil_socket_t sig, short ev, void *arg)
 	if (list_differs(old->http_listen, old->n_http_listen,
 	    ncfg->http_listen, ncfg->n_http_listen) ||
 	    list_differs(old->udp_listen, old->n_udp_listen,
-	    ncfg->udp_listen, ncfg->n_udp_listen))
+	    ncfg->udp_listen, ncfg->n_udp_listen) ||
+	    list_differs(old->syslog_listen, old->n_syslog_listen,
+	    ncfg->syslog_listen, ncfg->n_syslog_listen))
 		log_warnx("reload: listen addresses change only on restart");
 	if (old->redis_spawn != ncfg->redis_spawn ||
 	    strcmp(old->state_dir, ncfg->state_dir) != 0)
@@ -183,6 +188,8 @@ reload(evutil_socket_t sig, short ev, void *arg)
 	store_configure(pd->store, &ss);
 	if (pd->http != NULL)
 		http_reconfigure(pd->http);
+	if (pd->syslog != NULL && syslog_in_reconfigure(pd->syslog) == -1)
+		log_warnx("reload: syslog rules kept from before");
 	config_free(old);
 	kv[1] = "success";
 	metrics_add(pd->metrics, "pagerd_config_reloads_total", 1, 1, kv);
@@ -227,6 +234,8 @@ stop(evutil_socket_t sig, short ev, void *arg)
 	udp_stop(pd->udp);
 	pd->udp = NULL;
 	timers_stop(pd->timers);
+	syslog_in_stop(pd->syslog);
+	pd->syslog = NULL;
 	pd->ev_stop_deadline = evtimer_new(pd->base, stop_now, pd);
 	if (pd->ev_stop_deadline != NULL)
 		evtimer_add(pd->ev_stop_deadline, &tv);
@@ -350,7 +359,8 @@ main(int argc, char *argv[])
 		rc = 1;
 		goto out;
 	}
-	if ((pd.udp = udp_start(&pd)) == NULL) {
+	if ((pd.udp = udp_start(&pd)) == NULL ||
+	    (pd.syslog = syslog_in_start(&pd)) == NULL) {
 		rc = 1;
 		goto out;
 	}
@@ -375,6 +385,7 @@ main(int argc, char *argv[])
 out:
 	http_free(pd.http);
 	udp_stop(pd.udp);
+	syslog_in_stop(pd.syslog);
 	store_free(pd.store);	/* answers the timers' calls in flight */
 	timers_free(pd.timers);
 	if (pd.spawn != NULL)

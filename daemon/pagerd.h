@@ -16,6 +16,7 @@ struct http_server;
 struct metrics;
 struct redis_spawn;
 struct store;
+struct syslog_in;
 struct timers;
 struct udp_server;
 
@@ -28,6 +29,7 @@ struct pagerd {
 	struct http_server	*http;
 	struct udp_server	*udp;
 	struct timers		*timers;	/* group_wait, endsAt */
+	struct syslog_in	*syslog;
 
 	const char		*config_path;
 	struct config_override	*overrides;

@@ -272,7 +272,7 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-static int
+int
 udp_bind(const char *addr, evutil_socket_t *fdp)
 {
 	struct addrinfo	 hints, *res = NULL;

@@ -37,6 +37,21 @@ struct api_token {
 	char	*token;		/* from "token" or "token_file" */
 };
 
+/* syslog.rules = ( { ... } ): which syslog lines become alerts. */
+struct syslog_rule_cfg {
+	char	*name;
+	char	**facility;	/* names; none = any */
+	size_t	 n_facility;
+	int	 severity;	/* threshold: this or more severe (0 emerg) */
+	char	*host;		/* ERE or NULL */
+	char	*app;
+	char	*message;
+	char	*summary;	/* template */
+	char	*dedup_key;	/* template or NULL */
+	char	**labels;	/* "name=template" */
+	size_t	 n_labels;
+};
+
 struct config {
 	char			*path;		/* the main file as given */
 
@@ -72,6 +87,13 @@ struct config {
 	size_t			 n_udp_listen;
 	int			 udp_require_signature; /* refuse unsigned */
 	int64_t			 udp_max_skew_ms;	/* signed: clock skew */
+
+	/* syslog { } */
+	char			**syslog_listen;
+	size_t			 n_syslog_listen;
+	char			*syslog_source;
+	struct syslog_rule_cfg	*syslog_rules;
+	size_t			 n_syslog_rules;
 
 	/* limits { } */
 	struct alert_limits	 limits;

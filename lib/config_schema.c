@@ -20,6 +20,8 @@
 
 #include "config.h"
 #include "config_schema.h"
+#include "syslog_parse.h"
+#include "syslog_rules.h"
 
 #define NKEYS(a)	(sizeof(a) / sizeof((a)[0]))
 #define CFG(f)		offsetof(struct config, f)
@@ -164,6 +166,50 @@ check_group_label(const char *s)
 
 /* ------------------------------------------------------------ tables */
 
+static const char *
+check_facility(const char *s)
+{
+	return syslog_facility_parse(s) < 0 ? "not a syslog facility (kern, "
+	    "user, mail, daemon, auth, syslog, lpr, news, uucp, cron, "
+	    "authpriv, ftp, local0..local7)" : NULL;
+}
+
+static const char *
+check_regex(const char *s)
+{
+	char	 err[128];
+
+	return syslog_regex_check(s, err, sizeof(err)) == -1 ?
+	    "not a valid POSIX extended regular expression" : NULL;
+}
+
+static const char *
+check_template(const char *s)
+{
+	char	 err[256];
+
+	return syslog_template_check(s, err, sizeof(err)) == -1 ?
+	    "bad template: an unclosed \"{\" or an unknown placeholder "
+	    "(use {host} {app} {procid} {msgid} {facility} {severity} "
+	    "{message} {rule} {1}..{9}; \"{{\" for a literal \"{\")" : NULL;
+}
+
+static const char *
+check_label_template(const char *s)
+{
+	const char	*eq = strchr(s, '=');
+
+	if (eq == NULL || eq == s)
+		return "must be name=value";
+	return check_template(eq + 1);
+}
+
+static const struct cchoice syslog_severities[] = {
+	{ "emerg", 0 }, { "alert", 1 }, { "crit", 2 }, { "err", 3 },
+	{ "warning", 4 }, { "notice", 5 }, { "info", 6 }, { "debug", 7 },
+	{ NULL, 0 }
+};
+
 static const struct cchoice log_levels[] = {
 	{ "error", LOG_ERR },
 	{ "warning", LOG_WARNING },
@@ -286,6 +332,61 @@ static const struct ckey udp_keys[] = {
 	  .doc = "A signed datagram whose timestamp is further than this "
 	    "from pagerd's clock is refused as stale; within it, a "
 	    "repeated signature is refused as a replay." },
+};
+
+#define SRULE(f)	offsetof(struct syslog_rule_cfg, f)
+
+static const struct ckey syslog_rule_keys[] = {
+	{ .name = "name", .type = CK_STRING, .off = SRULE(name), .min = "1",
+	  .check = check_token, .flags = CK_REQUIRED | CK_UNIQUE,
+	  .doc = "Names the rule in labels (`rule`), logs and metrics." },
+	{ .name = "facility", .type = CK_LISTEN, .off = SRULE(facility),
+	  .off_n = SRULE(n_facility), .check = check_facility,
+	  .doc = "Facilities that match (`[\"kern\", \"daemon\"]`); "
+	    "absent: any." },
+	{ .name = "severity", .type = CK_ENUM, .off = SRULE(severity),
+	  .def = "debug", .choices = syslog_severities,
+	  .doc = "Threshold: this severity or a more severe one matches." },
+	{ .name = "host", .type = CK_STRING, .off = SRULE(host),
+	  .check = check_regex,
+	  .doc = "POSIX extended regex the hostname must contain a match "
+	    "of (anchor with ^ and $)." },
+	{ .name = "app", .type = CK_STRING, .off = SRULE(app),
+	  .check = check_regex,
+	  .doc = "Regex for the app-name (RFC 5424) or tag (RFC 3164)." },
+	{ .name = "message", .type = CK_STRING, .off = SRULE(message),
+	  .check = check_regex,
+	  .doc = "Regex for the message; its groups are {1}..{9} in the "
+	    "templates." },
+	{ .name = "summary", .type = CK_STRING, .off = SRULE(summary),
+	  .min = "1", .check = check_template, .flags = CK_REQUIRED,
+	  .doc = "Template for the alert summary, e.g. "
+	    "`\"{host}: {message}\"`." },
+	{ .name = "dedup_key", .type = CK_STRING, .off = SRULE(dedup_key),
+	  .check = check_template,
+	  .doc = "Template for the alert's identity; absent: the hash of "
+	    "its labels (rule, host, app, facility, severity and `labels`)." },
+	{ .name = "labels", .type = CK_LISTEN, .off = SRULE(labels),
+	  .off_n = SRULE(n_labels), .check = check_label_template,
+	  .doc = "Extra labels as `\"name=template\"` strings, e.g. "
+	    "`[\"team=db\", \"disk={1}\"]`." },
+};
+
+static const struct csection syslog_rule_section = { syslog_rule_keys,
+    NKEYS(syslog_rule_keys), sizeof(struct syslog_rule_cfg) };
+
+static const struct ckey syslog_keys[] = {
+	{ .name = "listen", .type = CK_LISTEN, .off = CFG(syslog_listen),
+	  .off_n = CFG(n_syslog_listen), .check = check_hostport,
+	  .doc = "Where to receive syslog datagrams (RFC 5424 and RFC "
+	    "3164), e.g. `[\"127.0.0.1:5514\"]`; absent: off." },
+	{ .name = "source", .type = CK_STRING, .off = CFG(syslog_source),
+	  .def = "syslog", .min = "1",
+	  .doc = "The source recorded on alerts made from syslog." },
+	{ .name = "rules", .type = CK_LIST, .off = CFG(syslog_rules),
+	  .off_n = CFG(n_syslog_rules), .sub = &syslog_rule_section,
+	  .doc = "In order; the first rule that matches makes the line an "
+	    "alert. Lines no rule matches are counted, not stored." },
 };
 
 static const struct ckey limits_keys[] = {
@@ -435,6 +536,8 @@ static const struct csection redis_section =
 static const struct csection http_section =
     { http_keys, NKEYS(http_keys), 0 };
 static const struct csection udp_section = { udp_keys, NKEYS(udp_keys), 0 };
+static const struct csection syslog_section =
+    { syslog_keys, NKEYS(syslog_keys), 0 };
 static const struct csection limits_section =
     { limits_keys, NKEYS(limits_keys), 0 };
 static const struct csection store_section =
@@ -489,6 +592,7 @@ static const struct ckey root_keys[] = {
 	{ .name = "redis", .type = CK_GROUP, .sub = &redis_section },
 	{ .name = "http", .type = CK_GROUP, .sub = &http_section },
 	{ .name = "udp", .type = CK_GROUP, .sub = &udp_section },
+	{ .name = "syslog", .type = CK_GROUP, .sub = &syslog_section },
 	{ .name = "limits", .type = CK_GROUP, .sub = &limits_section },
 	{ .name = "store", .type = CK_GROUP, .sub = &store_section },
 	{ .name = "services", .type = CK_LIST, .off = CFG(services),

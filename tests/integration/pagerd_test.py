@@ -29,7 +29,9 @@ A test file looks like this:
 
 Each case runs under a time limit with its exceptions caught; a failing
 case prints its traceback and the new part of every pagerd log as "#"
-lines. The last case of every file stops every running pagerd with
+lines. A case also fails when one of its threads dies, or when a
+sanitizer report shows up in a pagerd log (./configure
+--enable-sanitizers, then PAGERD=that build). The last case of every file stops every running pagerd with
 SIGTERM and requires exit status 0 within 5 s. Everything started here is
 killed at exit and the temp dir removed (PAGERD_TEST_KEEP=1 keeps it).
 
@@ -807,6 +809,7 @@ class Pagerd:
         self.port = None
         self.udp_port = None
         self.starts = 0
+        self.killed = False             # we killed it -9 on purpose
         self.start_failures = 0
         self.last_start_error = None
         self.extra_env = {}
@@ -844,6 +847,7 @@ class Pagerd:
             if write:
                 self.write_config()
             self.starts += 1
+            self.killed = False
             with open(self.log, "ab") as lf:
                 lf.write(b"=== harness: start %d of %s ===\n"
                          % (self.starts, self.name.encode()))
@@ -906,7 +910,7 @@ class Pagerd:
                              "again. Last error: %s"
                              % (self.name, self.start_failures,
                                 self.last_start_error.splitlines()[0]))
-        if self.proc is not None:
+        if self.proc is not None and not self.killed:
             diag("%s had died (status %s); starting it again"
                  % (self.name, self.proc.returncode))
         return self.start()
@@ -923,6 +927,8 @@ class Pagerd:
             return None
         if self.proc.poll() is not None:
             rc = self.proc.returncode
+            if self.killed:
+                return rc
             if expect is not None and rc != expect:
                 raise AssertionError("%s had already exited with status %s"
                                      % (self.name, rc))
@@ -945,6 +951,7 @@ class Pagerd:
 
     def kill9(self):
         if self.running():
+            self.killed = True
             self.proc.kill()
             self.proc.wait()
 
@@ -1097,6 +1104,7 @@ class TestFile:
 
     def _run_one(self, n, desc, fn, timeout, hooks=True):
         marks = {d: d.log_size() for d in self.daemons}
+        del _thread_errors[:]
         t0 = time.monotonic()
         err = None
         skip = None
@@ -1110,6 +1118,10 @@ class TestFile:
             if skip is None and hooks:
                 for h in self.after_each_hooks:
                     h()
+            if _thread_errors:
+                # A worker thread that died proves nothing by its silence.
+                raise AssertionError("a test thread died:\n" +
+                                     "".join(_thread_errors))
             for d in self.daemons:
                 rep = sanitizer_report(d.log_text(marks.get(d, 0)))
                 if rep:
@@ -1215,6 +1227,16 @@ def _pids_using(d):
 
 
 atexit.register(_cleanup)
+
+_thread_errors = []
+
+
+def _thread_excepthook(args):
+    _thread_errors.append("".join(traceback.format_exception(
+        args.exc_type, args.exc_value, args.exc_traceback)))
+
+
+threading.excepthook = _thread_excepthook
 
 
 def _on_signal(signum, frame):

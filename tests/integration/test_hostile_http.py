@@ -3,6 +3,7 @@
 slow clients, connection floods, pipelining. After every case the daemon
 must still answer /healthz."""
 
+import http.client
 import json
 import socket
 import threading
@@ -508,11 +509,13 @@ def _():
 @t.case("many concurrent clients with keep-alive: all served")
 def _():
     up()
-    errors = []
+    errors, served = [], []
 
     def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", pd.port, timeout=10)
+        conn = None
         try:
+            conn = http.client.HTTPConnection("127.0.0.1", pd.port,
+                                              timeout=10)
             for _ in range(10):
                 conn.request("POST", "/api/v1/alerts",
                              body=json.dumps(alert()),
@@ -522,16 +525,20 @@ def _():
                 r.read()
                 if r.status != 202:
                     errors.append(r.status)
+                else:
+                    served.append(1)
         except Exception as e:
             errors.append(repr(e))
         finally:
-            conn.close()
+            if conn is not None:
+                conn.close()
     ths = [threading.Thread(target=worker) for _ in range(8)]
     for th in ths:
         th.start()
     for th in ths:
         th.join(30)
     eq(errors, [], "errors")
+    eq(len(served), 80, "requests served")
 
 
 t.run()

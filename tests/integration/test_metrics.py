@@ -3,7 +3,6 @@
 is installed), every documented family, and counters that move with the
 traffic that should move them."""
 
-import os
 import subprocess
 
 import pagerd_test as pt

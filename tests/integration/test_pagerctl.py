@@ -4,7 +4,6 @@ its exit codes (0 ok, 1 daemon unhealthy or request refused, 2 daemon
 unreachable)."""
 
 import json
-import os
 
 import pagerd_test as pt
 from pagerd_test import alert, check, eq, uniq
@@ -60,6 +59,28 @@ def _():
     incs = j["incidents"] if isinstance(j, dict) else j
     check(any(i.get("id") == iid and i.get("title") == title for i in incs),
           "incident %s not in %r" % (iid, incs))
+
+
+@t.case("incidents --status resolved --limit N: only resolved ones, at "
+        "most N")
+def _():
+    up()
+    a = alert(summary=uniq("Resolved thing"))
+    res = pd.post_ok(a)[0]
+    pd.post_ok(dict(a, status="resolved"))
+    iid, _, _ = incident()              # a triggered one
+    r = ctl("incidents", "--status", "resolved", "--json")
+    eq(r.returncode, 0, "exit status")
+    j = json.loads(r.stdout)
+    incs = j["incidents"] if isinstance(j, dict) else j
+    check(all(i.get("status") == "resolved" for i in incs),
+          "not only resolved: %r" % incs)
+    check(any(i.get("id") == res["incident"] for i in incs),
+          "resolved incident %s missing" % res["incident"])
+    check(iid not in [i.get("id") for i in incs], "triggered one listed")
+    r = ctl("incidents", "--limit", "1", "--json")
+    j = json.loads(r.stdout)
+    eq(len(j["incidents"] if isinstance(j, dict) else j), 1, "--limit 1")
 
 
 @t.case("incident ID: shows the incident and its alert's fingerprint")
