@@ -38,17 +38,27 @@
 enum conn_state {
 	CONN_IDLE,	/* between requests: idle_timeout runs */
 	CONN_READING,	/* bytes of a request arrived: request_timeout runs */
-	CONN_BUSY	/* request handed to a handler: no deadline */
+	CONN_BUSY,	/* request handed to a handler: no deadline */
+	CONN_REFUSED	/* answered and shut: input is thrown away */
 };
 
+/*
+ * Our state for one connection, made with its bufferevent (so the header
+ * scan sees the first bytes) and tied to evhttp's connection one loop
+ * iteration later (conn_attach). Freed by evhttp's close callback, or by
+ * conn_attach if evhttp already dropped the connection.
+ */
 struct http_conn {
 	TAILQ_ENTRY(http_conn)	 entry;
 	struct http_server	*srv;
-	struct evhttp_connection *evcon;
+	struct evhttp_connection *evcon;	/* NULL until attached */
 	struct bufferevent	*bev;
 	struct event		*deadline;
 	enum conn_state		 state;
 	evutil_socket_t		 fd;
+	int			 counted;	/* in srv->nconns */
+	int			 attached;	/* conn_attach has run */
+	struct http_scan	 scan;
 };
 
 TAILQ_HEAD(conn_list, http_conn);
@@ -58,8 +68,8 @@ struct http_server {
 	struct evhttp		*http;
 	struct evhttp_bound_socket **socks;
 	size_t			 nsocks;
-	struct conn_list	 conns;
-	int			 nconns;
+	struct conn_list	 conns;		/* every connection */
+	int			 nconns;	/* counted against the limit */
 	struct http_conn	**by_fd;	/* fd -> connection */
 	size_t			 nby_fd;
 	struct log_limit	 ll_reject;
@@ -355,15 +365,28 @@ route(struct evhttp_request *req, void *arg)
 
 /* ------------------------------------------------------- connections */
 
+/*
+ * Closing is always shutdown(2), never evhttp_connection_free(): a request
+ * of this connection may be waiting for its Redis reply, and evhttp only
+ * detaches such a request safely when it sees the connection fail by
+ * itself. After SHUT_WR the peer gets what was sent, then EOF.
+ */
+static void
+conn_shut(struct http_conn *c, int how)
+{
+	if (c->fd >= 0)
+		shutdown(c->fd, how);
+}
+
 static void
 conn_deadline(evutil_socket_t fd, short ev, void *arg)
 {
 	struct http_conn	*c = arg;
 
-	log_debug("http: closing connection %d: %s deadline passed", (int)c->fd,
-	    c->state == CONN_READING ? "request" : "idle");
-	/* The close callback frees c. */
-	evhttp_connection_free(c->evcon);
+	log_debug("http: closing connection %d: %s", (int)c->fd,
+	    c->state == CONN_READING ? "request_timeout passed" :
+	    c->state == CONN_REFUSED ? "refused" : "idle_timeout passed");
+	conn_shut(c, SHUT_RDWR);
 }
 
 static void
@@ -373,42 +396,116 @@ conn_arm(struct http_conn *c, enum conn_state st)
 	struct timeval	 tv;
 	int64_t		 ms;
 
+	if (c->state == CONN_REFUSED)
+		return;
+	if (st == CONN_IDLE)
+		http_scan_reset(&c->scan);
 	c->state = st;
 	if (st == CONN_BUSY) {
 		event_del(c->deadline);
 		return;
 	}
 	ms = st == CONN_READING ? cfg->http_request_timeout_ms :
-	    cfg->http_idle_timeout_ms;
+	    st == CONN_REFUSED ? 1000 : cfg->http_idle_timeout_ms;
 	tv.tv_sec = ms / 1000;
 	tv.tv_usec = (ms % 1000) * 1000;
 	evtimer_add(c->deadline, &tv);
 }
 
-/* Bytes arrived: an idle connection starts a request and its deadline. */
+/*
+ * Answer code with a JSON error straight on the socket and stop reading:
+ * for requests refused before evhttp has parsed them.
+ */
+static void
+conn_refuse(struct http_conn *c, int code, const char *msg)
+{
+	struct http_server	*srv = c->srv;
+	char			 resp[512];
+	int			 n, blen;
+	char			 body[256];
+
+	blen = snprintf(body, sizeof(body), "{\"error\":\"%s\"}\n", msg);
+	n = snprintf(resp, sizeof(resp), "HTTP/1.1 %d %s\r\n"
+	    "Content-Type: application/json\r\n"
+	    "%s"
+	    "Connection: close\r\n"
+	    "Content-Length: %d\r\n\r\n%s", code,
+	    code == 503 ? "Service Unavailable" : "Bad Request",
+	    code == 503 ? "Retry-After: 1\r\n" : "", blen, body);
+	/* A small reply fits the socket's send buffer whole. */
+	if (send(c->fd, resp, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		log_debug("http: refuse: %s", strerror(errno));
+	http_count(srv->pd, code);
+	conn_shut(c, SHUT_WR);
+	conn_arm(c, CONN_REFUSED);
+	c->state = CONN_REFUSED;
+}
+
+/*
+ * Every byte the connection reads passes here before evhttp sees it. The
+ * header scan refuses what evhttp would mishandle; a refused connection's
+ * input is thrown away so evhttp never parses it.
+ */
 static void
 conn_input(struct evbuffer *buf, const struct evbuffer_cb_info *info,
     void *arg)
 {
 	struct http_conn	*c = arg;
+	struct evbuffer_ptr	 pos;
+	char			 tmp[2048];
+	size_t			 left, used, n;
+	int			 rc = 0;
 
-	if (info->n_added > 0 && c->state == CONN_IDLE)
+	if (info->n_added == 0)
+		return;
+	if (c->state == CONN_REFUSED) {
+		evbuffer_drain(buf, evbuffer_get_length(buf));
+		return;
+	}
+	if (c->fd < 0)
+		c->fd = bufferevent_getfd(c->bev);
+	if (c->state == CONN_IDLE && c->evcon != NULL)
 		conn_arm(c, CONN_READING);
+	if (c->state == CONN_BUSY || c->scan.state == 2)
+		return;
+	/* The new bytes are the last n_added of the buffer. */
+	if (evbuffer_ptr_set(buf, &pos, evbuffer_get_length(buf) -
+	    info->n_added, EVBUFFER_PTR_SET) == -1)
+		return;
+	for (left = info->n_added; left > 0 && rc == 0; left -= n) {
+		n = left < sizeof(tmp) ? left : sizeof(tmp);
+		if (evbuffer_copyout_from(buf, &pos, tmp, n) != (ev_ssize_t)n)
+			return;
+		rc = http_scan_feed(&c->scan, tmp, n, &used);
+		evbuffer_ptr_set(buf, &pos, n, EVBUFFER_PTR_ADD);
+	}
+	if (rc == -1) {
+		log_warnx_limited(&c->srv->ll_reject, "http: refusing a "
+		    "request: %s", c->scan.msg);
+		evbuffer_drain(buf, evbuffer_get_length(buf));
+		conn_refuse(c, 400, c->scan.msg);
+	}
 }
 
 static void
-conn_closed(struct evhttp_connection *evcon, void *arg)
+conn_free(struct http_conn *c)
 {
-	struct http_conn	*c = arg;
 	struct http_server	*srv = c->srv;
 
 	TAILQ_REMOVE(&srv->conns, c, entry);
-	srv->nconns--;
+	if (c->counted)
+		srv->nconns--;
 	if (c->fd >= 0 && (size_t)c->fd < srv->nby_fd && srv->by_fd[c->fd] == c)
 		srv->by_fd[c->fd] = NULL;
 	evbuffer_remove_cb(bufferevent_get_input(c->bev), conn_input, c);
 	event_free(c->deadline);
 	free(c);
+}
+
+static void
+conn_closed(struct evhttp_connection *evcon, void *arg)
+{
+	conn_free(arg);
 }
 
 static int
@@ -431,88 +528,55 @@ by_fd_set(struct http_server *srv, evutil_socket_t fd, struct http_conn *c)
 	return 0;
 }
 
-/* Answer 503 on a connection over the limit and drop it. */
-static void
-conn_refuse(struct http_server *srv, struct evhttp_connection *evcon,
-    evutil_socket_t fd)
-{
-	static const char resp[] =
-	    "HTTP/1.1 503 Service Unavailable\r\n"
-	    "Content-Type: application/json\r\n"
-	    "Retry-After: 1\r\n"
-	    "Connection: close\r\n"
-	    "Content-Length: 37\r\n\r\n"
-	    "{\"error\":\"too many open connections\"}";
-
-	/* A fresh socket's send buffer takes this small reply whole. */
-	if (send(fd, resp, sizeof(resp) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
-		log_debug("http: refuse: %s", strerror(errno));
-	metrics_add(srv->pd->metrics, "pagerd_http_connections_rejected_total",
-	    1, 0, NULL);
-	log_warnx_limited(&srv->ll_reject,
-	    "http: %d connections open (http.max_connections): refusing one",
-	    srv->nconns);
-	evhttp_connection_free(evcon);
-}
-
-struct attach {
-	struct http_server	*srv;
-	struct bufferevent	*bev;
-};
-
 /*
  * One iteration after accept: evhttp has set the bufferevent's callbacks
  * with its evhttp_connection as the argument. A bufferevent that evhttp
- * already freed has its callbacks cleared (we hold a reference, so the
- * memory is still ours to look at).
+ * already freed has its callbacks cleared (the reference taken in
+ * conn_new_bev keeps its memory ours to look at).
  */
 static void
 conn_attach(evutil_socket_t unused, short ev, void *arg)
 {
-	struct attach		*a = arg;
-	struct http_server	*srv = a->srv;
-	struct bufferevent	*bev = a->bev;
+	struct http_conn	*c = arg;
+	struct http_server	*srv = c->srv;
+	struct bufferevent	*bev = c->bev;
 	bufferevent_data_cb	 rcb, wcb;
 	bufferevent_event_cb	 ecb;
 	void			*cbarg = NULL;
-	struct evhttp_connection *evcon;
-	struct http_conn	*c;
-	evutil_socket_t		 fd;
 
-	free(a);
+	c->attached = 1;
 	bufferevent_getcb(bev, &rcb, &wcb, &ecb, &cbarg);
-	fd = bufferevent_getfd(bev);
-	evcon = cbarg;
-	if (rcb == NULL || cbarg == NULL || fd < 0) {
+	c->fd = bufferevent_getfd(bev);
+	if (rcb == NULL || cbarg == NULL || c->fd < 0) {
+		c->fd = -1;
+		conn_free(c);
 		bufferevent_decref(bev);
 		return;
 	}
 	bufferevent_decref(bev);	/* evhttp's reference keeps it alive */
-
-	if (srv->nconns >= srv->pd->cfg->http_max_connections) {
-		conn_refuse(srv, evcon, fd);
-		return;
-	}
-	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (c->deadline = evtimer_new(srv->pd->base, conn_deadline, c)) ==
-	    NULL || by_fd_set(srv, fd, c) == -1) {
+	c->evcon = cbarg;
+	evhttp_connection_set_closecb(c->evcon, conn_closed, c);
+	if (by_fd_set(srv, c->fd, c) == -1) {
 		log_warnx("http: out of memory: dropping a connection");
-		if (c != NULL && c->deadline != NULL)
-			event_free(c->deadline);
-		free(c);
-		evhttp_connection_free(evcon);
+		conn_shut(c, SHUT_RDWR);
 		return;
 	}
-	c->srv = srv;
-	c->evcon = evcon;
-	c->bev = bev;
-	c->fd = fd;
-	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
+	if (c->state == CONN_REFUSED)
+		return;
+	if (srv->nconns >= srv->pd->cfg->http_max_connections) {
+		metrics_add(srv->pd->metrics,
+		    "pagerd_http_connections_rejected_total", 1, 0, NULL);
+		log_warnx_limited(&srv->ll_reject, "http: %d connections open "
+		    "(http.max_connections): refusing one", srv->nconns);
+		conn_refuse(c, 503, "too many open connections");
+		return;
+	}
 	srv->nconns++;
-	evhttp_connection_set_closecb(evcon, conn_closed, c);
-	evbuffer_add_cb(bufferevent_get_input(bev), conn_input, c);
-	/* A request may already be waiting in the kernel or the buffer. */
-	conn_arm(c, CONN_READING);
+	c->counted = 1;
+	/* A request may already be in (or past) evhttp: the deadline of
+	 * reading one applies unless route() has marked it busy. */
+	if (c->state == CONN_IDLE)
+		conn_arm(c, CONN_READING);
 }
 
 static struct bufferevent *
@@ -520,21 +584,34 @@ conn_new_bev(struct event_base *base, void *arg)
 {
 	struct http_server	*srv = arg;
 	struct bufferevent	*bev;
-	struct attach		*a;
+	struct http_conn	*c;
 	struct timeval		 zero = { 0, 0 };
 
 	bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL)
 		return NULL;
-	if ((a = malloc(sizeof(*a))) == NULL)
-		return bev;	/* untracked, but served */
-	a->srv = srv;
-	a->bev = bev;
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->deadline = evtimer_new(base, conn_deadline, c)) == NULL)
+		goto untracked;
+	c->srv = srv;
+	c->bev = bev;
+	c->fd = -1;
+	c->state = CONN_IDLE;
+	http_scan_reset(&c->scan);
 	bufferevent_incref(bev);
-	if (event_base_once(base, -1, EV_TIMEOUT, conn_attach, a, &zero) == -1) {
+	if (event_base_once(base, -1, EV_TIMEOUT, conn_attach, c, &zero) ==
+	    -1) {
 		bufferevent_decref(bev);
-		free(a);
+		goto untracked;
 	}
+	evbuffer_add_cb(bufferevent_get_input(bev), conn_input, c);
+	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
+	return bev;
+untracked:
+	/* Served, but without our limits: only when out of memory. */
+	if (c != NULL && c->deadline != NULL)
+		event_free(c->deadline);
+	free(c);
 	return bev;
 }
 
@@ -658,11 +735,24 @@ http_open_connections(const struct http_server *srv)
 void
 http_free(struct http_server *srv)
 {
+	struct http_conn	*c;
+
 	if (srv == NULL)
 		return;
 	/* evhttp_free frees the connections; their close callbacks run. */
 	if (srv->http != NULL)
 		evhttp_free(srv->http);
+	/* Left: connections accepted in the loop's last iteration, whose
+	 * conn_attach will not run; they hold a bufferevent reference. */
+	while ((c = TAILQ_FIRST(&srv->conns)) != NULL) {
+		struct bufferevent	*bev = c->bev;
+		int			 attached = c->attached;
+
+		c->fd = -1;
+		conn_free(c);
+		if (!attached)
+			bufferevent_decref(bev);
+	}
 	free(srv->socks);
 	free(srv->by_fd);
 	free(srv);

@@ -266,6 +266,7 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			usage(stdout);
+			free(pd.overrides);
 			return 0;
 		case 'R': {
 			char *ref = config_reference();
@@ -274,6 +275,7 @@ main(int argc, char *argv[])
 				fatalx("out of memory");
 			fputs(ref, stdout);
 			free(ref);
+			free(pd.overrides);
 			return 0;
 		}
 		case 's': {
@@ -282,6 +284,7 @@ main(int argc, char *argv[])
 			if (eq == NULL || eq == optarg) {
 				fprintf(stderr, "pagerd: -s %s: expected "
 				    "path=value\n", optarg);
+				free(pd.overrides);
 				return 2;
 			}
 			*eq = '\0';
@@ -295,14 +298,17 @@ main(int argc, char *argv[])
 			break;
 		case 'V':
 			printf("pagerd %s\n", PACKAGE_VERSION);
+			free(pd.overrides);
 			return 0;
 		default:
 			usage(stderr);
+			free(pd.overrides);
 			return 2;
 		}
 	}
 	if (optind != argc) {
 		usage(stderr);
+		free(pd.overrides);
 		return 2;
 	}
 

@@ -124,3 +124,118 @@ http_check_json_type(const char *ct)
 	}
 	return 1;
 }
+
+void
+http_scan_reset(struct http_scan *s)
+{
+	s->state = 0;
+	s->len = 0;
+	s->overflow = 0;
+	s->nfr = 0;
+	s->msg[0] = '\0';
+}
+
+/* One complete header line (CR stripped); 0, or -1 with s->msg. */
+static int
+scan_line(struct http_scan *s)
+{
+	const char	*colon, *v, *end;
+	size_t		 nlen;
+
+	if (s->state == 0) {
+		/* Request line. Empty lines before it are allowed (RFC 9112
+		 * 2.2); evhttp judges the line itself. */
+		if (s->len > 0)
+			s->state = 1;
+		return 0;
+	}
+	if (s->line[0] == ' ' || s->line[0] == '\t') {
+		snprintf(s->msg, sizeof(s->msg), "obsolete line folding in the "
+		    "request header");
+		return -1;
+	}
+	if ((colon = memchr(s->line, ':', s->len)) == NULL)
+		return 0;	/* evhttp refuses it */
+	nlen = (size_t)(colon - s->line);
+	if (!((nlen == 14 && strncasecmp(s->line, "Content-Length", 14) ==
+	    0) || (nlen == 17 && strncasecmp(s->line, "Transfer-Encoding",
+	    17) == 0)))
+		return 0;
+	if (s->overflow) {
+		snprintf(s->msg, sizeof(s->msg), "%.*s header too long",
+		    (int)nlen, s->line);
+		return -1;
+	}
+	if (s->nfr == HTTP_SCAN_FRAMING) {
+		snprintf(s->msg, sizeof(s->msg), "too many framing headers");
+		return -1;
+	}
+	v = colon + 1;
+	end = s->line + s->len;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if ((size_t)(end - v) >= sizeof(s->values[0])) {
+		snprintf(s->msg, sizeof(s->msg), "%.*s value too long",
+		    (int)nlen, s->line);
+		return -1;
+	}
+	snprintf(s->names[s->nfr], sizeof(s->names[0]), "%.*s", (int)nlen,
+	    s->line);
+	snprintf(s->values[s->nfr], sizeof(s->values[0]), "%.*s",
+	    (int)(end - v), v);
+	s->nfr++;
+	return 0;
+}
+
+int
+http_scan_feed(struct http_scan *s, const char *p, size_t n, size_t *used)
+{
+	struct http_header	 h[HTTP_SCAN_FRAMING];
+	size_t			 i, k;
+
+	*used = 0;
+	if (s->state == 2)
+		return 1;
+	for (i = 0; i < n; i++) {
+		char c = p[i];
+
+		if (c == '\0') {
+			*used = i + 1;
+			snprintf(s->msg, sizeof(s->msg), "NUL byte in the "
+			    "request header");
+			return -1;
+		}
+		if (c != '\n') {
+			if (s->len < sizeof(s->line))
+				s->line[s->len++] = c;
+			else
+				s->overflow = 1;
+			continue;
+		}
+		if (s->len > 0 && s->line[s->len - 1] == '\r')
+			s->len--;
+		if (s->len == 0 && !s->overflow && s->state == 1) {
+			/* The blank line: the header block is complete. */
+			*used = i + 1;
+			s->state = 2;
+			for (k = 0; k < s->nfr; k++) {
+				h[k].name = s->names[k];
+				h[k].value = s->values[k];
+			}
+			if (http_check_framing(h, s->nfr, s->msg,
+			    sizeof(s->msg)) == -1)
+				return -1;
+			return 1;
+		}
+		if (scan_line(s) == -1) {
+			*used = i + 1;
+			return -1;
+		}
+		s->len = 0;
+		s->overflow = 0;
+	}
+	*used = n;
+	return 0;
+}

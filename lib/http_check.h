@@ -33,4 +33,38 @@ int	http_check_framing(const struct http_header *h, size_t n,
  */
 int	http_check_json_type(const char *ct);
 
+/*
+ * An incremental look at a request's header block as its bytes arrive,
+ * before evhttp parses them: evhttp answers some framing attacks itself
+ * (an HTML 413 for "Transfer-Encoding: gzip, chunked") and silently cuts
+ * header values at a NUL byte. The scanner refuses, with a message for a
+ * JSON 400: NUL bytes, obsolete line folding (RFC 9112 5.2), and the
+ * framing http_check_framing() refuses. Fixed size, no allocation.
+ */
+#define HTTP_SCAN_LINE		1024	/* bytes of a line that are kept */
+#define HTTP_SCAN_FRAMING	8	/* CL/TE headers looked at */
+
+struct http_scan {
+	int	 state;			/* 0 request line, 1 headers, 2 done */
+	size_t	 len;			/* bytes in line */
+	int	 overflow;		/* the line is longer than line[] */
+	size_t	 nfr;
+	char	 names[HTTP_SCAN_FRAMING][20];
+	char	 values[HTTP_SCAN_FRAMING][64];
+	char	 line[HTTP_SCAN_LINE];
+	char	 msg[128];		/* why, after -1 */
+};
+
+void	http_scan_reset(struct http_scan *);
+
+/*
+ * Feed the next n bytes of the connection. Returns 0 while the header
+ * block is incomplete, 1 once it is complete and acceptable (later bytes
+ * are the body: stop feeding until the next request, after a reset), or
+ * -1 when it must be refused (why in s->msg). *used is how many of the
+ * bytes belonged to the header block.
+ */
+int	http_scan_feed(struct http_scan *, const char *p, size_t n,
+	    size_t *used);
+
 #endif /* PAGERD_HTTP_CHECK_H */

@@ -27,16 +27,20 @@ def _still_serving():
     pd.assert_serving()
 
 
-def refused(body, mentions=None, what=None, index=None):
-    """body (bytes, or an object to serialise) gets 400 naming mentions;
-    no alert key appears in Redis."""
+def refused(body, mentions=None, what=None, index=None, status=400):
+    """body (bytes, or an object to serialise) gets status (400) naming
+    mentions; no alert key appears in Redis."""
     up()
     before = len(R.alert_keys())
     if not isinstance(body, bytes):
         body = json.dumps(body).encode()
     what = what or repr(body[:60])
     r = pd.post_alerts(body, timeout=15)
-    j = expect_error(r, 400, mentions, what=what)
+    if isinstance(status, tuple):
+        check(r.status in status, "%s: want one of %r, got %r" %
+              (what, status, r))
+        status = r.status
+    j = expect_error(r, status, mentions, what=what)
     pt.diag("%s -> %s" % (what, j["error"]))
     if index is not None:
         eq(j.get("index"), index, "%s: index" % what)
@@ -83,11 +87,14 @@ def _():
     refused(b'{"a":' * 10000 + b"1" + b"}" * 10000, what="deep objects")
 
 
-@t.case("100,000 labels: 400 naming labels")
+@t.case("100,000 labels: refused before they are copied — 400 naming "
+        "labels, or 413 when the alert is over limits.alert_size first")
 def _():
     labels = ",".join('"l%d":""' % i for i in range(100000))
     body = ('{"summary":"many","labels":{%s}}' % labels).encode()
-    refused(body, "label", what="100,000 labels")
+    j = refused(body, what="100,000 labels", status=(400, 413))
+    check("label" in j["error"] or "larger than" in j["error"],
+          "error names labels or the size: %r" % j["error"])
 
 
 @t.case("limits.labels + 1 labels: 400 naming labels")
@@ -170,11 +177,12 @@ def _():
             what="long dedup_key")
 
 
-@t.case("an array longer than limits.batch: 400, none of it stored")
+@t.case("an array longer than limits.batch: 413 naming the limit, none of "
+        "it stored")
 def _():
     body = [{"summary": "b", "dedup_key": uniq("over")}
             for _ in range(LIM["batch"] + 1)]
-    refused(body, what="batch + 1")
+    refused(body, "%d alerts" % LIM["batch"], what="batch + 1", status=413)
     check(not R.alert(body[0]["dedup_key"]), "first alert stored")
 
 

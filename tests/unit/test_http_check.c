@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -152,6 +153,98 @@ test_json_content_type(void **state)
 			    ct_cases[i].ct : "(null)", ct_cases[i].want);
 }
 
+/* Feed a request byte by byte (the worst split) and whole. */
+static int
+scan(const char *req, size_t len, char *msg, size_t *used)
+{
+	struct http_scan	 s;
+	size_t			 i, u, total = 0;
+	int			 rc = 0, whole;
+
+	http_scan_reset(&s);
+	for (i = 0; i < len && rc == 0; i++) {
+		rc = http_scan_feed(&s, req + i, 1, &u);
+		total += u;
+	}
+	snprintf(msg, 128, "%s", s.msg);
+	*used = total;
+	http_scan_reset(&s);
+	whole = http_scan_feed(&s, req, len, &u);
+	assert_int_equal(whole, rc);
+	assert_int_equal(u, total);
+	return rc;
+}
+
+static void
+test_scan_accepts_plain_and_chunked_requests(void **state)
+{
+	static const char *const ok[] = {
+		"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET / HTTP/1.0\r\n\r\n",
+		"\r\nPOST /a HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}",
+		"POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+		    "2\r\n{}\r\n0\r\n\r\n",
+		"GET / HTTP/1.1\nHost: x\n\n",
+	};
+	char	 msg[128];
+	size_t	 i, used;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(scan(ok[i], strlen(ok[i]), msg, &used), 1);
+		/* used stops at the blank line: the body is not header. */
+		assert_true(used <= strlen(ok[i]));
+		assert_memory_equal(ok[i] + used - 1, "\n", 1);
+	}
+}
+
+static void
+test_scan_refuses_smuggling_nul_and_folding(void **state)
+{
+	static const struct {
+		const char	*req;
+		size_t		 len;
+		const char	*why;
+	} bad[] = {
+#define B(s, w)	{ s, sizeof(s) - 1, w }
+		B("POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n"
+		    "\r\n", "Transfer-Encoding"),
+		B("POST / HTTP/1.1\r\nContent-Length: 1\r\n"
+		    "Content-Length: 2\r\n\r\n", "Content-Length"),
+		B("POST / HTTP/1.1\r\ncontent-length: 5\r\n"
+		    "transfer-encoding: chunked\r\n\r\n", ""),
+		B("GET / HTTP/1.1\r\nHost: x\0y\r\n\r\n", "NUL"),
+		B("GET / HTTP/1.1\r\nX-A: 1\r\n  folded\r\n\r\n",
+		    "folding"),
+		B("POST / HTTP/1.1\r\nContent-Length: 1e3\r\n\r\n",
+		    "Content-Length"),
+#undef B
+	};
+	char	 msg[128];
+	size_t	 i, used;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (scan(bad[i].req, bad[i].len, msg, &used) != -1)
+			fail_msg("accepted case %zu", i);
+		assert_non_null(strstr(msg, bad[i].why));
+	}
+}
+
+static void
+test_scan_waits_for_the_blank_line(void **state)
+{
+	struct http_scan	 s;
+	size_t			 used;
+	const char		*part = "POST / HTTP/1.1\r\nHost: x\r\n";
+
+	http_scan_reset(&s);
+	assert_int_equal(http_scan_feed(&s, part, strlen(part), &used), 0);
+	assert_int_equal(used, strlen(part));
+	assert_int_equal(http_scan_feed(&s, "\r\nBODY", 6, &used), 1);
+	assert_int_equal(used, 2);
+	/* Once done it says so until reset. */
+	assert_int_equal(http_scan_feed(&s, "X", 1, &used), 1);
+}
+
 int
 main(void)
 {
@@ -160,6 +253,9 @@ main(void)
 		cmocka_unit_test(test_framing_ignores_headers_without_name),
 		cmocka_unit_test(test_framing_tolerates_missing_msg_buffer),
 		cmocka_unit_test(test_json_content_type),
+		cmocka_unit_test(test_scan_accepts_plain_and_chunked_requests),
+		cmocka_unit_test(test_scan_refuses_smuggling_nul_and_folding),
+		cmocka_unit_test(test_scan_waits_for_the_blank_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
