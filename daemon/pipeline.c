@@ -27,6 +27,24 @@ set_copy(char **field, const char *s)
 	return 0;
 }
 
+/*
+ * The level: the config's rules first (a site knows its senders best),
+ * then the built-in mappings unless severity.builtin is off, then
+ * severity.default.
+ */
+static int
+level_of(const struct config *cfg, const struct alert *a)
+{
+	int	 level;
+
+	if ((level = route_severity(cfg->severity_rules,
+	    cfg->n_severity_rules, a)) != 0)
+		return level;
+	if (cfg->severity_builtin && (level = route_builtin_level(a)) != 0)
+		return level;
+	return cfg->severity_default;
+}
+
 static int
 prepare_one(const struct config *cfg, const struct integration *in,
     struct alert *a)
@@ -35,8 +53,12 @@ prepare_one(const struct config *cfg, const struct integration *in,
 	char			*key;
 
 	/* A pinned integration wins over the routes. */
-	svc = in != NULL && in->svc != NULL ? in->svc : cfg->default_service;
-	a->level = 0;
+	if (in != NULL && in->svc != NULL)
+		svc = in->svc;
+	else
+		(void)route_select(cfg->routes, cfg->n_routes, a->labels,
+		    a->nlabels, cfg->default_service, &svc, 1);
+	a->level = level_of(cfg, a);
 	if ((key = route_group_key(svc, a)) == NULL)
 		return -1;
 	free(a->group_key);

@@ -23,6 +23,7 @@
 
 #include "config.h"
 #include "config_schema.h"
+#include "matcher.h"
 #include "timefmt.h"
 
 /* A secret file larger than this is a mistake (a key is a line). */
@@ -943,6 +944,55 @@ add_default_service(struct config *c)
 }
 
 /*
+ * Compile the match strings of element i of the list at list ("routes",
+ * "severity.rules") into one set: each string may hold one matcher or a
+ * {...} list of them. A bad one is an error at its own line. NULL when
+ * there is nothing to match (the element takes every alert).
+ */
+static struct matcher_set *
+compile_matchers(struct loader *L, const config_t *cfg, const char *list,
+    size_t i, char **match, size_t n)
+{
+	const config_setting_t	*m, *e;
+	struct matcher_set	*set, one;
+	struct matcher		*v;
+	char			 err[200], path[128];
+	size_t			 j;
+
+	if (n == 0)
+		return NULL;
+	m = elem_setting(cfg, list, i, "match");
+	if ((set = calloc(1, sizeof(*set))) == NULL) {
+		lerr(L, m, list, "out of memory");
+		return NULL;
+	}
+	for (j = 0; j < n; j++) {
+		if (match[j] == NULL)
+			continue;	/* the walker said why */
+		e = m != NULL ? config_setting_get_elem(m, (unsigned)j) : NULL;
+		keyf(path, sizeof(path), "%s[%zu].match[%zu]", list, i, j);
+		if (matcher_set_parse(match[j], &one, err, sizeof(err)) == -1) {
+			lerr(L, e, path, "%s", err);
+			continue;
+		}
+		if (one.n > 0 && (v = reallocarray(set->v, set->n + one.n,
+		    sizeof(*v))) == NULL) {
+			matcher_set_free(&one);
+			lerr(L, e, path, "out of memory");
+			continue;
+		}
+		if (one.n > 0) {
+			/* Matchers may move with memcpy (matcher.h). */
+			set->v = v;
+			memcpy(set->v + set->n, one.v, one.n * sizeof(*v));
+			set->n += one.n;
+		}
+		free(one.v);
+	}
+	return set;
+}
+
+/*
  * Services and what names them: "..." stands alone in group_by, the
  * default service exists, and every service a route or an integration
  * names is defined (their pointers are set here). A severity rule says
@@ -979,6 +1029,8 @@ finish_routing(struct loader *L, const config_t *cfg, struct config *c)
 	c->default_service = config_find_service(c, ROUTE_DEFAULT_SERVICE);
 	for (i = 0; i < c->n_routes; i++) {
 		rt = &c->routes[i];
+		rt->matchers = compile_matchers(L, cfg, "routes", i, rt->match,
+		    rt->n_match);
 		if (rt->service == NULL ||
 		    (rt->svc = config_find_service(c, rt->service)) != NULL)
 			continue;
@@ -999,6 +1051,8 @@ finish_routing(struct loader *L, const config_t *cfg, struct config *c)
 	}
 	for (i = 0; i < c->n_severity_rules; i++) {
 		sr = &c->severity_rules[i];
+		sr->matchers = compile_matchers(L, cfg, "severity.rules", i,
+		    sr->match, sr->n_match);
 		if (sr->n_match > 0 || sr->n_raw > 0)
 			continue;
 		keyf(path, sizeof(path), "severity.rules[%zu]", i);
@@ -1122,8 +1176,20 @@ free_section(const struct csection *sec, void *base)
 void
 config_free(struct config *c)
 {
+	size_t	i;
+
 	if (c == NULL)
 		return;
+	/* What the loader built beyond the tables: compiled matchers. */
+	for (i = 0; c->routes != NULL && i < c->n_routes; i++) {
+		matcher_set_free(c->routes[i].matchers);
+		free(c->routes[i].matchers);
+	}
+	for (i = 0; c->severity_rules != NULL && i < c->n_severity_rules;
+	    i++) {
+		matcher_set_free(c->severity_rules[i].matchers);
+		free(c->severity_rules[i].matchers);
+	}
 	free_section(&config_schema, c);
 	free(c->path);
 	free(c);

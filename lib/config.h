@@ -22,16 +22,6 @@ struct integration {
 	const struct service *svc; /* that service in the same config */
 };
 
-/* One element of severity.rules = ( ... ), read in order. */
-struct severity_rule {
-	char			**match;	/* matchers as written */
-	size_t			  n_match;
-	char			**raw;		/* the sender's severity values */
-	size_t			  n_raw;
-	int			  level;	/* 1 = sev1 .. 3 = sev3 */
-	struct matcher_set	 *matchers;	/* match compiled; owned */
-};
-
 struct api_token {
 	char	*name;
 	char	*token;		/* from "token" or "token_file" */

@@ -1,15 +1,101 @@
 /*
- * lib/route.c — group keys and service names (see route.h). Which
- * service an alert goes to is decided here too once routes exist; how
- * the store turns a group key into an incident is daemon/store_lua.c.
+ * lib/route.c — routes, configured severity rules, group keys and
+ * service names (see route.h). How the store turns a group key into an
+ * incident is daemon/store_lua.c; the matchers are lib/matcher.c.
  */
 #include "autoconf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "matcher.h"
 #include "route.h"
+
+/* A route or rule without matchers takes every alert. */
+static int
+set_matches(const struct matcher_set *set, const struct label *labels,
+    size_t nlabels)
+{
+	return set == NULL ||
+	    matchers_match_all(set->v, set->n, labels, nlabels);
+}
+
+size_t
+route_select(const struct route *routes, size_t n,
+    const struct label *labels, size_t nlabels,
+    const struct service *dflt, const struct service **out, size_t max)
+{
+	const struct service	*svc;
+	size_t			 i, j, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if ((svc = routes[i].svc) == NULL ||
+		    !set_matches(routes[i].matchers, labels, nlabels))
+			continue;
+		for (j = 0; j < k && out[j] != svc; j++)
+			;
+		if (j == k && k < max)
+			out[k++] = svc;
+		if (!routes[i].cont)
+			break;
+	}
+	if (k == 0 && max > 0)
+		out[k++] = dflt;
+	return k;
+}
+
+int
+route_severity(const struct severity_rule *rules, size_t n,
+    const struct alert *a)
+{
+	const struct severity_rule	*r;
+	size_t				 i, j;
+
+	for (i = 0; i < n; i++) {
+		r = &rules[i];
+		if (!set_matches(r->matchers, a->labels, a->nlabels))
+			continue;
+		if (r->n_raw == 0)
+			return r->level;
+		/* Senders disagree on case: "CRITICAL", "Critical". */
+		for (j = 0; a->severity != NULL && j < r->n_raw; j++)
+			if (r->raw[j] != NULL &&
+			    strcasecmp(r->raw[j], a->severity) == 0)
+				return r->level;
+	}
+	return 0;
+}
+
+/*
+ * What monitoring systems send, by family: PagerDuty Events v2 (and
+ * Opsgenie-style priorities), syslog's RFC 5424 names with the common
+ * spellings, and the levels themselves.
+ */
+static const struct {
+	const char	*name;
+	int		 level;
+} builtin_levels[] = {
+	{ "critical", 1 }, { "error", 2 }, { "warning", 3 }, { "info", 3 },
+	{ "p1", 1 }, { "p2", 2 }, { "p3", 3 }, { "p4", 3 }, { "p5", 3 },
+	{ "emerg", 1 }, { "emergency", 1 }, { "alert", 1 }, { "crit", 1 },
+	{ "err", 2 }, { "warn", 3 }, { "notice", 3 }, { "informational", 3 },
+	{ "debug", 3 },
+	{ "sev1", 1 }, { "sev2", 2 }, { "sev3", 3 },
+};
+
+static int
+builtin_level(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s != NULL &&
+	    i < sizeof(builtin_levels) / sizeof(builtin_levels[0]); i++)
+		if (strcasecmp(builtin_levels[i].name, s) == 0)
+			return builtin_levels[i].level;
+	return 0;
+}
 
 /* A label's value, or "" when the alert does not carry it. */
 static const char *
@@ -44,6 +130,16 @@ put_escaped(FILE *fp, const char *s)
 		else
 			fputc(*s, fp);
 	}
+}
+
+int
+route_builtin_level(const struct alert *a)
+{
+	int	level;
+
+	if ((level = builtin_level(a->severity)) != 0)
+		return level;
+	return builtin_level(label_value(a, "severity"));
 }
 
 char *

@@ -1,8 +1,9 @@
 /*
- * lib/route.h — services and grouping: which service an alert belongs to
- * and which group (so which open incident) inside that service it joins.
- * The config loader fills these structs; the daemon's pipeline calls the
- * functions for every alert before the store sees it. Pure: no I/O.
+ * lib/route.h — routes, services and grouping: which service an alert
+ * belongs to, which group (so which open incident) inside that service it
+ * joins, and the configured severity rules. The config loader fills these
+ * structs; the daemon's pipeline calls the functions for every alert
+ * before the store sees it. Pure: no I/O.
  */
 #ifndef PAGERD_ROUTE_H
 #define PAGERD_ROUTE_H
@@ -49,6 +50,48 @@ struct route {
 	struct matcher_set	 *matchers;	/* match compiled; owned */
 	const struct service	 *svc;		/* in the same config */
 };
+
+/* One element of severity.rules = ( ... ), read in order. */
+struct severity_rule {
+	char			**match;	/* matchers as written */
+	size_t			  n_match;
+	char			**raw;		/* the sender's severity values */
+	size_t			  n_raw;
+	int			  level;	/* 1 = sev1 .. 3 = sev3 */
+	struct matcher_set	 *matchers;	/* match compiled; owned */
+};
+
+/*
+ * The services that the routes give labels (sorted by name, as struct
+ * alert keeps them): routes[0..n) in order, each whose matchers all match
+ * adds its service, and the first that matches without "continue" ends
+ * the walk. No match: dflt alone. A service comes out once however many
+ * routes name it. Writes up to max of them to out (out[0] is where the
+ * alert is stored) and returns how many it wrote: at least 1 unless max
+ * is 0. Allocates nothing.
+ */
+size_t	route_select(const struct route *routes, size_t n,
+	    const struct label *labels, size_t nlabels,
+	    const struct service *dflt, const struct service **out,
+	    size_t max);
+
+/*
+ * The level the first of rules[0..n) gives alert a: all its matchers
+ * match a's labels and, when it lists raw values, a's severity is one of
+ * them (ASCII case ignored). 0 when none does.
+ */
+int	route_severity(const struct severity_rule *rules, size_t n,
+	    const struct alert *a);
+
+/*
+ * The built-in level of alert a, for severity.builtin: its severity as
+ * sent, else its "severity" label, read as PagerDuty's critical (sev1),
+ * error (sev2), warning and info (sev3); as P1 (sev1), P2 (sev2),
+ * P3..P5 (sev3); as syslog's emerg, alert, crit (sev1), err (sev2),
+ * warning, notice, info, debug (sev3); or as sev1..sev3 itself. ASCII
+ * case is ignored. 0 when neither is one of these.
+ */
+int	route_builtin_level(const struct alert *a);
 
 /*
  * The group key of alert a in service svc: svc's name, then either

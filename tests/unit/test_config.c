@@ -23,6 +23,7 @@
 
 #include "config.h"
 #include "config_schema.h"
+#include "matcher.h"
 #include "timefmt.h"
 
 /* Above this line docs/CONFIG.md is prose; below, config_reference(). */
@@ -1172,6 +1173,44 @@ test_routing_errors_name_file_line_and_key(void **state)
 	assert_int_equal(fx->errs.n, 5);
 }
 
+/* Each bad matcher is named at its own line, with where it goes wrong. */
+static void
+test_bad_matchers_name_their_line(void **state)
+{
+	struct fx		*fx = *state;
+	struct config		*c;
+
+	load_bad(fx, tmpfile_with(fx, "c.conf",
+	    "routes = (\n"
+	    "\t{ match = [ \"team=\\\"db\\\"\",\n"
+	    "\t\t\"severity=~\\\"(crit\\\"\" ];\n"
+	    "\t  service = \"default\"; },\n"
+	    "\t{ match = [ \"team\" ]; service = \"default\"; }\n"
+	    ");\n"
+	    "severity: { rules = (\n"
+	    "\t{ match = [ \"a=\\\"x\" ]; level = \"sev1\"; } ); };\n"),
+	    NULL, 0);
+	expect_err(fx, "/c.conf", 3, "routes[0].match[1]",
+	    "'(' without ')'");
+	expect_err(fx, "/c.conf", 5, "routes[1].match[0]",
+	    "position 5: expected '='");
+	expect_err(fx, "/c.conf", 8, "severity.rules[0].match[0]",
+	    "no closing");
+	assert_int_equal(fx->errs.n, 3);
+
+	/* Several strings and {...} sets make one list of matchers. */
+	perr_list_clear(&fx->errs);
+	c = load_ok(fx, tmpfile_with(fx, "d.conf",
+	    "routes = ( { match = [ \"{a=\\\"1\\\", b!=\\\"2\\\"}\",\n"
+	    "\t\"c=~\\\"x.*\\\"\" ]; service = \"default\"; },\n"
+	    "\t{ service = \"default\"; } );\n"), NULL, 0);
+	assert_non_null(c->routes[0].matchers);
+	assert_int_equal(c->routes[0].matchers->n, 3);
+	assert_string_equal(c->routes[0].matchers->v[2].name, "c");
+	assert_int_equal(c->routes[0].matchers->v[1].type, MATCH_NE);
+	assert_null(c->routes[1].matchers);
+}
+
 /* ------------------------------------------------------------ reference */
 
 static char *
@@ -1284,6 +1323,7 @@ main(void)
 		T(test_routes_and_severity_rows),
 		T(test_severity_defaults),
 		T(test_routing_errors_name_file_line_and_key),
+		T(test_bad_matchers_name_their_line),
 		T(test_docs_match_the_reference),
 	};
 #undef T

@@ -1,7 +1,9 @@
 /*
- * tests/unit/test_route.c — lib/route.c: group keys are stable, read
- * like Alertmanager's, and never let two different groups share a key;
- * service names stay plain.
+ * tests/unit/test_route.c — lib/route.c: routes pick services in order
+ * (first match wins, "continue" goes on, default takes the rest),
+ * severity rules need both their matchers and their raw values, group
+ * keys are stable, read like Alertmanager's and never let two different
+ * groups share a key, and service names stay plain.
  */
 #include "autoconf.h"
 
@@ -13,6 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "matcher.h"
 #include "route.h"
 
 /* An alert over labels kv (sorted by name, NULL-terminated pairs). */
@@ -161,10 +164,224 @@ test_service_names(void **state)
 		assert_non_null(route_check_service_name(bad[i]));
 }
 
+/* ------------------------------------------------------------ routes */
+
+static struct matcher_set *
+compile(const char *text)
+{
+	struct matcher_set	*set;
+	char			 err[128];
+
+	if (text == NULL)
+		return NULL;
+	set = calloc(1, sizeof(*set));
+	assert_non_null(set);
+	if (matcher_set_parse(text, set, err, sizeof(err)) == -1)
+		fail_msg("%s: %s", text, err);
+	return set;
+}
+
+static void
+drop(struct matcher_set *set)
+{
+	matcher_set_free(set);
+	free(set);
+}
+
+/* Labels from "name=value" pairs, sorted as struct alert keeps them. */
+static size_t
+labels_of(struct label *l, const char *const *kv)
+{
+	size_t	n;
+
+	for (n = 0; kv[2 * n] != NULL; n++) {
+		l[n].name = (char *)kv[2 * n];
+		l[n].value = (char *)kv[2 * n + 1];
+	}
+	return n;
+}
+
+static void
+test_route_select_table(void **state)
+{
+	static const char *const each[] = { "..." };
+	struct service		 svc[4];
+	struct route		 rt[4];
+	const struct service	*out[4];
+	struct label		 l[4];
+	static const struct {
+		const char *const	 kv[7];
+		const char		*want[4];	/* NULL-terminated */
+	} t[] = {
+		/* the first route matches and does not continue */
+		{ { "severity", "page", "team", "web", NULL },
+		    { "web", NULL } },
+		/* regexes are anchored: "critical" is not "crit" */
+		{ { "severity", "critical", "team", "web", NULL },
+		    { "webdev", NULL } },
+		{ { "env", "prod", "team", "web", NULL }, { "default", NULL } },
+		/* continue: ops, then the next match too, once each */
+		{ { "team", "ops", NULL }, { "ops", "web", NULL } },
+		{ { "team", "nobody", NULL }, { "default", NULL } },
+		{ { NULL }, { "default", NULL } },
+	};
+	static const char *const names[] = { "default", "web", "webdev",
+	    "ops" };
+	size_t	 i, j, n;
+
+	(void)state;
+	for (i = 0; i < 4; i++)
+		mkservice(&svc[i], names[i], each, 1);
+	memset(rt, 0, sizeof(rt));
+	rt[0].matchers = compile("team=\"web\", severity=~\"crit|page\"");
+	rt[0].svc = &svc[1];
+	rt[1].matchers = compile("{team=\"web\", env!=\"prod\"}");
+	rt[1].svc = &svc[2];
+	rt[2].matchers = compile("team=\"ops\"");
+	rt[2].svc = &svc[3];
+	rt[2].cont = 1;
+	rt[3].matchers = compile("team=~\"ops|web\", env!=\"prod\"");
+	rt[3].svc = &svc[1];
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		n = route_select(rt, 4, l, labels_of(l, t[i].kv), &svc[0],
+		    out, 4);
+		for (j = 0; t[i].want[j] != NULL; j++) {
+			assert_true(j < n);
+			assert_string_equal(out[j]->name, t[i].want[j]);
+		}
+		assert_int_equal(n, j);
+		/* max 1: only where it is stored */
+		assert_int_equal(route_select(rt, 4, l, labels_of(l,
+		    t[i].kv), &svc[0], out, 1), 1);
+		assert_string_equal(out[0]->name, t[i].want[0]);
+	}
+	assert_int_equal(route_select(rt, 4, l, 0, &svc[0], out, 0), 0);
+	for (i = 0; i < 4; i++)
+		drop(rt[i].matchers);
+}
+
+/* No routes, or a route without matchers: everything goes one way. */
+static void
+test_route_select_edges(void **state)
+{
+	static const char *const each[] = { "..." };
+	struct service		 d, all;
+	struct route		 rt;
+	const struct service	*out[2];
+	struct label		 l[1] = { { "a", "b" } };
+
+	(void)state;
+	mkservice(&d, "default", each, 1);
+	mkservice(&all, "all", each, 1);
+	assert_int_equal(route_select(NULL, 0, l, 1, &d, out, 2), 1);
+	assert_ptr_equal(out[0], &d);
+	memset(&rt, 0, sizeof(rt));
+	rt.svc = &all;
+	assert_int_equal(route_select(&rt, 1, l, 1, &d, out, 2), 1);
+	assert_ptr_equal(out[0], &all);
+}
+
+static void
+test_severity_rules(void **state)
+{
+	static char *raw_crit[] = { "critical", "P1" };
+	static char *raw_urgent[] = { "urgent" };
+	struct severity_rule	 r[3];
+	struct alert		 a;
+	static const char *const dba[] = { "team", "dba", NULL };
+	static const char *const web[] = { "team", "web", NULL };
+
+	(void)state;
+	memset(r, 0, sizeof(r));
+	/* raw only */
+	r[0].raw = raw_crit;
+	r[0].n_raw = 2;
+	r[0].level = 1;
+	/* matchers and raw: both must hold */
+	r[1].matchers = compile("team=\"dba\"");
+	r[1].n_match = 1;
+	r[1].raw = raw_urgent;
+	r[1].n_raw = 1;
+	r[1].level = 2;
+	/* matchers only */
+	r[2].matchers = compile("team=~\"db.*\"");
+	r[2].n_match = 1;
+	r[2].level = 3;
+
+	mkalert(&a, "f", web);
+	a.severity = "CRITICAL";
+	assert_int_equal(route_severity(r, 3, &a), 1);
+	a.severity = "p1";
+	assert_int_equal(route_severity(r, 3, &a), 1);
+	a.severity = "urgent";
+	assert_int_equal(route_severity(r, 3, &a), 0);
+	a.severity = NULL;
+	assert_int_equal(route_severity(r, 3, &a), 0);
+	mkalert(&a, "f", dba);
+	a.severity = "Urgent";
+	assert_int_equal(route_severity(r, 3, &a), 2);
+	a.severity = "warning";
+	assert_int_equal(route_severity(r, 3, &a), 3);
+	a.severity = NULL;
+	assert_int_equal(route_severity(r, 3, &a), 3);
+	assert_int_equal(route_severity(r, 0, &a), 0);
+	drop(r[1].matchers);
+	drop(r[2].matchers);
+}
+
+/* What senders write, and what it maps to; labels only without raw. */
+static void
+test_builtin_levels_table(void **state)
+{
+	static const struct {
+		const char	*raw;
+		const char	*label;		/* the severity label */
+		int		 want;
+	} t[] = {
+		{ "critical", NULL, 1 }, { "CRITICAL", NULL, 1 },
+		{ "error", NULL, 2 }, { "warning", NULL, 3 }, { "info", NULL, 3 },
+		{ "P1", NULL, 1 }, { "p2", NULL, 2 }, { "P3", NULL, 3 },
+		{ "P5", NULL, 3 }, { "P6", NULL, 0 },
+		{ "emerg", NULL, 1 }, { "alert", NULL, 1 }, { "crit", NULL, 1 },
+		{ "err", NULL, 2 }, { "notice", NULL, 3 }, { "debug", NULL, 3 },
+		{ "sev1", NULL, 1 }, { "Sev2", NULL, 2 }, { "sev3", NULL, 3 },
+		{ "urgent", NULL, 0 }, { "", NULL, 0 }, { NULL, NULL, 0 },
+		/* no raw value (or an unknown one): the label */
+		{ NULL, "critical", 1 }, { "whatever", "warning", 3 },
+		/* the raw value wins over the label */
+		{ "info", "critical", 3 },
+		{ NULL, "page", 0 },
+	};
+	struct alert	 a;
+	struct label	 l[1];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		memset(&a, 0, sizeof(a));
+		a.severity = (char *)t[i].raw;
+		if (t[i].label != NULL) {
+			l[0].name = "severity";
+			l[0].value = (char *)t[i].label;
+			a.labels = l;
+			a.nlabels = 1;
+		}
+		if (route_builtin_level(&a) != t[i].want)
+			fail_msg("raw %s label %s: got %d, want %d",
+			    t[i].raw ? t[i].raw : "(none)",
+			    t[i].label ? t[i].label : "(none)",
+			    route_builtin_level(&a), t[i].want);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_route_select_table),
+		cmocka_unit_test(test_route_select_edges),
+		cmocka_unit_test(test_severity_rules),
+		cmocka_unit_test(test_builtin_levels_table),
 		cmocka_unit_test(test_group_key_table),
 		cmocka_unit_test(test_group_key_escapes_values),
 		cmocka_unit_test(test_group_key_ignores_other_labels),
