@@ -11,11 +11,9 @@
 #include <sys/types.h>
 
 #include <errno.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <event2/event.h>
 #include <event2/util.h>
@@ -23,6 +21,7 @@
 #include "alert.h"
 #include "config.h"
 #include "decode_generic.h"
+#include "dgram.h"
 #include "log.h"
 #include "metrics.h"
 #include "pagerd.h"
@@ -32,26 +31,18 @@
 #include "udp.h"
 #include "udp_sig.h"
 
-#define UDP_BATCH	64		/* datagrams per recvmmsg */
 #define UDP_MAXDGRAM	65536		/* the largest UDP payload fits */
-#define UDP_ROUNDS	16		/* recvmmsg calls per event: fairness */
 #define UDP_REPLAY_CAP	(1 << 18)	/* signed datagrams remembered */
-
-struct udp_sock {
-	struct udp_server	*srv;
-	evutil_socket_t		 fd;
-	struct event		*ev;
-};
 
 struct udp_server {
 	struct pagerd		*pd;
-	struct udp_sock		*socks;
-	size_t			 nsocks;
-	char			*bufs;		/* UDP_BATCH * UDP_MAXDGRAM */
-	struct mmsghdr		 msgs[UDP_BATCH];
-	struct iovec		 iov[UDP_BATCH];
+	struct dgram		*dg;
 	struct log_limit	 ll;
 	struct replay		*replay;	/* MACs of signed datagrams */
+	/* What one burst collected, submitted at its end. */
+	struct alert		 batch[DGRAM_MAX_BURST];
+	char			*sources[DGRAM_MAX_BURST];
+	size_t			 nb;
 };
 
 /* The sources of one submitted group, for counting the results. */
@@ -183,198 +174,100 @@ udp_authenticate(struct udp_server *srv, const char *dg, size_t len,
 }
 
 static void
-udp_read(evutil_socket_t fd, short what, void *arg)
+udp_datagram(void *arg, const char *dg, size_t len, int truncated)
 {
-	struct udp_sock		*us = arg;
-	struct udp_server	*srv = us->srv;
-	struct pagerd		*pd = srv->pd;
-	struct alert		 batch[UDP_BATCH * UDP_ROUNDS];
-	char			*sources[UDP_BATCH * UDP_ROUNDS];
-	size_t			 nb = 0, i;
-	int			 round, got;
+	struct udp_server		*srv = arg;
+	struct pagerd			*pd = srv->pd;
+	const struct integration	*in;
+	struct alert			*a = NULL;
+	size_t				 na = 0;
 
-	for (round = 0; round < UDP_ROUNDS; round++) {
-		for (i = 0; i < UDP_BATCH; i++) {
-			srv->iov[i].iov_base = srv->bufs + i * UDP_MAXDGRAM;
-			srv->iov[i].iov_len = UDP_MAXDGRAM;
-			memset(&srv->msgs[i].msg_hdr, 0,
-			    sizeof(srv->msgs[i].msg_hdr));
-			srv->msgs[i].msg_hdr.msg_iov = &srv->iov[i];
-			srv->msgs[i].msg_hdr.msg_iovlen = 1;
-		}
-		got = recvmmsg(fd, srv->msgs, UDP_BATCH, MSG_DONTWAIT, NULL);
-		if (got <= 0) {
-			if (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != EINTR)
-				log_warn("udp: recvmmsg");
-			break;
-		}
-		for (i = 0; i < (size_t)got; i++) {
-			const struct integration *in;
-			struct alert		*a = NULL;
-			size_t			 na = 0;
-			const char		*dg = srv->iov[i].iov_base;
-			size_t			 len = srv->msgs[i].msg_len;
-
-			if (srv->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
-				udp_reject(srv, "too_large", "truncated");
-				continue;
-			}
-			if (udp_authenticate(srv, dg, len, &a, &na, &in) == -1)
-				continue;
-			if (!store_ready(pd->store)) {
-				udp_reject(srv, "store_unavailable",
-				    store_reason(pd->store));
-				alert_array_free(a, na);
-				continue;
-			}
-			if (a[0].source == NULL)
-				a[0].source = strdup(in->source);
-			if (pipeline_prepare(pd, in, a, 1) == -1) {
-				udp_reject(srv, "no_memory", "out of memory");
-				alert_array_free(a, na);
-				continue;
-			}
-			batch[nb] = a[0];
-			free(a);
-			sources[nb] = strdup(in->source);
-			nb++;
-		}
-		metrics_add(pd->metrics, "pagerd_udp_datagrams_total", got, 0,
-		    NULL);
-		if (got < UDP_BATCH)
-			break;
+	metrics_add(pd->metrics, "pagerd_udp_datagrams_total", 1, 0, NULL);
+	if (truncated) {
+		udp_reject(srv, "too_large", "truncated");
+		return;
 	}
-	if (nb > 0) {
-		struct udp_group *g = calloc(1, sizeof(*g));
-
-		if (g != NULL && (g->sources = malloc(nb * sizeof(char *)))) {
-			g->pd = pd;
-			memcpy(g->sources, sources, nb * sizeof(char *));
-			g->n = nb;
-			if (store_submit(pd->store, batch, nb, pagerd_now_ms(),
-			    udp_done, g) == -1) {
-				for (i = 0; i < nb; i++)
-					udp_reject(srv, "store_unavailable",
-					    store_reason(pd->store));
-				udp_group_free(g);
-			}
-		} else {
-			if (g != NULL)
-				free(g);
-			for (i = 0; i < nb; i++) {
-				free(sources[i]);
-				udp_reject(srv, "no_memory", "out of memory");
-			}
-		}
-		for (i = 0; i < nb; i++)
-			alert_clear(&batch[i]);
+	if (udp_authenticate(srv, dg, len, &a, &na, &in) == -1)
+		return;
+	if (!store_ready(pd->store)) {
+		udp_reject(srv, "store_unavailable", store_reason(pd->store));
+		alert_array_free(a, na);
+		return;
 	}
+	if (a[0].source == NULL)
+		a[0].source = strdup(in->source);
+	if (pipeline_prepare(pd, in, a, 1) == -1) {
+		udp_reject(srv, "no_memory", "out of memory");
+		alert_array_free(a, na);
+		return;
+	}
+	srv->batch[srv->nb] = a[0];
+	free(a);
+	srv->sources[srv->nb] = strdup(in->source);
+	srv->nb++;
 }
 
-int
-udp_bind(const char *addr, evutil_socket_t *fdp)
+/* The end of a read burst: everything accepted goes as one group. */
+static void
+udp_burst(void *arg, size_t ndatagrams)
 {
-	struct addrinfo	 hints, *res = NULL;
-	char		 host[256];
-	const char	*colon, *h = addr, *port;
-	size_t		 hl;
-	int		 fd = -1, rc, one = 1, rcvbuf = 4 << 20;
+	struct udp_server	*srv = arg;
+	struct pagerd		*pd = srv->pd;
+	struct udp_group	*g;
+	size_t			 i, nb = srv->nb;
 
-	if (addr[0] == '[') {
-		const char *rb = strchr(addr, ']');
-		if (rb == NULL || rb[1] != ':')
-			return -1;
-		h = addr + 1;
-		hl = rb - h;
-		port = rb + 2;
-	} else {
-		if ((colon = strrchr(addr, ':')) == NULL)
-			return -1;
-		hl = colon - addr;
-		port = colon + 1;
+	srv->nb = 0;
+	if (nb == 0)
+		return;
+	if ((g = calloc(1, sizeof(*g))) == NULL ||
+	    (g->sources = malloc(nb * sizeof(char *))) == NULL) {
+		free(g);
+		for (i = 0; i < nb; i++) {
+			free(srv->sources[i]);
+			udp_reject(srv, "no_memory", "out of memory");
+		}
+		goto out;
 	}
-	if (hl >= sizeof(host))
-		return -1;
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_DGRAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
-		log_warnx("udp: %s: %s", addr, gai_strerror(rc));
-		return -1;
+	g->pd = pd;
+	memcpy(g->sources, srv->sources, nb * sizeof(char *));
+	g->n = nb;
+	if (store_submit(pd->store, srv->batch, nb, pagerd_now_ms(), udp_done,
+	    g) == -1) {
+		for (i = 0; i < nb; i++)
+			udp_reject(srv, "store_unavailable",
+			    store_reason(pd->store));
+		udp_group_free(g);
 	}
-	fd = socket(res->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0);
-	if (fd == -1)
-		goto fail;
-	/* Several pagerd processes may share the port (DESIGN.md). */
-	setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
-	/* A burst must wait in the kernel, not be dropped, while we commit. */
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-	if (bind(fd, res->ai_addr, res->ai_addrlen) == -1)
-		goto fail;
-	freeaddrinfo(res);
-	*fdp = fd;
-	return 0;
-fail:
-	log_warn("udp: cannot listen on %s", addr);
-	if (fd != -1)
-		close(fd);
-	freeaddrinfo(res);
-	return -1;
+out:
+	for (i = 0; i < nb; i++)
+		alert_clear(&srv->batch[i]);
 }
 
 struct udp_server *
 udp_start(struct pagerd *pd)
 {
 	struct udp_server	*srv;
-	size_t			 i, n = pd->cfg->n_udp_listen;
 
 	if ((srv = calloc(1, sizeof(*srv))) == NULL)
 		return NULL;
 	srv->pd = pd;
 	srv->ll.burst = 5;
-	if (n == 0)
-		return srv;
-	if ((srv->socks = calloc(n, sizeof(*srv->socks))) == NULL ||
-	    (srv->replay = replay_new(UDP_REPLAY_CAP)) == NULL ||
-	    (srv->bufs = malloc((size_t)UDP_BATCH * UDP_MAXDGRAM)) == NULL)
-		goto fail;
-	for (i = 0; i < n; i++) {
-		struct udp_sock *us = &srv->socks[i];
-
-		us->srv = srv;
-		if (udp_bind(pd->cfg->udp_listen[i], &us->fd) == -1)
-			goto fail;
-		srv->nsocks++;
-		us->ev = event_new(pd->base, us->fd, EV_READ | EV_PERSIST,
-		    udp_read, us);
-		if (us->ev == NULL || event_add(us->ev, NULL) == -1)
-			goto fail;
-		log_info("udp: listening on %s", pd->cfg->udp_listen[i]);
+	if ((srv->replay = replay_new(UDP_REPLAY_CAP)) == NULL ||
+	    (srv->dg = dgram_start(pd->base, pd->cfg->udp_listen,
+	    pd->cfg->n_udp_listen, UDP_MAXDGRAM, "udp", udp_datagram,
+	    udp_burst, srv)) == NULL) {
+		udp_stop(srv);
+		return NULL;
 	}
 	return srv;
-fail:
-	udp_stop(srv);
-	return NULL;
 }
 
 void
 udp_stop(struct udp_server *srv)
 {
-	size_t	 i;
-
 	if (srv == NULL)
 		return;
-	for (i = 0; i < srv->nsocks; i++) {
-		if (srv->socks[i].ev != NULL)
-			event_free(srv->socks[i].ev);
-		close(srv->socks[i].fd);
-	}
-	free(srv->socks);
-	free(srv->bufs);
+	dgram_stop(srv->dg);
 	replay_free(srv->replay);
 	free(srv);
 }

@@ -11,12 +11,6 @@ struct pagerd;
 struct udp_server;
 
 struct udp_server	*udp_start(struct pagerd *);
-
-/*
- * A non-blocking datagram socket bound to "host:port" (SO_REUSEPORT, a
- * large receive buffer). 0 with *fd, or -1 after logging why.
- */
-int			 udp_bind(const char *addr, int *fd);
 void			 udp_stop(struct udp_server *);
 
 #endif /* PAGERD_UDP_H */

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "decode_generic.h"
+#include "decode_util.h"
 #include "fingerprint.h"
 #include "timefmt.h"
 
@@ -23,7 +24,7 @@
 #define DETAILS_MAX_DEPTH	64
 
 /* Bytes of a sender's field or label name echoed back in an error. */
-#define NAME_SHOWN		64
+#define NAME_SHOWN		DECODE_NAME_SHOWN
 
 /* Fields of one alert, sorted for bsearch(). */
 static const char *const fields[] = {
@@ -39,108 +40,10 @@ static const char *const fields[] = {
 };
 #define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
 
-/*
- * Length of the valid UTF-8 sequence at p (RFC 3629: no overlongs, no
- * surrogates, nothing past U+10FFFF), or 0. p is NUL-terminated, and a
- * NUL never passes as a continuation byte, so this stops at the end.
- */
-static size_t
-utf8_len(const unsigned char *p)
-{
-	unsigned char	 lo = 0x80, hi = 0xbf;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		if (p[0] == 0xe0)
-			lo = 0xa0;
-		if (p[0] == 0xed)
-			hi = 0x9f;
-		return p[1] >= lo && p[1] <= hi &&
-		    (p[2] & 0xc0) == 0x80 ? 3 : 0;
-	}
-	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		if (p[0] == 0xf0)
-			lo = 0x90;
-		if (p[0] == 0xf4)
-			hi = 0x8f;
-		return p[1] >= lo && p[1] <= hi &&
-		    (p[2] & 0xc0) == 0x80 && (p[3] & 0xc0) == 0x80 ? 4 : 0;
-	}
-	return 0;
-}
-
-/*
- * The message goes back to the sender inside a JSON body, and may quote
- * what it sent (jansson's "near '...'" text, a raw key, a name cut to
- * fit): replace every byte that is not valid UTF-8, and every control
- * character, with '?', so the answer can always be encoded.
- */
-static void
-sanitize(char *s)
-{
-	unsigned char	*p = (unsigned char *)s;
-	size_t		 n;
-
-	while (*p != '\0') {
-		n = utf8_len(p);
-		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f))) {
-			*p++ = '?';
-			continue;
-		}
-		p += n;
-	}
-}
-
-/*
- * Fill err; returns -1 so callers can "return set_err(...)". The reason
- * tokens are a closed set the daemon counts by: json, type,
- * missing_field, unknown_field, too_many_labels, label_too_long,
- * too_large, too_deep, batch_too_large, invalid_value, nomem.
- */
-static int __attribute__((format(printf, 5, 6)))
-set_err(struct decode_err *err, int status, long index, const char *reason,
-    const char *fmt, ...)
-{
-	va_list	 ap;
-
-	err->status = status;
-	err->index = index;
-	snprintf(err->reason, sizeof(err->reason), "%s", reason);
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	sanitize(err->msg);
-	return -1;
-}
-
-static int
-set_nomem(struct decode_err *err, long index)
-{
-	return set_err(err, 500, index, "nomem", "out of memory");
-}
-
-/*
- * prefix + name, the name cut to NAME_SHOWN bytes (on a UTF-8 boundary
- * when it is valid UTF-8) with "..." when cut: a 100 KB label name must
- * not push the reason out of the message.
- */
-static void
-field_name(char *dst, size_t size, const char *prefix, const char *name,
-    size_t len)
-{
-	size_t	 n = len;
-
-	if (n > NAME_SHOWN) {
-		n = NAME_SHOWN;
-		while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
-			n--;
-	}
-	snprintf(dst, size, "%s%.*s%s", prefix, (int)n, name,
-	    n < len ? "..." : "");
-}
+/* The helpers every decoder shares (lib/decode_util.h), by local names. */
+#define set_err		decode_set_err
+#define set_nomem	decode_nomem
+#define field_name	decode_field_name
 
 /*
  * One pass over the raw body before jansson builds anything, for the two

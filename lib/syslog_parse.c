@@ -287,34 +287,6 @@ parse_pri(struct cur *c)
 	return v;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t	 era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static int64_t
-year_of_days(int64_t z)
-{
-	int64_t	 era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	return yoe + era * 400 + (mp >= 10);
-}
-
 static int
 days_in_month(int64_t y, int m)
 {
@@ -349,6 +321,7 @@ parse_bsd_time(struct cur *c, int64_t now_ms, int64_t *ms, int *bad)
 {
 	const char	*p = c->p;
 	int64_t		 y, ny, t, frac = 0;
+	int		 ty_m, ty_d;
 	int		 mon, day, hh, mi, ss, scale = 100, n;
 
 	*ms = 0;
@@ -403,12 +376,12 @@ parse_bsd_time(struct cur *c, int64_t now_ms, int64_t *ms, int *bad)
 	 * BSD_FUTURE_MS ahead of now: next year only for a January message
 	 * read in late December. "Feb 29" walks back to a leap year.
 	 */
-	y = year_of_days(now_ms >= 0 ? now_ms / MS_PER_DAY :
-	    (now_ms - MS_PER_DAY + 1) / MS_PER_DAY);
+	time_civil_from_days(now_ms >= 0 ? now_ms / MS_PER_DAY :
+	    (now_ms - MS_PER_DAY + 1) / MS_PER_DAY, &y, &ty_m, &ty_d);
 	for (ny = y + 1; ny >= y - 8; ny--) {
 		if (day > days_in_month(ny, mon))
 			continue;
-		t = days_from_civil(ny, mon, day) * MS_PER_DAY +
+		t = time_days_from_civil(ny, mon, day) * MS_PER_DAY +
 		    (hh * 3600LL + mi * 60 + ss) * 1000 + frac;
 		if (t <= now_ms + BSD_FUTURE_MS) {
 			*ms = t;

@@ -54,8 +54,8 @@ days_in_month(int y, int m)
  * exact for every year without timegm(), which would read the TZ
  * environment and is not in lib/'s budget.
  */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
+int64_t
+time_days_from_civil(int64_t y, int m, int d)
 {
 	int64_t	 era, yoe, doy, doe;
 
@@ -67,8 +67,8 @@ days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-static void
-civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+void
+time_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
 	int64_t	 era, doe, yoe, doy, mp;
 
@@ -144,7 +144,7 @@ time_parse_rfc3339(const char *s, size_t len, int64_t *ms)
 	if (i != len)
 		return -1;
 
-	t = days_from_civil(y, mo, d) * MS_PER_DAY +
+	t = time_days_from_civil(y, mo, d) * MS_PER_DAY +
 	    (((int64_t)h * 60 + mi) * 60 + sec) * MS_PER_S + frac_ms;
 	/* local time = UTC + offset, so UTC = local time - offset */
 	*ms = t - off_ms;
@@ -164,7 +164,7 @@ time_format_rfc3339(int64_t ms, char *buf, size_t len)
 		rem += MS_PER_DAY;
 		days--;
 	}
-	civil_from_days(days, &y, &m, &d);
+	time_civil_from_days(days, &y, &m, &d);
 	snprintf(buf, len, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ",
 	    (long long)y, m, d, (int)(rem / 3600000),
 	    (int)(rem / 60000 % 60), (int)(rem / 1000 % 60),
