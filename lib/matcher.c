@@ -403,9 +403,10 @@ interval(const char *re, size_t i, long *lo, long *hi)
  * stall the one event loop, so a pattern is refused unless, expanded,
  * it has at most RE_SIZE_MAX nodes ('.' is about ten), at most
  * RE_FLEX_MAX of them at a variable offset, and repeats (* + {n}...)
- * nothing that can be empty. At the limits a 2 KB value takes a few tens
- * of ms; the patterns people write take microseconds. Nesting is bounded
- * as in RE2, since glibc's parser recurses per group.
+ * nothing that can be empty. The slowest of some 900,000 random patterns
+ * within these limits took 5 ms on a 2 KB value; the patterns people
+ * write take microseconds. Nesting is bounded as in RE2, since glibc's
+ * parser recurses per group.
  */
 #define RE_SIZE_MAX	10000	/* .{1000}, or 250 escaped host names */
 #define RE_FLEX_MAX	500	/* 50 of .*, or .{0,50} */
