@@ -570,7 +570,8 @@ static const struct ckey severity_keys[] = {
 	{ .name = "builtin", .type = CK_BOOL, .off = CFG(severity_builtin),
 	  .def = "true",
 	  .doc = "After `rules`, map the usual values: PagerDuty's critical, "
-	    "error, warning, info; P1..P5; syslog's names; sev1..sev3. "
+	    "error, warning, info; P1..P5 (also in a `priority` label); "
+	    "syslog's names; page, major, minor; sev1..sev3. "
 	    "false: only `rules`, then `default`." },
 	{ .name = "rules", .type = CK_LIST, .off = CFG(severity_rules),
 	  .off_n = CFG(n_severity_rules), .sub = &severity_rule_section,

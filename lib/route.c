@@ -83,6 +83,8 @@ static const struct {
 	{ "err", 2 }, { "warn", 3 }, { "notice", 3 }, { "informational", 3 },
 	{ "debug", 3 },
 	{ "sev1", 1 }, { "sev2", 2 }, { "sev3", 3 },
+	/* Prometheus rule conventions for the severity label. */
+	{ "page", 1 }, { "major", 2 }, { "minor", 3 },
 };
 
 static int
@@ -138,6 +140,9 @@ route_builtin_level(const struct alert *a)
 	int	level;
 
 	if ((level = builtin_level(a->severity)) != 0)
+		return level;
+	/* Opsgenie-style senders put P1..P5 in a priority label. */
+	if ((level = builtin_level(label_value(a, "priority"))) != 0)
 		return level;
 	return builtin_level(label_value(a, "severity"));
 }

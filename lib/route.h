@@ -85,10 +85,12 @@ int	route_severity(const struct severity_rule *rules, size_t n,
 
 /*
  * The built-in level of alert a, for severity.builtin: its severity as
- * sent, else its "severity" label, read as PagerDuty's critical (sev1),
- * error (sev2), warning and info (sev3); as P1 (sev1), P2 (sev2),
+ * sent, else its "priority" label (Opsgenie style), else its "severity"
+ * label, read as PagerDuty's critical (sev1), error (sev2), warning and
+ * info (sev3); as P1 (sev1), P2 (sev2),
  * P3..P5 (sev3); as syslog's emerg, alert, crit (sev1), err (sev2),
- * warning, notice, info, debug (sev3); or as sev1..sev3 itself. ASCII
+ * warning, notice, info, debug (sev3); as page (sev1), major (sev2),
+ * minor (sev3); or as sev1..sev3 itself. ASCII
  * case is ignored. 0 when neither is one of these.
  */
 int	route_builtin_level(const struct alert *a);

@@ -350,7 +350,7 @@ test_builtin_levels_table(void **state)
 		{ NULL, "critical", 1 }, { "whatever", "warning", 3 },
 		/* the raw value wins over the label */
 		{ "info", "critical", 3 },
-		{ NULL, "page", 0 },
+		{ NULL, "page", 1 }, { NULL, "major", 2 }, { NULL, "minor", 3 },
 	};
 	struct alert	 a;
 	struct label	 l[1];
@@ -374,10 +374,29 @@ test_builtin_levels_table(void **state)
 	}
 }
 
+static void
+test_builtin_priority_label_before_severity_label(void **state)
+{
+	struct label	 l[2] = { { "priority", "P1" }, { "severity", "info" } };
+	struct alert	 a;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	a.labels = l;
+	a.nlabels = 2;
+	assert_int_equal(route_builtin_level(&a), 1);
+	l[0].value = "P4";
+	assert_int_equal(route_builtin_level(&a), 3);
+	a.severity = "critical";
+	assert_int_equal(route_builtin_level(&a), 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		    test_builtin_priority_label_before_severity_label),
 		cmocka_unit_test(test_route_select_table),
 		cmocka_unit_test(test_route_select_edges),
 		cmocka_unit_test(test_severity_rules),
