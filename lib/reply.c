@@ -20,7 +20,8 @@ enum tok_kind { TOK_NUM, TOK_WORD };
 struct tok {
 	enum tok_kind	 kind;
 	int		 num;		/* TOK_NUM; -1 when too long */
-	char		 word[WORD_MAX];/* TOK_WORD, lower case; "" if too long */
+	/* TOK_WORD, lower case; "" when too long to be a keyword. */
+	char		 word[WORD_MAX];
 };
 
 struct kw {

@@ -19,8 +19,10 @@ enum reply_verb { REPLY_HELP, REPLY_ACK, REPLY_RESOLVE, REPLY_ESCALATE,
 
 struct reply {
 	enum reply_verb	 verb;
-	int		 code;		/* per-recipient page code; 0 = latest */
-	int64_t		 ack_for_s;	/* timed ack ("3 ack 2h"); 0 = until resolved */
+	int		 code;		/* per-recipient page code;
+					 * 0 = latest */
+	int64_t		 ack_for_s;	/* timed ack ("3 ack 2h");
+					 * 0 = until resolved */
 };
 
 /*

@@ -127,9 +127,11 @@ bytes_cmp(const char *a, size_t alen, const char *b, size_t blen)
 static int
 param_cmp(const void *x, const void *y)
 {
-	const struct twilio_param	*a = *(const struct twilio_param *const *)x;
-	const struct twilio_param	*b = *(const struct twilio_param *const *)y;
+	const struct twilio_param	*a, *b;
 	int				 c;
+
+	a = *(const struct twilio_param *const *)x;
+	b = *(const struct twilio_param *const *)y;
 
 	if ((c = bytes_cmp(a->name, a->name_len, b->name, b->name_len)) != 0)
 		return c;

@@ -29,7 +29,8 @@
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define SMS_BODY							\
-	"ToCountry=US&ToState=CA&SmsMessageSid=SM5f0c2b6a3c1e4e0fa3d0c7f1b2a9e8d7" \
+	"ToCountry=US&ToState=CA"					\
+	"&SmsMessageSid=SM5f0c2b6a3c1e4e0fa3d0c7f1b2a9e8d7"		\
 	"&NumMedia=0&ToCity=SAN+FRANCISCO&FromZip=94105"		\
 	"&SmsSid=SM5f0c2b6a3c1e4e0fa3d0c7f1b2a9e8d7"			\
 	"&FromState=CA&SmsStatus=received&FromCity=SAN+FRANCISCO"	\
@@ -110,21 +111,27 @@ test_signatures_match_twilio_library(void **state)
 }
 
 /*
- * Body=3a signed by python3-twilio 7.7.1 for each URL spelling
- * (V("tok").compute_signature(URL, {"Body": "3a"})).
+ * Body=3a signed by python3-twilio 7.7.1 for each URL spelling, with
+ * V("tok").compute_signature(URL, {"Body": "3a"}).
  */
-#define SIG_H		"VZDieGlwIwZpLowpw00feAyKrnw="	/* https://h.example/x */
-#define SIG_H443	"eWnwXJKmSdA2ZrrOLDFVJALNoPQ="	/* https://h.example:443/x */
-#define SIG_HTTP	"sh3OXtiAYUimlG/fmCYOtZj90n4="	/* http://h.example/x */
-#define SIG_HTTP80	"BiAjiRgG5CVK3BQKlr0uaLiR1L8="	/* http://h.example:80/x */
-#define SIG_H8443	"UNjoleVpEuqnUH6u7lfqdDI41Tg="	/* https://h.example:8443/x */
-#define SIG_H80		"DMy4FetihUCbU4Siug+BJADBq50="	/* https://h.example:80/x */
-#define SIG_USER443	"SgZe5eAh2sy5lRZqqB8XFWsCsLI="	/* https://user@h.example:443/x?q=1 */
-#define SIG_V6_443	"l/KP+732E3vFLYm2eaf0fPvu1LY="	/* https://[2001:db8::1]:443/x */
-#define SIG_V6		"Z4HUvuW76dQNQyhzG0oYmZg1V8M="	/* https://[2001:db8::1]/x */
-#define SIG_BARE	"J/2U2YF+2CqPTstOHd/dRsCrXGU="	/* https://h.example */
-#define SIG_BARE443	"fbYlXGMLb5aE440eM1KshjzTABk="	/* https://h.example:443 */
+#define SIG_H		"VZDieGlwIwZpLowpw00feAyKrnw="
+#define SIG_H443	"eWnwXJKmSdA2ZrrOLDFVJALNoPQ="
+#define SIG_HTTP	"sh3OXtiAYUimlG/fmCYOtZj90n4="
+#define SIG_HTTP80	"BiAjiRgG5CVK3BQKlr0uaLiR1L8="
+#define SIG_H8443	"UNjoleVpEuqnUH6u7lfqdDI41Tg="
+#define SIG_H80		"DMy4FetihUCbU4Siug+BJADBq50="
+#define SIG_USER443	"SgZe5eAh2sy5lRZqqB8XFWsCsLI="
+#define SIG_V6_443	"l/KP+732E3vFLYm2eaf0fPvu1LY="
+#define SIG_V6		"Z4HUvuW76dQNQyhzG0oYmZg1V8M="
+#define SIG_BARE	"J/2U2YF+2CqPTstOHd/dRsCrXGU="
+#define SIG_BARE443	"fbYlXGMLb5aE440eM1KshjzTABk="
 
+/*
+ * SIG_H is https://h.example/x, SIG_H443 https://h.example:443/x,
+ * SIG_HTTP(80) the same over http, SIG_H8443 and SIG_H80 with those
+ * ports, SIG_USER443 https://user@h.example:443/x?q=1, SIG_V6(_443)
+ * https://[2001:db8::1](:443)/x, SIG_BARE(443) https://h.example(:443).
+ */
 static const struct port_row {
 	const char	*configured;
 	const char	*sig;		/* as Twilio signed it */
@@ -134,10 +141,12 @@ static const struct port_row {
 	{ "https://h.example/x",	SIG_H443,	 0 },
 	{ "https://h.example:443/x",	SIG_H,		 0 },
 	{ "https://h.example:443/x",	SIG_H443,	 0 },
-	{ "HTTPS://h.example/x",	SIG_H443,	-1 },	/* scheme is signed */
+	/* The scheme is signed as written. */
+	{ "HTTPS://h.example/x",	SIG_H443,	-1 },
 	{ "http://h.example/x",		SIG_HTTP80,	 0 },
 	{ "http://h.example:80/x",	SIG_HTTP,	 0 },
-	{ "https://h.example/x",	SIG_H80,	-1 },	/* not https's port */
+	/* 80 is not https's default port. */
+	{ "https://h.example/x",	SIG_H80,	-1 },
 	{ "https://h.example/x",	SIG_H8443,	-1 },
 	{ "https://h.example:8443/x",	SIG_H8443,	 0 },
 	{ "https://h.example:8443/x",	SIG_H,		-1 },
