@@ -383,7 +383,9 @@ test_random_summaries_always_fit(void **state)
 		assert_int_equal(sms_page_text(&p, buf, sizeof(buf), &in), 0);
 		assert_true(in.segments <= p.max_segments);
 		sms_measure(buf, strlen(buf), &again);
-		assert_memory_equal(&in, &again, sizeof(in));
+		assert_int_equal(in.encoding, again.encoding);
+		assert_int_equal(in.units, again.units);
+		assert_int_equal(in.segments, again.segments);
 		assert_true(strncmp(buf, "#", 1) == 0);
 		assert_non_null(strstr(buf, "a ack, "));
 		for (i = 0; buf[i] != '\0'; i += n) {
