@@ -177,7 +177,7 @@ msgid_ok(const char *id)
 /*
  * Clean alert text for a header: controls dropped, white space runs
  * one space, trimmed, invalid UTF-8 as U+FFFD, at most max characters
- * (the last one an ellipsis when cut). Returns a new string or NULL.
+ * and an ellipsis when cut. Returns a new string or NULL.
  */
 static char *
 clean_phrase(const char *s, size_t max)

@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Longest subject and display name kept, in characters; a longer one is
- * cut and ends in "…". The body is cut at MAIL_BODY_MAX bytes. */
+/* Characters of a subject or display name kept; a longer one is cut
+ * there and "…" added. The body is cut at about MAIL_BODY_MAX bytes. */
 #define MAIL_SUBJECT_MAX	200
 #define MAIL_NAME_MAX		64
 #define MAIL_BODY_MAX		65536
