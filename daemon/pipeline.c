@@ -13,6 +13,7 @@
 #include "pagerd.h"
 #include "pipeline.h"
 #include "route.h"
+#include "silences.h"
 
 /* Replace *field with a copy of s (NULL stays NULL). */
 static int
@@ -79,8 +80,11 @@ pipeline_prepare(struct pagerd *pd, const struct integration *in,
 {
 	size_t	 i;
 
+	int64_t	 now = pagerd_now_ms();
+
 	for (i = 0; i < n; i++)
-		if (prepare_one(pd->cfg, in, &alerts[i]) == -1)
+		if (prepare_one(pd->cfg, in, &alerts[i]) == -1 ||
+		    silences_mark(pd->silences, &alerts[i], now) == -1)
 			return -1;
 	return 0;
 }

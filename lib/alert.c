@@ -48,6 +48,7 @@ alert_clear(struct alert *a)
 	free(a->service);
 	free(a->group_key);
 	free(a->policy);
+	free(a->silenced);
 	memset(a, 0, sizeof(*a));
 }
 

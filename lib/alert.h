@@ -52,6 +52,9 @@ struct alert {
 	int64_t			 group_interval_ms;
 	int64_t			 repeat_interval_ms;
 	int			 auto_resolve;
+	char			*silenced;	/* ids of the active silences that
+						 * match it, comma-separated;
+						 * NULL = none */
 };
 
 /* Bounds every decoder enforces; each has its own error message. */

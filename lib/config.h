@@ -91,6 +91,9 @@ struct config {
 	/* store { } */
 	int64_t			 store_retention_ms; /* resolved alerts kept */
 
+	/* silences { } */
+	int64_t			 silences_max_duration_ms;
+
 	/*
 	 * services = ( { name, policy, group_by, ... }, ... ). Always holds
 	 * one named "default" (route.h): the loader adds it when the file

@@ -563,6 +563,17 @@ static const struct ckey api_keys[] = {
 
 static const struct csection api_section = { api_keys, NKEYS(api_keys), 0 };
 
+static const struct ckey silences_keys[] = {
+	{ .name = "max_duration", .type = CK_DURATION,
+	  .off = CFG(silences_max_duration_ms), .def = "30d",
+	  .min = "1m", .max = "3650d",
+	  .doc = "The longest a silence may last (`ends_at` - `starts_at`): "
+	    "a forgotten silence must not hide an outage for ever." },
+};
+
+static const struct csection silences_section =
+    { silences_keys, NKEYS(silences_keys), 0 };
+
 static const struct ckey severity_keys[] = {
 	{ .name = "default", .type = CK_ENUM, .off = CFG(severity_default),
 	  .def = "sev3", .choices = sev_levels,
@@ -595,6 +606,7 @@ static const struct ckey root_keys[] = {
 	{ .name = "syslog", .type = CK_GROUP, .sub = &syslog_section },
 	{ .name = "limits", .type = CK_GROUP, .sub = &limits_section },
 	{ .name = "store", .type = CK_GROUP, .sub = &store_section },
+	{ .name = "silences", .type = CK_GROUP, .sub = &silences_section },
 	{ .name = "services", .type = CK_LIST, .off = CFG(services),
 	  .off_n = CFG(n_services), .sub = &service_section,
 	  .doc = "What alerts are grouped into: `( { name = \"db\"; "
