@@ -30,7 +30,7 @@
 
 #define BATCH_MAX		5000	/* alerts per script call */
 #define BATCHES_INFLIGHT	2	/* see flush_cb() */
-#define ALERT_ARGS		19	/* ingest ARGV fields per alert */
+#define ALERT_ARGS		21	/* ingest ARGV fields per alert */
 #define INGEST_HDR		7	/* EVALSHA sha 0 prefix now ret N */
 #define BACKOFF_MIN_MS		100
 #define LIST_LIMIT_MAX		1000
@@ -814,7 +814,9 @@ batch_add_alert(struct batch *b, const struct alert *a)
 	    -1 ||
 	    arg_add(b, a->policy) == -1 ||
 	    arg_add(b, num[4]) == -1 ||
-	    arg_add(b, a->silenced) == -1) {
+	    arg_add(b, a->silenced) == -1 ||
+	    arg_add(b, a->inhibit_src) == -1 ||
+	    arg_add(b, a->inhibit_tgt) == -1) {
 		b->len = len;
 		b->noff = noff;
 		return -1;

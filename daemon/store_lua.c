@@ -43,6 +43,44 @@
 	"    redis.call('ZADD', P .. 'timers', 'NX', now, 'notify:' .. inc)\n" \
 	"  end\n" \
 	"end\n" \
+	"-- Inhibition: lines 'RULE KEY' (silence.h inhibit_mark()).\n" \
+	"local function rule_keys(s)\n" \
+	"  local t = {}\n" \
+	"  for line in string.gmatch(s or '', '[^\\n]+') do\n" \
+	"    local sp = string.find(line, ' ', 1, true)\n" \
+	"    if sp then\n" \
+	"      t[#t + 1] = {string.sub(line, 1, sp - 1), string.sub(line, sp + 1)}\n" \
+	"    end\n" \
+	"  end\n" \
+	"  return t\n" \
+	"end\n" \
+	"-- Count a firing source in (d = 1) or out (d = -1). When the last\n" \
+	"-- source of a key goes, the incidents it held go on at once.\n" \
+	"local function sources(P, s, d, now)\n" \
+	"  for _, p in ipairs(rule_keys(s)) do\n" \
+	"    local h = P .. 'inhibit:' .. p[1]\n" \
+	"    if redis.call('HINCRBY', h, p[2], d) <= 0 then\n" \
+	"      redis.call('HDEL', h, p[2])\n" \
+	"      local held = h .. ':held:' .. p[2]\n" \
+	"      for _, inc in ipairs(redis.call('SMEMBERS', held)) do\n" \
+	"        unmute(P, inc, now)\n" \
+	"      end\n" \
+	"      redis.call('DEL', held)\n" \
+	"    end\n" \
+	"  end\n" \
+	"end\n" \
+	"-- The {rule, key} pairs that hold an alert with targets tgt and\n" \
+	"-- sources src now: a firing source other than itself exists.\n" \
+	"local function inhibitors(P, tgt, src)\n" \
+	"  local own, out = {}, {}\n" \
+	"  for _, p in ipairs(rule_keys(src)) do own[p[1] .. ' ' .. p[2]] = 1 end\n" \
+	"  for _, p in ipairs(rule_keys(tgt)) do\n" \
+	"    local c = tonumber(redis.call('HGET', P .. 'inhibit:' .. p[1],\n" \
+	"        p[2])) or 0\n" \
+	"    if c - (own[p[1] .. ' ' .. p[2]] or 0) > 0 then out[#out + 1] = p end\n" \
+	"  end\n" \
+	"  return out\n" \
+	"end\n" \
 	"-- Resolve the firing alert fp of incident inc. The incident\n" \
 	"-- resolves with its last firing alert unless its service said\n" \
 	"-- auto_resolve = false; its group then forgets it, so the next\n" \
@@ -55,6 +93,8 @@
 	"    redis.call('PEXPIRE', akey, retention)\n" \
 	"  end\n" \
 	"  redis.call('ZREM', P .. 'alerts:ends', fp)\n" \
+	"  sources(P, redis.call('HGET', akey, 'inhibit_src'), -1, now)\n" \
+	"  redis.call('HSET', akey, 'inhibit_src', '')\n" \
 	"  local ikey = P .. 'incident:' .. inc\n" \
 	"  local h = redis.call('HMGET', ikey, 'status', 'auto_resolve',\n" \
 	"      'group_key')\n" \
@@ -106,9 +146,10 @@
 	"  if not lvl or lvl < 1 or lvl > 3 then lvl = 3 end\n" \
 	"  local ends = tonumber(ARGV[i + 17]) or 0\n" \
 	"  local sil = ARGV[i + 18]\n" \
+	"  local isrc, itgt = ARGV[i + 19], ARGV[i + 20]\n" \
 	"  local akey = P .. 'alert:' .. fp\n" \
 	"  local cur = redis.call('HMGET', akey, 'status', 'incident',\n" \
-	"      'level', 'ends_at', 'silenced')\n" \
+	"      'level', 'ends_at', 'silenced', 'inhibit_src', 'inhibit_tgt')\n" \
 	"  local inc = tonumber(cur[2]) or 0\n" \
 	"  if st == 'firing' and cur[1] == 'firing' then\n" \
 	"    -- The hot path: a repeat of a firing alert.\n" \
@@ -117,9 +158,16 @@
 	"    redis.call('HSET', akey, 'last_seen', now,\n" \
 	"        'summary', ARGV[i + 2], 'severity', ARGV[i + 4],\n" \
 	"        'details', ARGV[i + 6], 'timestamp', ARGV[i + 8],\n" \
-	"        'ends_at', ends, 'silenced', sil)\n" \
+	"        'ends_at', ends, 'silenced', sil, 'inhibit_src', isrc,\n" \
+	"        'inhibit_tgt', itgt)\n" \
 	"    redis.call('HSET', ikey, 'updated', now)\n" \
-	"    if sil == '' and cur[5] and cur[5] ~= '' then\n" \
+	"    if (cur[6] or '') ~= isrc then\n" \
+	"      -- In before out: a key that stays never drops to 0.\n" \
+	"      sources(P, isrc, 1, now)\n" \
+	"      sources(P, cur[6], -1, now)\n" \
+	"    end\n" \
+	"    if sil == '' and ((cur[5] or '') ~= '' or (cur[7] or '') ~= '')\n" \
+	"        and #inhibitors(P, itgt, isrc) == 0 then\n" \
 	"      unmute(P, inc, now)\n" \
 	"    end\n" \
 	"    if tonumber(cur[3]) ~= lvl then\n" \
@@ -158,7 +206,9 @@
 	"        'timestamp', ARGV[i + 8], 'count', 1, 'first_seen', now,\n" \
 	"        'last_seen', now, 'resolved_at', '', 'incident', inc,\n" \
 	"        'level', lvl, 'service', svc, 'group_key', gk,\n" \
-	"        'ends_at', ends, 'silenced', sil)\n" \
+	"        'ends_at', ends, 'silenced', sil, 'inhibit_src', isrc,\n" \
+	"        'inhibit_tgt', itgt)\n" \
+	"    sources(P, isrc, 1, now)\n" \
 	"    if cur[1] then\n" \
 	"      -- Fired again after it resolved: it had a TTL.\n" \
 	"      redis.call('PERSIST', akey)\n" \
@@ -204,7 +254,9 @@
 	"      redis.call('XADD', ikey .. ':timeline', '*',\n" \
 	"          'event', 'alert_added', 'fingerprint', fp, 'at', now)\n" \
 	"      raise(P, inc, ikey, lvl, now)\n" \
-	"      if sil == '' then unmute(P, inc, now) end\n" \
+	"      if sil == '' and #inhibitors(P, itgt, isrc) == 0 then\n" \
+	"        unmute(P, inc, now)\n" \
+	"      end\n" \
 	"    end\n" \
 	"    out[#out + 1] = 0\n" \
 	"  elseif cur[1] == 'firing' then\n" \
@@ -214,7 +266,7 @@
 	"    out[#out + 1] = 3\n" \
 	"  end\n" \
 	"  out[#out + 1] = inc\n" \
-	"  i = i + 19\n" \
+	"  i = i + 21\n" \
 	"end\n" \
 	"return out\n"
 
@@ -258,11 +310,18 @@
 	"if not h[1] or h[1] == 'resolved' or (h[2] and h[2] ~= '') then\n" \
 	"  return 0\n" \
 	"end\n" \
-	"local free, until_, held = false, false, {}\n" \
+	"local free, until_, held, inh = false, false, {}, {}\n" \
 	"for _, fp in ipairs(redis.call('SMEMBERS', ikey .. ':alerts')) do\n" \
 	"  local a = redis.call('HMGET', P .. 'alert:' .. fp, 'status',\n" \
-	"      'incident', 'silenced')\n" \
+	"      'incident', 'silenced', 'inhibit_src', 'inhibit_tgt')\n" \
+	"  local by = {}\n" \
 	"  if a[1] == 'firing' and a[2] == id then\n" \
+	"    by = inhibitors(P, a[5], a[4])\n" \
+	"  end\n" \
+	"  if #by > 0 then\n" \
+	"    -- Held until its source resolves (sources() re-arms).\n" \
+	"    for _, p in ipairs(by) do inh[#inh + 1] = p end\n" \
+	"  elseif a[1] == 'firing' and a[2] == id then\n" \
 	"    local best = 0\n" \
 	"    for sid in string.gmatch(a[3] or '', '[^,]+') do\n" \
 	"      local t = redis.call('HMGET', P .. 'silence:' .. sid,\n" \
@@ -277,13 +336,18 @@
 	"    if not until_ or best < until_ then until_ = best end\n" \
 	"  end\n" \
 	"end\n" \
-	"if not free and until_ then\n" \
+	"if not free and (until_ or #inh > 0) then\n" \
 	"  for _, sid in ipairs(held) do\n" \
 	"    redis.call('SADD', P .. 'silence:' .. sid .. ':incidents', id)\n" \
 	"  end\n" \
-	"  redis.call('ZADD', P .. 'timers', until_, 'notify:' .. id)\n" \
+	"  for _, p in ipairs(inh) do\n" \
+	"    redis.call('SADD', P .. 'inhibit:' .. p[1] .. ':held:' .. p[2], id)\n" \
+	"  end\n" \
+	"  if until_ then\n" \
+	"    redis.call('ZADD', P .. 'timers', until_, 'notify:' .. id)\n" \
+	"  end\n" \
 	"  redis.call('XADD', ikey .. ':timeline', '*',\n" \
-	"      'event', 'silenced', 'at', now)\n" \
+	"      'event', #inh > 0 and 'inhibited' or 'silenced', 'at', now)\n" \
 	"  return 2\n" \
 	"end\n" \
 	"redis.call('HSET', ikey, 'notified_at', now)\n" \
@@ -409,8 +473,22 @@
 	"      ids[#ids + 1] = cjson.encode(sid)\n" \
 	"    end\n" \
 	"  end\n" \
+	"  local inh = false\n" \
+	"  local r = redis.call('HMGET', P .. 'alert:' .. fp, 'status',\n" \
+	"      'inhibit_src', 'inhibit_tgt')\n" \
+	"  if r[1] == 'firing' then\n" \
+	"    local own = {}\n" \
+	"    for l in string.gmatch(r[2] or '', '[^\\n]+') do own[l] = 1 end\n" \
+	"    for l in string.gmatch(r[3] or '', '[^\\n]+') do\n" \
+	"      local sp = string.find(l, ' ', 1, true)\n" \
+	"      local c = tonumber(redis.call('HGET', P .. 'inhibit:' ..\n" \
+	"          string.sub(l, 1, sp - 1), string.sub(l, sp + 1))) or 0\n" \
+	"      if c - (own[l] or 0) > 0 then inh = true end\n" \
+	"    end\n" \
+	"  end\n" \
 	"  return '\"silenced\":' .. (#ids > 0 and 'true' or 'false') ..\n" \
-	"      ',\"silenced_by\":[' .. table.concat(ids, ',') .. ']'\n" \
+	"      ',\"silenced_by\":[' .. table.concat(ids, ',') .. ']' ..\n" \
+	"      ',\"inhibited\":' .. (inh and 'true' or 'false')\n" \
 	"end\n" \
 	"local ikey = P .. 'incident:' .. id\n" \
 	"local h = hget(ikey, INCIDENT)\n" \
@@ -528,7 +606,8 @@ const struct store_script_def store_scripts[STORE_SCRIPT_COUNT] = {
 	[STORE_SCRIPT_LIST] = { "list", LUA_COMMON LUA_LIST },
 	[STORE_SCRIPT_GET] = { "get", LUA_COMMON LUA_GET },
 	[STORE_SCRIPT_CLAIM] = { "claim", LUA_CLAIM },
-	[STORE_SCRIPT_FIRE_NOTIFY] = { "fire_notify", LUA_FIRE_NOTIFY },
+	[STORE_SCRIPT_FIRE_NOTIFY] = { "fire_notify",
+	    LUA_WRITE_LIB LUA_FIRE_NOTIFY },
 	[STORE_SCRIPT_FIRE_ENDS] = { "fire_ends", LUA_WRITE_LIB LUA_FIRE_ENDS },
 	[STORE_SCRIPT_SILENCE_ADD] = { "silence_add", LUA_SILENCE_ADD },
 	[STORE_SCRIPT_SILENCE_LIST] = { "silence_list",

@@ -62,7 +62,15 @@
  *   P silences                  zset    silence ids, score = ends_at
  *   P silences:version          string  INCR at every silence write
  *
- * An alert hash also has "silenced": the ids of the silences that
+ *   P inhibit:RULE              hash    KEY -> how many firing alerts are
+ *                                       sources of inhibit rule RULE with
+ *                                       equal-label values KEY
+ *   P inhibit:RULE:held:KEY     set     incidents whose notification that
+ *                                       held; re-armed when the count
+ *                                       drops to 0
+ *
+ * An alert hash also has inhibit_src and inhibit_tgt (as passed to
+ * ingest; inhibit_src is emptied when it resolves) and "silenced": the ids of the silences that
  * matched it at its last intake, comma-separated ("" = none); each is
  * checked against its silence's window when it is used.
  *
@@ -76,14 +84,15 @@
 
 enum store_script {
 	/*
-	 * ARGV: prefix, now_ms, retention_ms, N, then per alert 19 fields:
+	 * ARGV: prefix, now_ms, retention_ms, N, then per alert 21 fields:
 	 * fingerprint, status ("firing"|"resolved"), summary, source,
 	 * severity, labels_json, details_json, dedup_key, timestamp_ms
 	 * ("0" when absent), level ("1".."3"; else 3), service ("":
 	 * default), group_key ("": an incident of its own), group_wait_ms,
 	 * group_interval_ms, repeat_interval_ms, auto_resolve ("1"|"0"),
 	 * policy, ends_at_ms ("0": none), silenced (silence ids,
-	 * comma-separated; "" = none). Returns {outcome, incident} * N
+	 * comma-separated; "" = none), inhibit_src and inhibit_tgt
+	 * (silence.h inhibit_mark(); "" = none). Returns {outcome, incident} * N
 	 * as integers; outcome is enum store_outcome.
 	 */
 	STORE_SCRIPT_INGEST = 0,

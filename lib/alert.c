@@ -49,6 +49,8 @@ alert_clear(struct alert *a)
 	free(a->group_key);
 	free(a->policy);
 	free(a->silenced);
+	free(a->inhibit_src);
+	free(a->inhibit_tgt);
 	memset(a, 0, sizeof(*a));
 }
 

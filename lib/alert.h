@@ -55,6 +55,8 @@ struct alert {
 	char			*silenced;	/* ids of the active silences that
 						 * match it, comma-separated;
 						 * NULL = none */
+	char			*inhibit_src;	/* silence.h inhibit_mark() */
+	char			*inhibit_tgt;
 };
 
 /* Bounds every decoder enforces; each has its own error message. */

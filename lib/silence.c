@@ -237,3 +237,145 @@ silence_clear(struct silence *s)
 	free(s->comment);
 	memset(s, 0, sizeof(*s));
 }
+
+/* ------------------------------------------------------------ inhibition */
+
+/* A separator byte between strings, so ["ab"] and ["a", "b"] differ. */
+static uint64_t
+fnv1a_sep(uint64_t h)
+{
+	return (h ^ 0xff) * 1099511628211ULL;
+}
+
+static uint64_t
+fnv1a(uint64_t h, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return fnv1a_sep(h);
+}
+
+void
+inhibit_rule_set_id(struct inhibit_rule *r)
+{
+	uint64_t	 h = 14695981039346656037ULL;
+	size_t		 i;
+
+	for (i = 0; i < r->n_source; i++)
+		h = fnv1a(h, r->source[i] != NULL ? r->source[i] : "");
+	h = fnv1a_sep(fnv1a_sep(h));
+	for (i = 0; i < r->n_target; i++)
+		h = fnv1a(h, r->target[i] != NULL ? r->target[i] : "");
+	h = fnv1a_sep(fnv1a_sep(h));
+	for (i = 0; i < r->n_equal; i++)
+		h = fnv1a(h, r->equal[i] != NULL ? r->equal[i] : "");
+	snprintf(r->id, sizeof(r->id), "%016llx", (unsigned long long)h);
+}
+
+static int
+label_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct label *)a)->name,
+	    ((const struct label *)b)->name);
+}
+
+/*
+ * a's labels plus level and service, sorted; the strings are borrowed
+ * from a and lvl. Returns a new array (free() only) or NULL.
+ */
+static struct label *
+rule_labels(const struct alert *a, char *lvl, size_t *np)
+{
+	struct label	*v;
+	size_t		 i, n = 0;
+
+	if ((v = calloc(a->nlabels + 2, sizeof(*v))) == NULL)
+		return NULL;
+	for (i = 0; i < a->nlabels; i++)
+		if (strcmp(a->labels[i].name, "level") != 0 &&
+		    strcmp(a->labels[i].name, "service") != 0)
+			v[n++] = a->labels[i];
+	if (a->level >= 1 && a->level <= 3) {
+		snprintf(lvl, 8, "sev%d", a->level);
+		v[n].name = "level";
+		v[n++].value = lvl;
+	}
+	if (a->service != NULL) {
+		v[n].name = "service";
+		v[n++].value = a->service;
+	}
+	qsort(v, n, sizeof(*v), label_cmp);
+	*np = n;
+	return v;
+}
+
+/* Append "ID KEY\n" to *out. */
+static int
+add_line(char **out, const struct inhibit_rule *r, const struct label *l,
+    size_t nl)
+{
+	json_t		*key;
+	const struct label *f;
+	struct label	 probe;
+	char		*k, *p;
+	size_t		 i, len = *out != NULL ? strlen(*out) : 0;
+
+	if ((key = json_array()) == NULL)
+		return -1;
+	for (i = 0; i < r->n_equal; i++) {
+		probe.name = r->equal[i];
+		f = bsearch(&probe, l, nl, sizeof(*l), label_cmp);
+		if (json_array_append_new(key, json_string(f != NULL ?
+		    f->value : "")) == -1) {
+			json_decref(key);
+			return -1;
+		}
+	}
+	k = json_dumps(key, JSON_COMPACT);
+	json_decref(key);
+	if (k == NULL || (p = realloc(*out, len + strlen(r->id) +
+	    strlen(k) + 3)) == NULL) {
+		free(k);
+		return -1;
+	}
+	sprintf(p + len, "%s%s %s", len > 0 ? "\n" : "", r->id, k);
+	*out = p;
+	free(k);
+	return 0;
+}
+
+int
+inhibit_mark(const struct inhibit_rule *rules, size_t n,
+    const struct alert *a, char **src, char **tgt)
+{
+	struct label	*l;
+	const struct matcher_set *m;
+	char		 lvl[8];
+	size_t		 i, nl;
+
+	*src = *tgt = NULL;
+	if (n == 0)
+		return 0;
+	if ((l = rule_labels(a, lvl, &nl)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		m = rules[i].source_m;
+		if (m != NULL && matchers_match_all(m->v, m->n, l, nl) &&
+		    add_line(src, &rules[i], l, nl) == -1)
+			goto fail;
+		m = rules[i].target_m;
+		if (m != NULL && matchers_match_all(m->v, m->n, l, nl) &&
+		    add_line(tgt, &rules[i], l, nl) == -1)
+			goto fail;
+	}
+	free(l);
+	return 0;
+fail:
+	free(l);
+	free(*src);
+	free(*tgt);
+	*src = *tgt = NULL;
+	return -1;
+}

@@ -62,4 +62,38 @@ int	silence_matches(const struct silence *s, const struct label *labels,
 /* Free what s owns and zero it. NULL-safe. */
 void	silence_clear(struct silence *s);
 
+/*
+ * INHIBITION (Alertmanager's inhibit_rules): while a firing alert
+ * matches a rule's source, alerts that match its target and have the
+ * same values of its equal labels are muted like silenced ones. Rules
+ * see the alert's labels plus two that pagerd computes and that replace
+ * labels of the same name: "level" (sev1..sev3) and "service".
+ */
+struct inhibit_rule {
+	char			**source;	/* matchers as written */
+	size_t			  n_source;
+	char			**target;
+	size_t			  n_target;
+	char			**equal;	/* label names */
+	size_t			  n_equal;
+	struct matcher_set	 *source_m;	/* compiled; owned */
+	struct matcher_set	 *target_m;
+	char			  id[17];	/* hex hash of the rule's text:
+						 * the same rule keeps its Redis
+						 * state across reloads */
+};
+
+/* Fill r->id from its source, target and equal strings. */
+void	inhibit_rule_set_id(struct inhibit_rule *r);
+
+/*
+ * For alert a (level and service set), the rules it is a source of and
+ * those it is a target of, each as lines "ID KEY" joined by '\n', KEY
+ * being the JSON array of its equal label values (a missing label is
+ * ""). *src and *tgt are malloc'd, or NULL when there are none; the
+ * caller frees. Returns 0, or -1 when out of memory.
+ */
+int	inhibit_mark(const struct inhibit_rule *rules, size_t n,
+	    const struct alert *a, char **src, char **tgt);
+
 #endif /* PAGERD_SILENCE_H */

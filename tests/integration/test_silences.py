@@ -1,9 +1,9 @@
 #!/usr/bin/python3
-"""Silences end to end: the API (create, list, get, expire, validation
+"""Silences and inhibition end to end: the API (create, list, get, expire, validation
 errors naming the field, 401 without a token), a silenced alert stored
 as silenced and held from notification, the incident going on when the
 silence expires or is expired early, a silence made on one instance
-applying on another within a second, and pagerctl silence."""
+applying on another within a second, pagerctl silence, and inhibition on and off."""
 
 import json
 import time
@@ -24,6 +24,9 @@ def configure(p):
     c["integrations"] = c["integrations"] + [
         {"name": "sil", "key": KEY, "service": "sil"}]
     c["silences"] = {"max_duration": "2d"}
+    c["inhibit_rules"] = [{"source": ['level="sev1"'],
+                           "target": ['level="sev3"'],
+                           "equal": ["service", "cluster"]}]
 
 
 pd = t.pagerd(redis)
@@ -254,6 +257,49 @@ def _():
     eq(inc["alerts"][0]["silenced"], True, "silenced on B")
     wait_until(lambda: events(incident(iid), "silenced"), 3,
                what="silenced event")
+
+
+# ------------------------------------------------------------ inhibition
+
+@t.case("inhibition: while a sev1 of the same service and cluster fires, "
+        "a sev3 is stored as inhibited and held; when the sev1 resolves "
+        "the sev3's incident goes on")
+def _():
+    up()
+    cluster = uniq("c")
+    src = dict(mk(cluster=cluster), severity="critical")
+    iid1 = post(src)
+    wait_until(lambda: events(incident(iid1), "group_wait_elapsed"), 3,
+               what="the source's own notification")
+    tgt = dict(mk(cluster=cluster), severity="warning")
+    iid2 = post(tgt)
+    check(iid2 != iid1, "one incident")
+    wait_until(lambda: events(incident(iid2), "inhibited"), 3,
+               what="inhibited event")
+    inc = incident(iid2)
+    eq(inc["alerts"][0]["inhibited"], True, "target inhibited")
+    eq(inc["alerts"][0]["silenced"], False, "target not silenced")
+    eq(events(inc, "group_wait_elapsed"), [], "group_wait_elapsed")
+    eq(incident(iid1)["alerts"][0]["inhibited"], False, "source inhibited")
+    post(dict(src, status="resolved"))
+    wait_until(lambda: events(incident(iid2), "group_wait_elapsed"), 1.5,
+               what="group_wait_elapsed after the source resolved")
+    eq(incident(iid2)["alerts"][0]["inhibited"], False, "after resolve")
+
+
+@t.case("inhibition off: a sev3 of another cluster, or with no firing "
+        "sev1, is notified as usual")
+def _():
+    up()
+    cluster = uniq("c")
+    post(dict(mk(cluster=cluster), severity="critical"))
+    iid = post(dict(mk(cluster=uniq("other")), severity="warning"))
+    wait_until(lambda: events(incident(iid), "group_wait_elapsed"), 3,
+               what="group_wait_elapsed")
+    eq(incident(iid)["alerts"][0]["inhibited"], False, "inhibited")
+    iid = post(dict(mk(cluster=uniq("lone")), severity="warning"))
+    wait_until(lambda: events(incident(iid), "group_wait_elapsed"), 3,
+               what="group_wait_elapsed")
 
 
 # -------------------------------------------------------------- pagerctl

@@ -2,7 +2,8 @@
  * tests/unit/test_silence.c — lib/silence.c: API bodies are validated
  * field by field with errors naming the field, both matcher forms are
  * read, and a silence matches only inside its window and only when all
- * its matchers match.
+ * its matchers match; inhibit rules see pagerd's level and service and
+ * key sources by the equal labels.
  */
 #include "autoconf.h"
 
@@ -176,6 +177,86 @@ test_stored_form_round_trip(void **state)
 	silence_clear(&s);
 }
 
+/* Build a rule over one source and one target matcher string. */
+static void
+mkrule(struct inhibit_rule *r, char **src, char **tgt, char **eq,
+    size_t neq)
+{
+	char	 err[200];
+
+	memset(r, 0, sizeof(*r));
+	r->source = src;
+	r->n_source = 1;
+	r->target = tgt;
+	r->n_target = 1;
+	r->equal = eq;
+	r->n_equal = neq;
+	r->source_m = calloc(1, sizeof(*r->source_m));
+	r->target_m = calloc(1, sizeof(*r->target_m));
+	assert_int_equal(matcher_set_parse(src[0], r->source_m, err,
+	    sizeof(err)), 0);
+	assert_int_equal(matcher_set_parse(tgt[0], r->target_m, err,
+	    sizeof(err)), 0);
+	inhibit_rule_set_id(r);
+}
+
+static void
+rule_free(struct inhibit_rule *r)
+{
+	matcher_set_free(r->source_m);
+	matcher_set_free(r->target_m);
+	free(r->source_m);
+	free(r->target_m);
+}
+
+static void
+test_inhibit_mark_level_service_and_equal(void **state)
+{
+	char		*src1[] = { "level=\"sev1\"" },
+			*tgt1[] = { "level=\"sev3\"" },
+			*eq1[] = { "service", "cluster" };
+	struct label	 l[] = { { "cluster", "eu" }, { "level", "fake" },
+			    { "service", "not-this" } };
+	struct inhibit_rule r, r2;
+	struct alert	 a;
+	char		*s, *t, want[128];
+
+	(void)state;
+	mkrule(&r, src1, tgt1, eq1, 2);
+	mkrule(&r2, src1, tgt1, eq1, 1);
+	assert_int_equal(strlen(r.id), 16);
+	assert_string_not_equal(r.id, r2.id);
+
+	memset(&a, 0, sizeof(a));
+	a.labels = l;
+	a.nlabels = 3;
+	a.service = "db";
+	a.level = 1;
+	assert_int_equal(inhibit_mark(&r, 1, &a, &s, &t), 0);
+	/* pagerd's level and service replace the labels of that name. */
+	snprintf(want, sizeof(want), "%s [\"db\",\"eu\"]", r.id);
+	assert_non_null(s);
+	assert_string_equal(s, want);
+	assert_null(t);
+	free(s);
+
+	a.level = 3;
+	a.nlabels = 0;		/* a missing equal label counts as "" */
+	assert_int_equal(inhibit_mark(&r, 1, &a, &s, &t), 0);
+	assert_null(s);
+	snprintf(want, sizeof(want), "%s [\"db\",\"\"]", r.id);
+	assert_non_null(t);
+	assert_string_equal(t, want);
+	free(t);
+
+	a.level = 2;
+	assert_int_equal(inhibit_mark(&r, 1, &a, &s, &t), 0);
+	assert_null(s);
+	assert_null(t);
+	rule_free(&r);
+	rule_free(&r2);
+}
+
 int
 main(void)
 {
@@ -184,6 +265,7 @@ main(void)
 		cmocka_unit_test(test_errors_name_the_field),
 		cmocka_unit_test(test_matching_window_and_all_matchers),
 		cmocka_unit_test(test_stored_form_round_trip),
+		cmocka_unit_test(test_inhibit_mark_level_service_and_equal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
