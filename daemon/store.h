@@ -141,7 +141,8 @@ void		 store_claim_timers(struct store *, int64_t now_ms,
 
 /*
  * Do the work of one claimed timer: NOTIFY notes that the incident's
- * group_wait is over (notified_at, a group_wait_elapsed event), ENDS
+ * group_wait is over (notified_at, a group_wait_elapsed event; held
+ * instead while all its firing alerts are silenced or inhibited), ENDS
  * resolves the alert exactly as a "resolved" from its sender would.
  * Both remove the member. t is copied. UNKNOWN answers ok = 0.
  */

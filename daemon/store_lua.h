@@ -36,7 +36,8 @@
  *                                       alerts
  *   P incident:ID:timeline      stream  XADD event=created|alert_added|
  *                                       alert_resolved|resolved|
- *                                       severity_raised|group_wait_elapsed,
+ *                                       severity_raised|group_wait_elapsed|
+ *                                       silenced|inhibited,
  *                                       fingerprint, from, to (severity
  *                                       events), at
  *   P incidents                 zset    every incident, score = id
@@ -116,7 +117,11 @@ enum store_script {
 	/*
 	 * ARGV: prefix, now_ms, id. Removes "notify:ID" from P timers; sets
 	 * notified_at and adds group_wait_elapsed to the timeline unless the
-	 * incident is resolved or was notified. Returns 1 when it did.
+	 * incident is resolved or was notified. Returns 1 when it did. While
+	 * every firing alert is silenced or inhibited it adds "silenced" or
+	 * "inhibited" instead, re-arms the timer at the earliest silence end
+	 * and notes the incident on the silences and inhibit keys that held
+	 * it (they re-arm it when they end); returns 2.
 	 */
 	STORE_SCRIPT_FIRE_NOTIFY,
 	/*

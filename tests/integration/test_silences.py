@@ -6,6 +6,7 @@ silence expires or is expired early, a silence made on one instance
 applying on another within a second, pagerctl silence, and inhibition on and off."""
 
 import json
+import os
 import time
 
 import pagerd_test as pt
@@ -300,6 +301,22 @@ def _():
     iid = post(dict(mk(cluster=uniq("lone")), severity="warning"))
     wait_until(lambda: events(incident(iid), "group_wait_elapsed"), 3,
                what="group_wait_elapsed")
+
+
+@t.case("bad inhibit_rules are config errors naming FILE:LINE and the key")
+def _():
+    path = os.path.join(t.dir, "bad-inhibit.conf")
+    with open(path, "w") as f:
+        f.write('inhibit_rules = (\n'
+                '\t{ source = [ ]; target = [ "level=\\"sev3\\"" ]; },\n'
+                '\t{ source = [ "level=~\\"((\\"" ]; target = [ "a=\\"b\\"" ];'
+                ' bogus = 1; }\n);\n')
+    r = pt.run([pt.PAGERD, "-t", "-c", path])
+    eq(r.returncode, 1, "exit status:\n" + r.stderr)
+    for want in ("%s:2: inhibit_rules[0]: source and target" % path,
+                 "%s:3: inhibit_rules[1].source[0]: " % path,
+                 "%s:3: inhibit_rules[1].bogus: unknown key" % path):
+        check(want in r.stderr, "no %r in:\n%s" % (want, r.stderr))
 
 
 # -------------------------------------------------------------- pagerctl
