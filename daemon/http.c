@@ -29,6 +29,7 @@
 #include <event2/keyvalq_struct.h>
 
 #include "http.h"
+#include "silences.h"
 #include "http_check.h"
 #include "log.h"
 #include "metrics.h"
@@ -337,6 +338,15 @@ route(struct evhttp_request *req, void *arg)
 			return;
 		}
 		intake_routes[i].fn(pd, req);
+		return;
+	}
+	if (strncmp(path, "/api/v1/silences", 16) == 0) {
+		if (path[16] == '\0' || strcmp(path + 16, "/") == 0)
+			http_api_silences(pd, req);
+		else if (path[16] == '/')
+			http_api_silence(pd, req, path + 17);
+		else
+			http_reply_error(pd, req, 404, "no such endpoint", -1);
 		return;
 	}
 	if (strcmp(path, "/healthz") == 0 || strcmp(path, "/metrics") == 0 ||

@@ -29,6 +29,7 @@
 #include "sdnotify.h"
 #include "store.h"
 #include "syslog_in.h"
+#include "silences.h"
 #include "timers.h"
 #include "udp.h"
 
@@ -234,6 +235,7 @@ stop(evutil_socket_t sig, short ev, void *arg)
 	udp_stop(pd->udp);
 	pd->udp = NULL;
 	timers_stop(pd->timers);
+	silences_stop(pd->silences);
 	syslog_in_stop(pd->syslog);
 	pd->syslog = NULL;
 	pd->ev_stop_deadline = evtimer_new(pd->base, stop_now, pd);
@@ -370,7 +372,8 @@ main(int argc, char *argv[])
 		rc = 1;
 		goto out;
 	}
-	if ((pd.timers = timers_start(&pd)) == NULL)
+	if ((pd.timers = timers_start(&pd)) == NULL ||
+	    (pd.silences = silences_start(&pd)) == NULL)
 		fatalx("out of memory");
 
 	pd.ev_sighup = evsignal_new(pd.base, SIGHUP, reload, &pd);
@@ -394,6 +397,7 @@ out:
 	syslog_in_stop(pd.syslog);
 	store_free(pd.store);	/* answers the timers' calls in flight */
 	timers_free(pd.timers);
+	silences_free(pd.silences);
 	if (pd.spawn != NULL)
 		redis_spawn_stop(pd.spawn);
 	if (pd.ev_sighup != NULL)

@@ -22,6 +22,8 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "timefmt.h"
+
 #define DEFAULT_URL	"http://127.0.0.1:8080"
 #define DEFAULT_TIMEOUT_MS 10000
 
@@ -109,9 +111,13 @@ resp_free(struct resp *r)
  * in r->status; the body in r, to be freed with resp_free()), or -1 with
  * a one-line reason in err when no answer came.
  */
+/*
+ * method: "GET", "POST" or "DELETE"; body: JSON sent with POST (NULL:
+ * none). 0 with the answer in r (any status), or -1 with err filled.
+ */
 static int
-http_get(const struct ctl *ctl, const char *path, struct resp *r,
-    char *err, size_t errlen)
+http_call(const struct ctl *ctl, const char *method, const char *path,
+    const char *body, struct resp *r, char *err, size_t errlen)
 {
 	CURL			*h;
 	CURLcode		 rc;
@@ -144,6 +150,15 @@ http_get(const struct ctl *ctl, const char *path, struct resp *r,
 		hdrs = l;
 	}
 
+	if (body != NULL) {
+		if ((l = curl_slist_append(hdrs,
+		    "Content-Type: application/json")) == NULL)
+			goto oom;
+		hdrs = l;
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+	}
+	if (strcmp(method, "GET") != 0)
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
@@ -200,6 +215,13 @@ done:
 	free(auth);
 	free(url);
 	return ret;
+}
+
+static int
+http_get(const struct ctl *ctl, const char *path, struct resp *r,
+    char *err, size_t errlen)
+{
+	return http_call(ctl, "GET", path, NULL, r, err, errlen);
 }
 
 /* ------------------------------------------------------------ text */
@@ -706,13 +728,17 @@ cmd_status(struct ctl *ctl)
 	return ret;
 }
 
-/* GET path, report failures; 0 with a 2xx answer in r, else exit code. */
+/*
+ * Call the API, report failures; 0 with a 2xx answer in r, else an exit
+ * code.
+ */
 static int
-api_get(struct ctl *ctl, const char *path, struct resp *r)
+api_call(struct ctl *ctl, const char *method, const char *path,
+    const char *body, struct resp *r)
 {
 	char	 err[CURL_ERROR_SIZE + 256];
 
-	if (http_get(ctl, path, r, err, sizeof(err)) == -1) {
+	if (http_call(ctl, method, path, body, r, err, sizeof(err)) == -1) {
 		fprintf(stderr, "pagerctl: %s\n", err);
 		return PCTL_NOANSWER;
 	}
@@ -722,6 +748,12 @@ api_get(struct ctl *ctl, const char *path, struct resp *r)
 		return PCTL_FAIL;
 	}
 	return 0;
+}
+
+static int
+api_get(struct ctl *ctl, const char *path, struct resp *r)
+{
+	return api_call(ctl, "GET", path, NULL, r);
 }
 
 static const char *incidents_head[] = {
@@ -1038,6 +1070,211 @@ cmd_incident(struct ctl *ctl, const char *arg)
 
 /* ------------------------------------------------------------ main */
 
+/* ------------------------------------------------------------ silences */
+
+struct silence_opts {
+	const char	*duration;	/* "2h" */
+	const char	*comment;
+	const char	*author;	/* NULL: $USER */
+	int		 all;
+};
+
+/*
+ * silence add MATCHER...: the matchers go to the server in the text
+ * syntax, which it parses and checks (its errors name the matcher).
+ */
+static int
+cmd_silence_add(struct ctl *ctl, const struct silence_opts *o, int argc,
+    char **argv)
+{
+	struct resp	 r;
+	json_t		*body, *root;
+	char		*text = NULL, *p, ends[40];
+	const char	*author = o->author;
+	int64_t		 dur;
+	size_t		 len = 2;
+	int		 i, ret;
+
+	if (argc == 0)
+		usage_error("silence add: give at least one matcher, e.g. "
+		    "'alertname=\"DiskFull\"'");
+	if (o->duration == NULL || duration_parse(o->duration, &dur) == -1 ||
+	    dur <= 0)
+		usage_error("silence add: --duration is required: e.g. 2h, "
+		    "30m, 1d");
+	if (o->comment == NULL || *o->comment == '\0')
+		usage_error("silence add: --comment is required: say why");
+	if (author == NULL && ((author = getenv("USER")) == NULL ||
+	    *author == '\0'))
+		usage_error("silence add: give --author (no $USER)");
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	if ((text = malloc(len + 1)) == NULL)
+		usage_error("out of memory");
+	p = text;
+	*p++ = '{';
+	for (i = 0; i < argc; i++)
+		p += sprintf(p, "%s%s", i > 0 ? "," : "", argv[i]);
+	*p++ = '}';
+	*p = '\0';
+	time_format_rfc3339((int64_t)ctl->now * 1000 + dur, ends,
+	    sizeof(ends));
+	body = json_pack("{s:s, s:s, s:s, s:s}", "matchers", text,
+	    "ends_at", ends, "created_by", author, "comment", o->comment);
+	free(text);
+	if (body == NULL || (text = json_dumps(body, JSON_COMPACT)) == NULL)
+		usage_error("silence add: arguments are not valid UTF-8");
+	json_decref(body);
+	ret = api_call(ctl, "POST", "/api/v1/silences", text, &r);
+	free(text);
+	if (ret != 0)
+		return ret;
+	if (ctl->json)
+		ret = print_json(&r) == 0 ? PCTL_OK : PCTL_NOANSWER;
+	else if ((root = parse_body(&r, 0)) == NULL)
+		ret = PCTL_NOANSWER;
+	else {
+		text = jtext(json_object_get(root, "id"));
+		printf("Created silence %s\n", text ? text : "?");
+		free(text);
+		json_decref(root);
+	}
+	resp_free(&r);
+	return ret;
+}
+
+/* The API v2 matchers as text: alertname="X", env=~"prod.*". Clean. */
+static char *
+matchers_text(json_t *arr)
+{
+	json_t		*m;
+	size_t		 i, len = 0;
+	char		*buf = NULL, *p, *out;
+	const char	*name, *value, *op;
+	int		 n;
+
+	json_array_foreach(arr, i, m) {
+		name = jstr(m, "name");
+		value = jstr(m, "value");
+		if (name == NULL || value == NULL)
+			continue;
+		op = json_is_true(json_object_get(m, "isRegex")) ?
+		    (json_is_false(json_object_get(m, "isEqual")) ? "!~" :
+		    "=~") : (json_is_false(json_object_get(m, "isEqual")) ?
+		    "!=" : "=");
+		n = snprintf(NULL, 0, "%s%s%s\"%s\"", len ? ", " : "", name,
+		    op, value);
+		if ((p = realloc(buf, len + n + 1)) == NULL) {
+			free(buf);
+			return NULL;
+		}
+		buf = p;
+		snprintf(buf + len, n + 1, "%s%s%s\"%s\"", len ? ", " : "",
+		    name, op, value);
+		len += n;
+	}
+	if (buf == NULL)
+		return strdup("");
+	out = clean(buf, len);
+	free(buf);
+	return out;
+}
+
+static const char *silences_head[] = {
+	"ID", "STATE", "ENDS", "BY", "COMMENT", "MATCHERS"
+};
+
+static int
+cmd_silence_list(struct ctl *ctl, const struct silence_opts *o)
+{
+	struct resp	 r;
+	struct table	 t;
+	json_t		*root, *list, *s;
+	char		*cells[6];
+	size_t		 i;
+	int		 ret;
+
+	if ((ret = api_get(ctl, o->all ? "/api/v1/silences?all=1" :
+	    "/api/v1/silences", &r)) != 0)
+		return ret;
+	if (ctl->json) {
+		ret = print_json(&r) == 0 ? PCTL_OK : PCTL_NOANSWER;
+		resp_free(&r);
+		return ret;
+	}
+	root = parse_body(&r, 1);
+	resp_free(&r);
+	if (root == NULL)
+		return PCTL_NOANSWER;
+	if (!json_is_array(list = json_object_get(root, "silences"))) {
+		fprintf(stderr, "pagerctl: unexpected answer: no \"silences\" "
+		    "list (try --json)\n");
+		json_decref(root);
+		return PCTL_NOANSWER;
+	}
+	if (json_array_size(list) == 0) {
+		puts("No silences.");
+		json_decref(root);
+		return PCTL_OK;
+	}
+	table_init(&t, silences_head, 6);
+	json_array_foreach(list, i, s) {
+		cells[0] = jtext(json_object_get(s, "id"));
+		cells[1] = jtext(json_object_get(json_object_get(s, "status"),
+		    "state"));
+		cells[2] = jtext(json_object_get(s, "ends_at"));
+		cells[3] = fitted(jtext(json_object_get(s, "created_by")),
+		    SOURCE_COLS);
+		cells[4] = fitted(jtext(json_object_get(s, "comment")),
+		    SOURCE_COLS);
+		cells[5] = matchers_text(json_object_get(s, "matchers"));
+		if (table_add(&t, cells, NULL) == -1) {
+			fprintf(stderr, "pagerctl: out of memory\n");
+			ret = PCTL_FAIL;
+			break;
+		}
+	}
+	table_print(&t, ctl);
+	table_free(&t);
+	json_decref(root);
+	return ret;
+}
+
+static int
+cmd_silence_expire(struct ctl *ctl, const char *id)
+{
+	struct resp	 r;
+	char		 path[64];
+	int		 ret;
+
+	if (*id == '\0' || strlen(id) > 20 ||
+	    strspn(id, "0123456789") != strlen(id))
+		usage_error("silence expire: ID is a number");
+	snprintf(path, sizeof(path), "/api/v1/silences/%s", id);
+	if ((ret = api_call(ctl, "DELETE", path, NULL, &r)) != 0)
+		return ret;
+	if (ctl->json)
+		ret = print_json(&r) == 0 ? PCTL_OK : PCTL_NOANSWER;
+	else
+		printf("Expired silence %s\n", id);
+	resp_free(&r);
+	return ret;
+}
+
+static int
+cmd_silence(struct ctl *ctl, const struct silence_opts *o, int argc,
+    char **argv)
+{
+	if (argc >= 1 && strcmp(argv[0], "add") == 0)
+		return cmd_silence_add(ctl, o, argc - 1, argv + 1);
+	if (argc == 1 && strcmp(argv[0], "list") == 0)
+		return cmd_silence_list(ctl, o);
+	if (argc == 2 && strcmp(argv[0], "expire") == 0)
+		return cmd_silence_expire(ctl, argv[1]);
+	usage_error("silence: use add MATCHER... --duration D --comment C, "
+	    "list [--all], or expire ID");
+}
+
 static void
 usage(FILE *f)
 {
@@ -1050,6 +1287,11 @@ usage(FILE *f)
 "  incidents [--status triggered|resolved|all] [--limit N]\n"
 "                     list incidents, newest first (default: all, 50)\n"
 "  incident ID        one incident with its alerts\n"
+"  silence add MATCHER... --duration D --comment TEXT [--author NAME]\n"
+"                     silence matching alerts, e.g. 'alertname=\"DiskFull\"'\n"
+"                     'env=~\"prod.*\"' --duration 2h (author: $USER)\n"
+"  silence list [--all]  active and pending silences (--all: expired too)\n"
+"  silence expire ID  end a silence now\n"
 "\n"
 "Options:\n"
 "  -u, --url URL      pagerd's HTTP API (default: $PAGERD_URL, else\n"
@@ -1156,11 +1398,19 @@ terminal_width(void)
 
 enum {
 	OPT_TOKEN_FILE = 256,
+	OPT_DURATION,
+	OPT_COMMENT,
+	OPT_AUTHOR,
+	OPT_ALL,
 	OPT_TIMEOUT,
 	OPT_VERSION
 };
 
 static const struct option longopts[] = {
+	{ "all",	no_argument,		NULL, OPT_ALL },
+	{ "author",	required_argument,	NULL, OPT_AUTHOR },
+	{ "comment",	required_argument,	NULL, OPT_COMMENT },
+	{ "duration",	required_argument,	NULL, OPT_DURATION },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "json",	no_argument,		NULL, 'j' },
 	{ "limit",	required_argument,	NULL, 'n' },
@@ -1177,6 +1427,7 @@ int
 main(int argc, char *argv[])
 {
 	struct ctl	 ctl;
+	struct silence_opts so;
 	const char	*url = NULL, *token = NULL, *token_file = NULL;
 	const char	*token_src = "-T";
 	const char	*status = NULL, *cmd, *e;
@@ -1186,6 +1437,7 @@ main(int argc, char *argv[])
 	int		 ch, ret, have_limit = 0;
 
 	memset(&ctl, 0, sizeof(ctl));
+	memset(&so, 0, sizeof(so));
 	ctl.timeout_ms = DEFAULT_TIMEOUT_MS;
 
 	/* Options may come before or after the command ("incidents --json"). */
@@ -1233,6 +1485,18 @@ main(int argc, char *argv[])
 			break;
 		case OPT_TOKEN_FILE:
 			token_file = optarg;
+			break;
+		case OPT_DURATION:
+			so.duration = optarg;
+			break;
+		case OPT_COMMENT:
+			so.comment = optarg;
+			break;
+		case OPT_AUTHOR:
+			so.author = optarg;
+			break;
+		case OPT_ALL:
+			so.all = 1;
 			break;
 		case OPT_VERSION:
 			printf("pagerctl (%s) %s\n", PACKAGE_NAME,
@@ -1289,6 +1553,8 @@ main(int argc, char *argv[])
 		ret = cmd_incidents(&ctl, status ? status : "all", limit);
 	else if (strcmp(cmd, "incident") == 0 && argc == 2)
 		ret = cmd_incident(&ctl, argv[1]);
+	else if (strcmp(cmd, "silence") == 0)
+		ret = cmd_silence(&ctl, &so, argc - 1, argv + 1);
 	else if (strcmp(cmd, "status") == 0 ||
 	    strcmp(cmd, "incidents") == 0 || strcmp(cmd, "incident") == 0)
 		usage_error("%s: wrong number of arguments", cmd);

@@ -16,6 +16,7 @@ struct http_server;
 struct metrics;
 struct redis_spawn;
 struct store;
+struct silences;
 struct syslog_in;
 struct timers;
 struct udp_server;
@@ -30,6 +31,7 @@ struct pagerd {
 	struct udp_server	*udp;
 	struct timers		*timers;	/* group_wait, endsAt */
 	struct syslog_in	*syslog;
+	struct silences		*silences;	/* active ones, for intake */
 
 	const char		*config_path;
 	struct config_override	*overrides;

@@ -13,6 +13,8 @@
 #include "pagerd.h"
 #include "pipeline.h"
 #include "route.h"
+#include "silence.h"
+#include "silences.h"
 
 /* Replace *field with a copy of s (NULL stays NULL). */
 static int
@@ -70,6 +72,13 @@ prepare_one(const struct config *cfg, const struct integration *in,
 	a->group_interval_ms = svc->group_interval_ms;
 	a->repeat_interval_ms = svc->repeat_interval_ms;
 	a->auto_resolve = svc->auto_resolve;
+	free(a->inhibit_src);
+	free(a->inhibit_tgt);
+	a->inhibit_src = a->inhibit_tgt = NULL;
+	if (a->status == ALERT_FIRING &&
+	    inhibit_mark(cfg->inhibit_rules, cfg->n_inhibit_rules, a,
+	    &a->inhibit_src, &a->inhibit_tgt) == -1)
+		return -1;
 	return 0;
 }
 
@@ -79,8 +88,11 @@ pipeline_prepare(struct pagerd *pd, const struct integration *in,
 {
 	size_t	 i;
 
+	int64_t	 now = pagerd_now_ms();
+
 	for (i = 0; i < n; i++)
-		if (prepare_one(pd->cfg, in, &alerts[i]) == -1)
+		if (prepare_one(pd->cfg, in, &alerts[i]) == -1 ||
+		    silences_mark(pd->silences, &alerts[i], now) == -1)
 			return -1;
 	return 0;
 }

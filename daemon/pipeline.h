@@ -16,7 +16,8 @@ struct pagerd;
 
 /*
  * Fill level, service, group_key, policy and the service's timings of
- * alerts[0..n-1] from pd->cfg; in is the integration they came through
+ * alerts[0..n-1] from pd->cfg, and silenced, inhibit_src and inhibit_tgt
+ * from pd->silences and the inhibit rules; in is the integration they came through
  * (from the same config; NULL: none). Strings are malloc'd into the
  * alerts and freed by alert_clear(). Returns 0, or -1 when out of
  * memory (the caller answers 503; the alerts stay safe to free).

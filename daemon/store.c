@@ -30,11 +30,11 @@
 
 #define BATCH_MAX		5000	/* alerts per script call */
 #define BATCHES_INFLIGHT	2	/* see flush_cb() */
-#define ALERT_ARGS		18	/* ingest ARGV fields per alert */
+#define ALERT_ARGS		21	/* ingest ARGV fields per alert */
 #define INGEST_HDR		7	/* EVALSHA sha 0 prefix now ret N */
 #define BACKOFF_MIN_MS		100
 #define LIST_LIMIT_MAX		1000
-#define QUERY_ARGS		4	/* script arguments after the prefix */
+#define QUERY_ARGS		6	/* script arguments after the prefix */
 
 enum store_state {
 	ST_IDLE,		/* never configured */
@@ -813,7 +813,10 @@ batch_add_alert(struct batch *b, const struct alert *a)
 	    arg_add(b, a->service == NULL || a->auto_resolve ? "1" : "0") ==
 	    -1 ||
 	    arg_add(b, a->policy) == -1 ||
-	    arg_add(b, num[4]) == -1) {
+	    arg_add(b, num[4]) == -1 ||
+	    arg_add(b, a->silenced) == -1 ||
+	    arg_add(b, a->inhibit_src) == -1 ||
+	    arg_add(b, a->inhibit_tgt) == -1) {
 		b->len = len;
 		b->noff = noff;
 		return -1;
@@ -1603,6 +1606,75 @@ store_fire_timer(struct store *s, const struct store_timer *t,
 		return;
 	}
 	query_send(s, q);
+}
+
+/* -------------------------------------------------------------- silences */
+
+/* A silence script with its arguments; answered through cb as JSON. */
+static void
+silence_query(struct store *s, enum store_script sc, store_json_cb *cb,
+    void *arg, int nargs, const char **args)
+{
+	struct query	*q;
+	int		 i;
+
+	if ((q = query_new(s, sc, Q_JSON, arg)) == NULL) {
+		cb(arg, 503, NULL, 0);
+		return;
+	}
+	q->cb.json = cb;
+	for (i = 0; i < nargs; i++)
+		if (query_arg(q, "%s", args[i] != NULL ? args[i] : "") == -1) {
+			query_defer(s, q, 503, NULL);
+			return;
+		}
+	query_send(s, q);
+}
+
+void
+store_silence_add(struct store *s, int64_t now_ms, int64_t starts_at_ms,
+    int64_t ends_at_ms, const char *created_by, const char *comment,
+    const char *matchers_json, store_json_cb *cb, void *arg)
+{
+	char		 num[3][24];
+	const char	*a[6] = { num[0], num[1], num[2], created_by, comment,
+			    matchers_json };
+
+	snprintf(num[0], sizeof(num[0]), "%" PRId64, now_ms);
+	snprintf(num[1], sizeof(num[1]), "%" PRId64, starts_at_ms);
+	snprintf(num[2], sizeof(num[2]), "%" PRId64, ends_at_ms);
+	silence_query(s, STORE_SCRIPT_SILENCE_ADD, cb, arg, 6, a);
+}
+
+void
+store_silence_list(struct store *s, int64_t now_ms, int all,
+    const char *known_version, store_json_cb *cb, void *arg)
+{
+	char		 num[24];
+	const char	*a[3] = { num, all ? "1" : "0", known_version };
+
+	snprintf(num, sizeof(num), "%" PRId64, now_ms);
+	silence_query(s, STORE_SCRIPT_SILENCE_LIST, cb, arg, 3, a);
+}
+
+void
+store_silence_get(struct store *s, const char *id, store_json_cb *cb,
+    void *arg)
+{
+	const char	*a[1] = { id };
+
+	silence_query(s, STORE_SCRIPT_SILENCE_GET, cb, arg, 1, a);
+}
+
+void
+store_silence_expire(struct store *s, int64_t now_ms, const char *id,
+    store_json_cb *cb, void *arg)
+{
+	char		 num[24];
+	const char	*a[2] = { num, id };
+
+	snprintf(num, sizeof(num), "%" PRId64, now_ms);
+	silence_query(s, STORE_SCRIPT_SILENCE_EXPIRE, cb, arg, 2, a);
 }
 
 void

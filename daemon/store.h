@@ -141,12 +141,37 @@ void		 store_claim_timers(struct store *, int64_t now_ms,
 
 /*
  * Do the work of one claimed timer: NOTIFY notes that the incident's
- * group_wait is over (notified_at, a group_wait_elapsed event), ENDS
+ * group_wait is over (notified_at, a group_wait_elapsed event; held
+ * instead while all its firing alerts are silenced or inhibited), ENDS
  * resolves the alert exactly as a "resolved" from its sender would.
  * Both remove the member. t is copied. UNKNOWN answers ok = 0.
  */
 void		 store_fire_timer(struct store *, const struct store_timer *t,
 		    int64_t now_ms, store_fire_cb *cb, void *arg);
+
+/*
+ * SILENCES (store_lua.h: P silence:ID, P silences). Each answers through
+ * cb as the API reads do: 200 with JSON, 404 (no such silence), 503.
+ * Strings are copied before the call returns. id must be decimal digits
+ * (the caller checks: it becomes part of a key).
+ *
+ * add: {"id":"N"}. list: {"version":"V","silences":[stored, ...]} with
+ * ends_at > now_ms unless all, or {"version":"V","unchanged":true} when
+ * V equals known_version (NULL or "": always the list). get and expire:
+ * the stored form {id, matchers, starts_at, ends_at, created_by,
+ * comment, updated_at} (times in ms); expire ends it at now_ms and
+ * re-arms the notification of the incidents it held.
+ */
+void		 store_silence_add(struct store *, int64_t now_ms,
+		    int64_t starts_at_ms, int64_t ends_at_ms,
+		    const char *created_by, const char *comment,
+		    const char *matchers_json, store_json_cb *cb, void *arg);
+void		 store_silence_list(struct store *, int64_t now_ms, int all,
+		    const char *known_version, store_json_cb *cb, void *arg);
+void		 store_silence_get(struct store *, const char *id,
+		    store_json_cb *cb, void *arg);
+void		 store_silence_expire(struct store *, int64_t now_ms,
+		    const char *id, store_json_cb *cb, void *arg);
 
 /*
  * Stop: wait for in-flight commands (each gets its reply and callback),

@@ -33,6 +33,54 @@
 	"      'type', 'severity_raised', 'incident', inc, 'from', SEV[cur],\n" \
 	"      'to', SEV[lvl], 'at', now)\n" \
 	"end\n" \
+	"-- An alert of incident inc is no longer silenced: if the incident\n" \
+	"-- is open and its notification was held, it goes on at once, as if\n" \
+	"-- the alert had just arrived (NX: a pending group_wait stays).\n" \
+	"local function unmute(P, inc, now)\n" \
+	"  local h = redis.call('HMGET', P .. 'incident:' .. inc, 'status',\n" \
+	"      'notified_at')\n" \
+	"  if h[1] == 'triggered' and h[2] == '' then\n" \
+	"    redis.call('ZADD', P .. 'timers', 'NX', now, 'notify:' .. inc)\n" \
+	"  end\n" \
+	"end\n" \
+	"-- Inhibition: lines 'RULE KEY' (silence.h inhibit_mark()).\n" \
+	"local function rule_keys(s)\n" \
+	"  local t = {}\n" \
+	"  for line in string.gmatch(s or '', '[^\\n]+') do\n" \
+	"    local sp = string.find(line, ' ', 1, true)\n" \
+	"    if sp then\n" \
+	"      t[#t + 1] = {string.sub(line, 1, sp - 1), string.sub(line, sp + 1)}\n" \
+	"    end\n" \
+	"  end\n" \
+	"  return t\n" \
+	"end\n" \
+	"-- Count a firing source in (d = 1) or out (d = -1). When the last\n" \
+	"-- source of a key goes, the incidents it held go on at once.\n" \
+	"local function sources(P, s, d, now)\n" \
+	"  for _, p in ipairs(rule_keys(s)) do\n" \
+	"    local h = P .. 'inhibit:' .. p[1]\n" \
+	"    if redis.call('HINCRBY', h, p[2], d) <= 0 then\n" \
+	"      redis.call('HDEL', h, p[2])\n" \
+	"      local held = h .. ':held:' .. p[2]\n" \
+	"      for _, inc in ipairs(redis.call('SMEMBERS', held)) do\n" \
+	"        unmute(P, inc, now)\n" \
+	"      end\n" \
+	"      redis.call('DEL', held)\n" \
+	"    end\n" \
+	"  end\n" \
+	"end\n" \
+	"-- The {rule, key} pairs that hold an alert with targets tgt and\n" \
+	"-- sources src now: a firing source other than itself exists.\n" \
+	"local function inhibitors(P, tgt, src)\n" \
+	"  local own, out = {}, {}\n" \
+	"  for _, p in ipairs(rule_keys(src)) do own[p[1] .. ' ' .. p[2]] = 1 end\n" \
+	"  for _, p in ipairs(rule_keys(tgt)) do\n" \
+	"    local c = tonumber(redis.call('HGET', P .. 'inhibit:' .. p[1],\n" \
+	"        p[2])) or 0\n" \
+	"    if c - (own[p[1] .. ' ' .. p[2]] or 0) > 0 then out[#out + 1] = p end\n" \
+	"  end\n" \
+	"  return out\n" \
+	"end\n" \
 	"-- Resolve the firing alert fp of incident inc. The incident\n" \
 	"-- resolves with its last firing alert unless its service said\n" \
 	"-- auto_resolve = false; its group then forgets it, so the next\n" \
@@ -45,6 +93,8 @@
 	"    redis.call('PEXPIRE', akey, retention)\n" \
 	"  end\n" \
 	"  redis.call('ZREM', P .. 'alerts:ends', fp)\n" \
+	"  sources(P, redis.call('HGET', akey, 'inhibit_src'), -1, now)\n" \
+	"  redis.call('HSET', akey, 'inhibit_src', '')\n" \
 	"  local ikey = P .. 'incident:' .. inc\n" \
 	"  local h = redis.call('HMGET', ikey, 'status', 'auto_resolve',\n" \
 	"      'group_key')\n" \
@@ -95,9 +145,11 @@
 	"  local lvl = tonumber(ARGV[i + 9])\n" \
 	"  if not lvl or lvl < 1 or lvl > 3 then lvl = 3 end\n" \
 	"  local ends = tonumber(ARGV[i + 17]) or 0\n" \
+	"  local sil = ARGV[i + 18]\n" \
+	"  local isrc, itgt = ARGV[i + 19], ARGV[i + 20]\n" \
 	"  local akey = P .. 'alert:' .. fp\n" \
 	"  local cur = redis.call('HMGET', akey, 'status', 'incident',\n" \
-	"      'level', 'ends_at')\n" \
+	"      'level', 'ends_at', 'silenced', 'inhibit_src', 'inhibit_tgt')\n" \
 	"  local inc = tonumber(cur[2]) or 0\n" \
 	"  if st == 'firing' and cur[1] == 'firing' then\n" \
 	"    -- The hot path: a repeat of a firing alert.\n" \
@@ -106,8 +158,18 @@
 	"    redis.call('HSET', akey, 'last_seen', now,\n" \
 	"        'summary', ARGV[i + 2], 'severity', ARGV[i + 4],\n" \
 	"        'details', ARGV[i + 6], 'timestamp', ARGV[i + 8],\n" \
-	"        'ends_at', ends)\n" \
+	"        'ends_at', ends, 'silenced', sil, 'inhibit_src', isrc,\n" \
+	"        'inhibit_tgt', itgt)\n" \
 	"    redis.call('HSET', ikey, 'updated', now)\n" \
+	"    if (cur[6] or '') ~= isrc then\n" \
+	"      -- In before out: a key that stays never drops to 0.\n" \
+	"      sources(P, isrc, 1, now)\n" \
+	"      sources(P, cur[6], -1, now)\n" \
+	"    end\n" \
+	"    if sil == '' and ((cur[5] or '') ~= '' or (cur[7] or '') ~= '')\n" \
+	"        and #inhibitors(P, itgt, isrc) == 0 then\n" \
+	"      unmute(P, inc, now)\n" \
+	"    end\n" \
 	"    if tonumber(cur[3]) ~= lvl then\n" \
 	"      redis.call('HSET', akey, 'level', lvl)\n" \
 	"      raise(P, inc, ikey, lvl, now)\n" \
@@ -144,7 +206,9 @@
 	"        'timestamp', ARGV[i + 8], 'count', 1, 'first_seen', now,\n" \
 	"        'last_seen', now, 'resolved_at', '', 'incident', inc,\n" \
 	"        'level', lvl, 'service', svc, 'group_key', gk,\n" \
-	"        'ends_at', ends)\n" \
+	"        'ends_at', ends, 'silenced', sil, 'inhibit_src', isrc,\n" \
+	"        'inhibit_tgt', itgt)\n" \
+	"    sources(P, isrc, 1, now)\n" \
 	"    if cur[1] then\n" \
 	"      -- Fired again after it resolved: it had a TTL.\n" \
 	"      redis.call('PERSIST', akey)\n" \
@@ -190,6 +254,9 @@
 	"      redis.call('XADD', ikey .. ':timeline', '*',\n" \
 	"          'event', 'alert_added', 'fingerprint', fp, 'at', now)\n" \
 	"      raise(P, inc, ikey, lvl, now)\n" \
+	"      if sil == '' and #inhibitors(P, itgt, isrc) == 0 then\n" \
+	"        unmute(P, inc, now)\n" \
+	"      end\n" \
 	"    end\n" \
 	"    out[#out + 1] = 0\n" \
 	"  elseif cur[1] == 'firing' then\n" \
@@ -199,7 +266,7 @@
 	"    out[#out + 1] = 3\n" \
 	"  end\n" \
 	"  out[#out + 1] = inc\n" \
-	"  i = i + 18\n" \
+	"  i = i + 21\n" \
 	"end\n" \
 	"return out\n"
 
@@ -228,7 +295,12 @@
 /*
  * group_wait is over for incident ID: note it once (a lease that lapsed
  * may bring the same timer to a second instance) and drop the timer.
- * The escalation engine will page from here. Returns 1 when it acted.
+ * The escalation engine will page from here. But while every firing
+ * alert of the incident is held by an active silence, record
+ * "silenced" instead and come back when the first of them is free (the
+ * earliest of each alert's latest silence end); the silences remember
+ * the incident so that expiring one early brings it back at once.
+ * Returns 1 when it notified, 2 when it held, 0 when it did nothing.
  */
 #define LUA_FIRE_NOTIFY \
 	"local P, now, id = ARGV[1], tonumber(ARGV[2]), ARGV[3]\n" \
@@ -237,6 +309,46 @@
 	"local h = redis.call('HMGET', ikey, 'status', 'notified_at')\n" \
 	"if not h[1] or h[1] == 'resolved' or (h[2] and h[2] ~= '') then\n" \
 	"  return 0\n" \
+	"end\n" \
+	"local free, until_, held, inh = false, false, {}, {}\n" \
+	"for _, fp in ipairs(redis.call('SMEMBERS', ikey .. ':alerts')) do\n" \
+	"  local a = redis.call('HMGET', P .. 'alert:' .. fp, 'status',\n" \
+	"      'incident', 'silenced', 'inhibit_src', 'inhibit_tgt')\n" \
+	"  local by = {}\n" \
+	"  if a[1] == 'firing' and a[2] == id then\n" \
+	"    by = inhibitors(P, a[5], a[4])\n" \
+	"  end\n" \
+	"  if #by > 0 then\n" \
+	"    -- Held until its source resolves (sources() re-arms).\n" \
+	"    for _, p in ipairs(by) do inh[#inh + 1] = p end\n" \
+	"  elseif a[1] == 'firing' and a[2] == id then\n" \
+	"    local best = 0\n" \
+	"    for sid in string.gmatch(a[3] or '', '[^,]+') do\n" \
+	"      local t = redis.call('HMGET', P .. 'silence:' .. sid,\n" \
+	"          'starts_at', 'ends_at')\n" \
+	"      local st, en = tonumber(t[1]), tonumber(t[2])\n" \
+	"      if st and en and st <= now and en > now then\n" \
+	"        held[#held + 1] = sid\n" \
+	"        if en > best then best = en end\n" \
+	"      end\n" \
+	"    end\n" \
+	"    if best == 0 then free = true break end\n" \
+	"    if not until_ or best < until_ then until_ = best end\n" \
+	"  end\n" \
+	"end\n" \
+	"if not free and (until_ or #inh > 0) then\n" \
+	"  for _, sid in ipairs(held) do\n" \
+	"    redis.call('SADD', P .. 'silence:' .. sid .. ':incidents', id)\n" \
+	"  end\n" \
+	"  for _, p in ipairs(inh) do\n" \
+	"    redis.call('SADD', P .. 'inhibit:' .. p[1] .. ':held:' .. p[2], id)\n" \
+	"  end\n" \
+	"  if until_ then\n" \
+	"    redis.call('ZADD', P .. 'timers', until_, 'notify:' .. id)\n" \
+	"  end\n" \
+	"  redis.call('XADD', ikey .. ':timeline', '*',\n" \
+	"      'event', #inh > 0 and 'inhibited' or 'silenced', 'at', now)\n" \
+	"  return 2\n" \
 	"end\n" \
 	"redis.call('HSET', ikey, 'notified_at', now)\n" \
 	"redis.call('XADD', ikey .. ':timeline', '*',\n" \
@@ -347,6 +459,37 @@
 	"local EVENT = {{'event', 's'}, {'fingerprint', 's'}, {'at', 'n'},\n" \
 	"  {'from', 's'}, {'to', 's'}}\n" \
 	"local P, id = ARGV[1], ARGV[2]\n" \
+	"local tm = redis.call('TIME')\n" \
+	"local now = tonumber(tm[1]) * 1000 + math.floor(tonumber(tm[2]) / 1000)\n" \
+	"-- The silences that hold an alert now (its ids, still active).\n" \
+	"local function silenced(fp)\n" \
+	"  local ids = {}\n" \
+	"  local v = redis.call('HGET', P .. 'alert:' .. fp, 'silenced')\n" \
+	"  for sid in string.gmatch(v or '', '[^,]+') do\n" \
+	"    local t = redis.call('HMGET', P .. 'silence:' .. sid,\n" \
+	"        'starts_at', 'ends_at')\n" \
+	"    local st, en = tonumber(t[1]), tonumber(t[2])\n" \
+	"    if st and en and st <= now and en > now then\n" \
+	"      ids[#ids + 1] = cjson.encode(sid)\n" \
+	"    end\n" \
+	"  end\n" \
+	"  local inh = false\n" \
+	"  local r = redis.call('HMGET', P .. 'alert:' .. fp, 'status',\n" \
+	"      'inhibit_src', 'inhibit_tgt')\n" \
+	"  if r[1] == 'firing' then\n" \
+	"    local own = {}\n" \
+	"    for l in string.gmatch(r[2] or '', '[^\\n]+') do own[l] = 1 end\n" \
+	"    for l in string.gmatch(r[3] or '', '[^\\n]+') do\n" \
+	"      local sp = string.find(l, ' ', 1, true)\n" \
+	"      local c = tonumber(redis.call('HGET', P .. 'inhibit:' ..\n" \
+	"          string.sub(l, 1, sp - 1), string.sub(l, sp + 1))) or 0\n" \
+	"      if c - (own[l] or 0) > 0 then inh = true end\n" \
+	"    end\n" \
+	"  end\n" \
+	"  return '\"silenced\":' .. (#ids > 0 and 'true' or 'false') ..\n" \
+	"      ',\"silenced_by\":[' .. table.concat(ids, ',') .. ']' ..\n" \
+	"      ',\"inhibited\":' .. (inh and 'true' or 'false')\n" \
+	"end\n" \
 	"local ikey = P .. 'incident:' .. id\n" \
 	"local h = hget(ikey, INCIDENT)\n" \
 	"if not h[1] then\n" \
@@ -362,7 +505,7 @@
 	"  if a[1] == h[1] then\n" \
 	"    if a[14] == '0' then a[14] = false end\n" \
 	"    if a[17] == '0' then a[17] = false end\n" \
-	"    alerts[#alerts + 1] = render(a, ALERT)\n" \
+	"    alerts[#alerts + 1] = render(a, ALERT, silenced(fp))\n" \
 	"  end\n" \
 	"end\n" \
 	"local events = {}\n" \
@@ -378,11 +521,99 @@
 	"    '\"alerts\":[' .. table.concat(alerts, ',') ..\n" \
 	"    '],\"timeline\":[' .. table.concat(events, ',') .. ']') .. '}'\n"
 
+/*
+ * Silences (daemon/silences.c). A silence is a hash; P silences orders
+ * them by ends_at, and P silences:version changes with every write so
+ * that each pagerd instance reloads its copy within one poll.
+ */
+#define LUA_SILENCE_COMMON \
+	"local function silence_json(P, id)\n" \
+	"  local h = redis.call('HMGET', P .. 'silence:' .. id, 'matchers',\n" \
+	"      'starts_at', 'ends_at', 'created_by', 'comment', 'updated_at')\n" \
+	"  if not h[1] then return false end\n" \
+	"  return '{\"id\":' .. cjson.encode(id) .. ',\"matchers\":' .. h[1] ..\n" \
+	"      ',\"starts_at\":' .. h[2] .. ',\"ends_at\":' .. h[3] ..\n" \
+	"      ',\"created_by\":' .. cjson.encode(h[4]) ..\n" \
+	"      ',\"comment\":' .. cjson.encode(h[5]) ..\n" \
+	"      ',\"updated_at\":' .. h[6] .. '}'\n" \
+	"end\n"
+
+#define LUA_SILENCE_ADD \
+	"local P, now = ARGV[1], ARGV[2]\n" \
+	"local id = tostring(redis.call('INCR', P .. 'silence:seq'))\n" \
+	"redis.call('HSET', P .. 'silence:' .. id, 'id', id,\n" \
+	"    'starts_at', ARGV[3], 'ends_at', ARGV[4], 'created_by', ARGV[5],\n" \
+	"    'comment', ARGV[6], 'matchers', ARGV[7], 'created_at', now,\n" \
+	"    'updated_at', now)\n" \
+	"redis.call('ZADD', P .. 'silences', ARGV[4], id)\n" \
+	"redis.call('INCR', P .. 'silences:version')\n" \
+	"return '{\"id\":' .. cjson.encode(id) .. '}'\n"
+
+/*
+ * ARGV: prefix, now, all, known version. Unchanged since that version:
+ * just the version, so the 500 ms poll of each instance costs little.
+ */
+#define LUA_SILENCE_LIST \
+	"local P, now, all, known = ARGV[1], ARGV[2], ARGV[3], ARGV[4]\n" \
+	"local ver = redis.call('GET', P .. 'silences:version') or '0'\n" \
+	"if known == ver then\n" \
+	"  return '{\"version\":\"' .. ver .. '\",\"unchanged\":true}'\n" \
+	"end\n" \
+	"local min = '(' .. now\n" \
+	"if all == '1' then min = '-inf' end\n" \
+	"local ids = redis.call('ZREVRANGEBYSCORE', P .. 'silences', '+inf',\n" \
+	"    min, 'LIMIT', 0, 1000)\n" \
+	"local parts = {}\n" \
+	"for _, id in ipairs(ids) do\n" \
+	"  local j = silence_json(P, id)\n" \
+	"  if j then parts[#parts + 1] = j end\n" \
+	"end\n" \
+	"return '{\"version\":\"' .. ver .. '\",\"silences\":[' ..\n" \
+	"    table.concat(parts, ',') .. ']}'\n"
+
+#define LUA_SILENCE_GET \
+	"return silence_json(ARGV[1], ARGV[2])\n"
+
+/*
+ * Expire now: ends_at moves to now (a pending one starts and ends now),
+ * and the incidents whose notification it held go on at once.
+ */
+#define LUA_SILENCE_EXPIRE \
+	"local P, now, id = ARGV[1], tonumber(ARGV[2]), ARGV[3]\n" \
+	"local skey = P .. 'silence:' .. id\n" \
+	"local h = redis.call('HMGET', skey, 'starts_at', 'ends_at')\n" \
+	"if not h[1] then return false end\n" \
+	"if tonumber(h[2]) > now then\n" \
+	"  if tonumber(h[1]) > now then\n" \
+	"    redis.call('HSET', skey, 'starts_at', now)\n" \
+	"  end\n" \
+	"  redis.call('HSET', skey, 'ends_at', now, 'updated_at', now)\n" \
+	"  redis.call('ZADD', P .. 'silences', now, id)\n" \
+	"  redis.call('INCR', P .. 'silences:version')\n" \
+	"  for _, inc in ipairs(redis.call('SMEMBERS', skey .. ':incidents')) do\n" \
+	"    local n = redis.call('HMGET', P .. 'incident:' .. inc, 'status',\n" \
+	"        'notified_at')\n" \
+	"    if n[1] == 'triggered' and n[2] == '' then\n" \
+	"      redis.call('ZADD', P .. 'timers', now, 'notify:' .. inc)\n" \
+	"    end\n" \
+	"  end\n" \
+	"  redis.call('DEL', skey .. ':incidents')\n" \
+	"end\n" \
+	"return silence_json(P, id)\n"
+
 const struct store_script_def store_scripts[STORE_SCRIPT_COUNT] = {
 	[STORE_SCRIPT_INGEST] = { "ingest", LUA_WRITE_LIB LUA_INGEST },
 	[STORE_SCRIPT_LIST] = { "list", LUA_COMMON LUA_LIST },
 	[STORE_SCRIPT_GET] = { "get", LUA_COMMON LUA_GET },
 	[STORE_SCRIPT_CLAIM] = { "claim", LUA_CLAIM },
-	[STORE_SCRIPT_FIRE_NOTIFY] = { "fire_notify", LUA_FIRE_NOTIFY },
+	[STORE_SCRIPT_FIRE_NOTIFY] = { "fire_notify",
+	    LUA_WRITE_LIB LUA_FIRE_NOTIFY },
 	[STORE_SCRIPT_FIRE_ENDS] = { "fire_ends", LUA_WRITE_LIB LUA_FIRE_ENDS },
+	[STORE_SCRIPT_SILENCE_ADD] = { "silence_add", LUA_SILENCE_ADD },
+	[STORE_SCRIPT_SILENCE_LIST] = { "silence_list",
+	    LUA_SILENCE_COMMON LUA_SILENCE_LIST },
+	[STORE_SCRIPT_SILENCE_GET] = { "silence_get",
+	    LUA_SILENCE_COMMON LUA_SILENCE_GET },
+	[STORE_SCRIPT_SILENCE_EXPIRE] = { "silence_expire",
+	    LUA_SILENCE_COMMON LUA_SILENCE_EXPIRE },
 };

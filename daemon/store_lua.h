@@ -36,7 +36,8 @@
  *                                       alerts
  *   P incident:ID:timeline      stream  XADD event=created|alert_added|
  *                                       alert_resolved|resolved|
- *                                       severity_raised|group_wait_elapsed,
+ *                                       severity_raised|group_wait_elapsed|
+ *                                       silenced|inhibited,
  *                                       fingerprint, from, to (severity
  *                                       events), at
  *   P incidents                 zset    every incident, score = id
@@ -53,6 +54,26 @@
  *                                       claimed member's score is its lease
  *   P alerts:ends               zset    fingerprints of firing alerts with
  *                                       an endsAt, score = ends_at
+ *   P silence:seq               string  INCR: silence ids
+ *   P silence:ID                hash    id, matchers (API v2 JSON text),
+ *                                       starts_at, ends_at, created_by,
+ *                                       comment, created_at, updated_at
+ *   P silence:ID:incidents      set     incidents whose notification it
+ *                                       held (re-armed when it expires)
+ *   P silences                  zset    silence ids, score = ends_at
+ *   P silences:version          string  INCR at every silence write
+ *
+ *   P inhibit:RULE              hash    KEY -> how many firing alerts are
+ *                                       sources of inhibit rule RULE with
+ *                                       equal-label values KEY
+ *   P inhibit:RULE:held:KEY     set     incidents whose notification that
+ *                                       held; re-armed when the count
+ *                                       drops to 0
+ *
+ * An alert hash also has inhibit_src and inhibit_tgt (as passed to
+ * ingest; inhibit_src is emptied when it resolves) and "silenced": the ids of the silences that
+ * matched it at its last intake, comma-separated ("" = none); each is
+ * checked against its silence's window when it is used.
  *
  * All times are milliseconds since the epoch, written by pagerd (scripts
  * never read Redis's clock, so a replayed AOF gives the same data).
@@ -64,13 +85,15 @@
 
 enum store_script {
 	/*
-	 * ARGV: prefix, now_ms, retention_ms, N, then per alert 18 fields:
+	 * ARGV: prefix, now_ms, retention_ms, N, then per alert 21 fields:
 	 * fingerprint, status ("firing"|"resolved"), summary, source,
 	 * severity, labels_json, details_json, dedup_key, timestamp_ms
 	 * ("0" when absent), level ("1".."3"; else 3), service ("":
 	 * default), group_key ("": an incident of its own), group_wait_ms,
 	 * group_interval_ms, repeat_interval_ms, auto_resolve ("1"|"0"),
-	 * policy, ends_at_ms ("0": none). Returns {outcome, incident} * N
+	 * policy, ends_at_ms ("0": none), silenced (silence ids,
+	 * comma-separated; "" = none), inhibit_src and inhibit_tgt
+	 * (silence.h inhibit_mark(); "" = none). Returns {outcome, incident} * N
 	 * as integers; outcome is enum store_outcome.
 	 */
 	STORE_SCRIPT_INGEST = 0,
@@ -94,7 +117,11 @@ enum store_script {
 	/*
 	 * ARGV: prefix, now_ms, id. Removes "notify:ID" from P timers; sets
 	 * notified_at and adds group_wait_elapsed to the timeline unless the
-	 * incident is resolved or was notified. Returns 1 when it did.
+	 * incident is resolved or was notified. Returns 1 when it did. While
+	 * every firing alert is silenced or inhibited it adds "silenced" or
+	 * "inhibited" instead, re-arms the timer at the earliest silence end
+	 * and notes the incident on the silences and inhibit keys that held
+	 * it (they re-arm it when they end); returns 2.
 	 */
 	STORE_SCRIPT_FIRE_NOTIFY,
 	/*
@@ -104,6 +131,24 @@ enum store_script {
 	 * it resolved the alert.
 	 */
 	STORE_SCRIPT_FIRE_ENDS,
+	/*
+	 * ARGV: prefix, now_ms, starts_at, ends_at, created_by, comment,
+	 * matchers (API v2 JSON text). Returns {"id":"N"}.
+	 */
+	STORE_SCRIPT_SILENCE_ADD,
+	/*
+	 * ARGV: prefix, now_ms, all ("1": expired too), known version ("":
+	 * none). Returns {"version":"V","unchanged":true} when V is the
+	 * known one, else {"version":"V","silences":[...]}, latest end first.
+	 */
+	STORE_SCRIPT_SILENCE_LIST,
+	/* ARGV: prefix, id. Returns the silence's JSON, or nil. */
+	STORE_SCRIPT_SILENCE_GET,
+	/*
+	 * ARGV: prefix, now_ms, id. Ends the silence now, re-arms the
+	 * notification of the incidents it held. Its JSON, or nil.
+	 */
+	STORE_SCRIPT_SILENCE_EXPIRE,
 	STORE_SCRIPT_COUNT
 };
 

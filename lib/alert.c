@@ -48,6 +48,9 @@ alert_clear(struct alert *a)
 	free(a->service);
 	free(a->group_key);
 	free(a->policy);
+	free(a->silenced);
+	free(a->inhibit_src);
+	free(a->inhibit_tgt);
 	memset(a, 0, sizeof(*a));
 }
 

@@ -52,6 +52,11 @@ struct alert {
 	int64_t			 group_interval_ms;
 	int64_t			 repeat_interval_ms;
 	int			 auto_resolve;
+	char			*silenced;	/* ids of the active silences that
+						 * match it, comma-separated;
+						 * NULL = none */
+	char			*inhibit_src;	/* silence.h inhibit_mark() */
+	char			*inhibit_tgt;
 };
 
 /* Bounds every decoder enforces; each has its own error message. */

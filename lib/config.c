@@ -951,7 +951,7 @@ add_default_service(struct config *c)
  */
 static struct matcher_set *
 compile_matchers(struct loader *L, const config_t *cfg, const char *list,
-    size_t i, char **match, size_t n)
+    size_t i, const char *field, char **match, size_t n)
 {
 	const config_setting_t	*m, *e;
 	struct matcher_set	*set, one;
@@ -961,7 +961,7 @@ compile_matchers(struct loader *L, const config_t *cfg, const char *list,
 
 	if (n == 0)
 		return NULL;
-	m = elem_setting(cfg, list, i, "match");
+	m = elem_setting(cfg, list, i, field);
 	if ((set = calloc(1, sizeof(*set))) == NULL) {
 		lerr(L, m, list, "out of memory");
 		return NULL;
@@ -970,7 +970,8 @@ compile_matchers(struct loader *L, const config_t *cfg, const char *list,
 		if (match[j] == NULL)
 			continue;	/* the walker said why */
 		e = m != NULL ? config_setting_get_elem(m, (unsigned)j) : NULL;
-		keyf(path, sizeof(path), "%s[%zu].match[%zu]", list, i, j);
+		keyf(path, sizeof(path), "%s[%zu].%s[%zu]", list, i, field,
+		    j);
 		if (matcher_set_parse(match[j], &one, err, sizeof(err)) == -1) {
 			lerr(L, e, path, "%s", err);
 			continue;
@@ -1005,6 +1006,7 @@ finish_routing(struct loader *L, const config_t *cfg, struct config *c)
 	struct integration	*in;
 	struct route		*rt;
 	struct severity_rule	*sr;
+	struct inhibit_rule	*ir;
 	char			 path[128], names[256];
 	size_t			 i, j;
 
@@ -1029,8 +1031,8 @@ finish_routing(struct loader *L, const config_t *cfg, struct config *c)
 	c->default_service = config_find_service(c, ROUTE_DEFAULT_SERVICE);
 	for (i = 0; i < c->n_routes; i++) {
 		rt = &c->routes[i];
-		rt->matchers = compile_matchers(L, cfg, "routes", i, rt->match,
-		    rt->n_match);
+		rt->matchers = compile_matchers(L, cfg, "routes", i, "match",
+		    rt->match, rt->n_match);
 		if (rt->service == NULL ||
 		    (rt->svc = config_find_service(c, rt->service)) != NULL)
 			continue;
@@ -1049,10 +1051,24 @@ finish_routing(struct loader *L, const config_t *cfg, struct config *c)
 		    "unknown service \"%s\" (services: %s)", in->service,
 		    service_names(c, names, sizeof(names)));
 	}
+	for (i = 0; i < c->n_inhibit_rules; i++) {
+		ir = &c->inhibit_rules[i];
+		ir->source_m = compile_matchers(L, cfg, "inhibit_rules", i,
+		    "source", ir->source, ir->n_source);
+		ir->target_m = compile_matchers(L, cfg, "inhibit_rules", i,
+		    "target", ir->target, ir->n_target);
+		inhibit_rule_set_id(ir);
+		if (ir->n_source > 0 && ir->n_target > 0)
+			continue;
+		keyf(path, sizeof(path), "inhibit_rules[%zu]", i);
+		lerr(L, elem_setting(cfg, "inhibit_rules", i, NULL), path,
+		    "source and target each need a matcher: an empty one "
+		    "would take every alert");
+	}
 	for (i = 0; i < c->n_severity_rules; i++) {
 		sr = &c->severity_rules[i];
 		sr->matchers = compile_matchers(L, cfg, "severity.rules", i,
-		    sr->match, sr->n_match);
+		    "match", sr->match, sr->n_match);
 		if (sr->n_match > 0 || sr->n_raw > 0)
 			continue;
 		keyf(path, sizeof(path), "severity.rules[%zu]", i);
@@ -1189,6 +1205,12 @@ config_free(struct config *c)
 	    i++) {
 		matcher_set_free(c->severity_rules[i].matchers);
 		free(c->severity_rules[i].matchers);
+	}
+	for (i = 0; c->inhibit_rules != NULL && i < c->n_inhibit_rules; i++) {
+		matcher_set_free(c->inhibit_rules[i].source_m);
+		free(c->inhibit_rules[i].source_m);
+		matcher_set_free(c->inhibit_rules[i].target_m);
+		free(c->inhibit_rules[i].target_m);
 	}
 	free_section(&config_schema, c);
 	free(c->path);

@@ -13,6 +13,7 @@
 #include "alert.h"
 #include "perr.h"
 #include "route.h"
+#include "silence.h"
 
 struct integration {
 	char	*name;		/* the group's name, for logs and metrics */
@@ -90,6 +91,13 @@ struct config {
 
 	/* store { } */
 	int64_t			 store_retention_ms; /* resolved alerts kept */
+
+	/* silences { } */
+	int64_t			 silences_max_duration_ms;
+
+	/* inhibit_rules = ( { source, target, equal }, ... ) */
+	struct inhibit_rule	*inhibit_rules;
+	size_t			 n_inhibit_rules;
 
 	/*
 	 * services = ( { name, policy, group_by, ... }, ... ). Always holds

@@ -518,6 +518,24 @@ static const struct ckey severity_rule_keys[] = {
 	  .doc = "The level of the alerts it takes." },
 };
 
+static const struct ckey inhibit_rule_keys[] = {
+	{ .name = "source", .type = CK_STRINGS,
+	  .off = ELEM(inhibit_rule, source),
+	  .off_n = ELEM(inhibit_rule, n_source), .flags = CK_REQUIRED,
+	  .doc = "Matchers, as in `routes`, of the alerts that mute others "
+	    "while they fire; `level` (sev1..sev3) and `service` are "
+	    "pagerd's." },
+	{ .name = "target", .type = CK_STRINGS,
+	  .off = ELEM(inhibit_rule, target),
+	  .off_n = ELEM(inhibit_rule, n_target), .flags = CK_REQUIRED,
+	  .doc = "Matchers of the alerts they mute." },
+	{ .name = "equal", .type = CK_STRINGS,
+	  .off = ELEM(inhibit_rule, equal),
+	  .off_n = ELEM(inhibit_rule, n_equal), .def = "",
+	  .doc = "Labels whose values source and target must share "
+	    "(a label both lack counts as equal): `[ \"service\" ]`." },
+};
+
 static const struct ckey token_keys[] = {
 	{ .name = "name", .type = CK_STRING, .off = ELEM(api_token, name),
 	  .min = "1", .check = check_token, .flags = CK_REQUIRED | CK_UNIQUE,
@@ -551,6 +569,9 @@ static const struct csection route_section =
 static const struct csection severity_rule_section =
     { severity_rule_keys, NKEYS(severity_rule_keys),
       sizeof(struct severity_rule) };
+static const struct csection inhibit_rule_section =
+    { inhibit_rule_keys, NKEYS(inhibit_rule_keys),
+      sizeof(struct inhibit_rule) };
 static const struct csection token_section =
     { token_keys, NKEYS(token_keys), sizeof(struct api_token) };
 
@@ -562,6 +583,17 @@ static const struct ckey api_keys[] = {
 };
 
 static const struct csection api_section = { api_keys, NKEYS(api_keys), 0 };
+
+static const struct ckey silences_keys[] = {
+	{ .name = "max_duration", .type = CK_DURATION,
+	  .off = CFG(silences_max_duration_ms), .def = "30d",
+	  .min = "1m", .max = "3650d",
+	  .doc = "The longest a silence may last (`ends_at` - `starts_at`): "
+	    "a forgotten silence must not hide an outage for ever." },
+};
+
+static const struct csection silences_section =
+    { silences_keys, NKEYS(silences_keys), 0 };
 
 static const struct ckey severity_keys[] = {
 	{ .name = "default", .type = CK_ENUM, .off = CFG(severity_default),
@@ -596,6 +628,7 @@ static const struct ckey root_keys[] = {
 	{ .name = "syslog", .type = CK_GROUP, .sub = &syslog_section },
 	{ .name = "limits", .type = CK_GROUP, .sub = &limits_section },
 	{ .name = "store", .type = CK_GROUP, .sub = &store_section },
+	{ .name = "silences", .type = CK_GROUP, .sub = &silences_section },
 	{ .name = "services", .type = CK_LIST, .off = CFG(services),
 	  .off_n = CFG(n_services), .sub = &service_section,
 	  .doc = "What alerts are grouped into: `( { name = \"db\"; "
@@ -611,6 +644,14 @@ static const struct ckey root_keys[] = {
 	    "alerts that no route matches go to `default`. An integration "
 	    "with a `service` skips the routes." },
 	{ .name = "severity", .type = CK_GROUP, .sub = &severity_section },
+	{ .name = "inhibit_rules", .type = CK_LIST,
+	  .off = CFG(inhibit_rules), .off_n = CFG(n_inhibit_rules),
+	  .sub = &inhibit_rule_section,
+	  .doc = "Alertmanager's inhibition: while an alert matching `source` "
+	    "fires, alerts matching `target` with the same `equal` labels "
+	    "page no one (they are stored, marked inhibited): "
+	    "`( { source = [ \"level=\\\"sev1\\\"\" ]; target = "
+	    "[ \"level=\\\"sev3\\\"\" ]; equal = [ \"service\" ]; } )`." },
 	{ .name = "integrations", .type = CK_LIST, .off = CFG(integrations),
 	  .off_n = CFG(n_integrations), .sub = &integration_section,
 	  .doc = "Senders of alerts, each with its own key: "
