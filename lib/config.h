@@ -12,6 +12,7 @@
 
 #include "alert.h"
 #include "perr.h"
+#include "rota.h"
 
 struct integration {
 	char	*name;		/* the group's name, for logs and metrics */
@@ -95,6 +96,10 @@ struct config {
 	/* api { tokens = ( { name, token | token_file }, ... ) } */
 	struct api_token	*tokens;
 	size_t			 n_tokens;
+
+	/* people { }, holidays { }, rotas { }: as written, and compiled */
+	struct rota_set_spec	 oncall;
+	struct rota_set		*rotas;
 };
 
 /* One "-s path=value" override from the command line. */

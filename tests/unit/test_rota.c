@@ -6,15 +6,22 @@
  */
 #include "autoconf.h"
 
+#include <sys/stat.h>
+
+#include <ftw.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "civil.h"
+#include "config.h"
 #include "holiday.h"
 #include "rota.h"
 #include "tz.h"
@@ -856,6 +863,218 @@ test_value_checks(void **state)
 	assert_non_null(rota_check_email("anna example@x.com"));
 }
 
+/* ------------------------------------------------------------ config */
+
+struct fx {
+	struct config	*cfg;
+};
+
+/* The shipped sample, read as pagerd -t reads it. */
+static int
+setup_sample(void **state)
+{
+	static struct fx	 fx;
+	struct perr_list	 errs = { 0 };
+	const char		*src = getenv("PAGERD_SRCDIR");
+	char			 p[PATH_MAX];
+
+	snprintf(p, sizeof(p), "%s/etc/pagerd.conf", src ? src : ".");
+	if ((fx.cfg = config_load(p, NULL, 0, NULL, &errs)) == NULL) {
+		print_error("%s:%d: %s: %s\n", errs.v[0].file,
+		    errs.v[0].line, errs.v[0].key, errs.v[0].msg);
+		perr_list_clear(&errs);
+		return -1;
+	}
+	*state = &fx;
+	return 0;
+}
+
+static int
+teardown_sample(void **state)
+{
+	struct fx	*fx = *state;
+
+	config_free(fx->cfg);
+	return 0;
+}
+
+/*
+ * etc/rota.d/example.conf: business-hours anna, bram, chloe, daan
+ * (weekly from Monday 5 January); weeknights eva, finn, gijs, olivia
+ * (Mon-Thu, nightly from 5 January); weekends chloe, daan, eva, finn,
+ * gijs (from Friday 2 January); holidays gijs, finn, eva, daan, chloe,
+ * bram, anna from 1 January 2026 (the 10th NL holiday of 2026 is
+ * Christmas Day: eva; the 11th Boxing Day: daan).
+ */
+static void
+test_sample_team(void **state)
+{
+	struct fx		*fx = *state;
+	const struct rota	*r = rota_set_find(fx->cfg->rotas, "db");
+	static const struct expect e[] = {
+		{ 1, "2026-01-01 12:00", 0, "gijs", "holidays", H,
+		  "2026-01-02 00:00 CET" },
+		/* Week of 21 December = week 50 from 5 January: chloe's,
+		 * but bram covers her from Wednesday 23 December. */
+		{ 1, "2026-12-22 10:00", 0, "chloe", "business-hours", R,
+		  "2026-12-22 18:00 CET" },
+		{ 1, "2026-12-23 10:00", 0, "bram", "business-hours", O,
+		  "2026-12-23 18:00 CET" },
+		{ 1, "2026-12-25 03:00", 0, "eva", "holidays", H,
+		  "2026-12-26 00:00 CET" },
+		{ 1, "2026-12-26 03:00", 0, "daan", "holidays", H,
+		  "2026-12-27 00:00 CET" },
+		{ 2, "2026-07-27 12:00", 0, "maarten", "leads", O,
+		  "2026-08-03 09:00 CEST" },
+	};
+	struct rota_iter	 it;
+	struct rota_span	 sp;
+	int64_t			 t0;
+	int			 level;
+
+	assert_non_null(r);
+	assert_int_equal(rota_levels(r), 2);
+	assert_string_equal(rota_level_name(r, 2), "secondary");
+	check(r, NULL, 0, e, NELEM(e));
+	/* The sample team has nobody missing, on any level, for 2 years. */
+	t0 = wall(rota_tz(r), "2026-01-01 00:00");
+	for (level = 1; level <= 2; level++) {
+		rota_iter_init(&it, r, NULL, 0, level, t0,
+		    t0 + 730 * 86400000LL);
+		assert_false(rota_gap_next(&it, &sp));
+	}
+	assert_int_equal(rota_set_person_index(fx->cfg->rotas, "olivia"),
+	    9);
+	assert_string_equal(tz_name(rota_set_person(fx->cfg->rotas,
+	    9)->tz), "America/New_York");
+}
+
+/* ------------------------------------------------------------ config errors */
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	return remove(path);
+}
+
+static void
+put(const char *dir, const char *name, const char *text)
+{
+	char	 p[PATH_MAX];
+	FILE	*f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	assert_non_null(f = fopen(p, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+/*
+ * Mistakes spread over a main file and three @included ones: every one
+ * is reported in one run, as FILE:LINE: key: message, whether the table
+ * walker found it (syntax) or lib/rota.c did (references, weekdays).
+ */
+static void
+test_config_errors_name_file_and_line(void **state)
+{
+	char			 dir[64], p[PATH_MAX], f[4][PATH_MAX];
+	struct perr_list	 errs = { 0 };
+	struct config		*c;
+	size_t			 i;
+	struct {
+		int		 file, line;
+		const char	*key, *msg;
+	} want[] = {
+		{ 0, 3, "people.bram.phone", "must be E.164" },
+		{ 1, 3, "holidays.nl.days[1].rule", "\"12-32\" not a holiday" },
+		{ 2, 9, "rotas.t.levels[0].layers[0].restrictions[0]",
+		  "\"mon-fri 9-18\" must be like" },
+		{ 2, 13, "rotas.t.colour", "unknown key" },
+		{ 2, 14, "rotas.t.id", "is the name of the group" },
+		{ 3, 1, "rotas.u.time_zone", "missing" },
+		{ 2, 2, "rotas.t.time_zone", "unknown time zone" },
+		{ 2, 6, "rotas.t.levels[0].layers[0].members[1]",
+		  "no person \"zoe\" in people" },
+		{ 2, 8, "rotas.t.levels[0].layers[0].anchor",
+		  "2026-01-06 is a Tue" },
+		{ 2, 11, "rotas.t.overrides[0]", "level 2: the rota has" },
+		{ 3, 1, "rotas.u", "needs levels" },
+	};
+
+	snprintf(dir, sizeof(dir), "/tmp/pagerd-rota-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/rota.d", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	put(dir, "main.conf",
+	    "people: {\n"
+	    "\tanna: { phone = \"+31612345601\"; };\n"
+	    "\tbram: { phone = \"0612345602\"; };\n"
+	    "};\n"
+	    "holidays: {\n"
+	    "@include \"cal.conf\"\n"
+	    "};\n"
+	    "rotas: {\n"
+	    "@include \"rota.d/t.conf\"\n"
+	    "@include \"rota.d/u.conf\"\n"
+	    "};\n");
+	put(dir, "cal.conf",
+	    "nl: { days = (\n"
+	    "\t{ name = \"Kerst\"; rule = \"12-25\"; },\n"
+	    "\t{ name = \"Oops\"; rule = \"12-32\"; }\n"
+	    "); };\n");
+	put(dir, "rota.d/t.conf",
+	    "t: {\n"
+	    "\ttime_zone = \"Europe/Amsterdm\";\n"
+	    "\tholidays = \"nl\";\n"
+	    "\tlevels = ( { layers = (\n"
+	    "\t\t{ members = [ \"anna\",\n"
+	    "\t\t    \"zoe\" ];\n"
+	    "\t\t  shift = \"1w\"; handoff = \"mon 09:00\";\n"
+	    "\t\t  anchor = \"2026-01-06\";\n"
+	    "\t\t  restrictions = [ \"mon-fri 9-18\" ]; }\n"
+	    "\t); } );\n"
+	    "\toverrides = ( { person = \"anna\"; level = 2;\n"
+	    "\t  from = \"2026-01-01 00:00\"; until = \"2026-01-02\"; } );\n"
+	    "\tcolour = \"red\";\n"
+	    "\tid = \"t\";\n"
+	    "};\n");
+	put(dir, "rota.d/u.conf",
+	    "u: {\n"
+	    "\tlevels = ( );\n"
+	    "};\n");
+	snprintf(f[0], sizeof(f[0]), "%s/main.conf", dir);
+	snprintf(f[1], sizeof(f[1]), "%s/cal.conf", dir);
+	snprintf(f[2], sizeof(f[2]), "%s/rota.d/t.conf", dir);
+	snprintf(f[3], sizeof(f[3]), "%s/rota.d/u.conf", dir);
+
+	c = config_load(f[0], NULL, 0, NULL, &errs);
+	assert_null(c);
+	for (i = 0; i < errs.n && i < NELEM(want); i++) {
+		if (strcmp(errs.v[i].file, f[want[i].file]) != 0 ||
+		    errs.v[i].line != want[i].line ||
+		    strcmp(errs.v[i].key, want[i].key) != 0 ||
+		    strstr(errs.v[i].msg, want[i].msg) == NULL)
+			fail_msg("error %zu: %s:%d: %s: %s; want %s:%d: %s: "
+			    "%s", i, errs.v[i].file, errs.v[i].line,
+			    errs.v[i].key, errs.v[i].msg, f[want[i].file],
+			    want[i].line, want[i].key, want[i].msg);
+	}
+	assert_int_equal(errs.n, NELEM(want));
+	perr_list_clear(&errs);
+
+	/* Entries of a map cannot be set with -s. */
+	{
+		struct config_override	 ov = { "rotas.t.time_zone", "UTC" };
+
+		put(dir, "ok.conf", "people: { };\n");
+		snprintf(p, sizeof(p), "%s/ok.conf", dir);
+		assert_null(config_load(p, &ov, 1, NULL, &errs));
+		assert_non_null(strstr(errs.v[0].msg, "cannot be overridden"));
+		perr_list_clear(&errs);
+	}
+	(void)nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+}
+
 int
 main(void)
 {
@@ -872,6 +1091,9 @@ main(void)
 		cmocka_unit_test(test_gap_to_midnight_reads_24_00),
 		cmocka_unit_test(test_build_errors_name_the_key),
 		cmocka_unit_test(test_value_checks),
+		cmocka_unit_test(test_config_errors_name_file_and_line),
+		cmocka_unit_test_setup_teardown(test_sample_team, setup_sample,
+		    teardown_sample),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
