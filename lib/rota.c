@@ -60,6 +60,7 @@ struct layer {
 	/* [1 on a holiday][weekday]: own restrictions, and what shows. */
 	struct daypat	 own[2][7], eff[2][7];
 	int		 const0;	/* plain days: 1 all, 0 none, -1 mixed */
+	int		 const_all;	/* the same, holidays included */
 	/* Counted shifts: per cycle of period shifts, prefix[] of them. */
 	int64_t		 period, per_cnt;
 	int64_t		*prefix;
@@ -82,6 +83,7 @@ struct rota {
 	enum policy		 policy;
 	int64_t			*hol;		/* holiday day numbers */
 	size_t			 nhol;
+	uint8_t			*holbits;	/* the same, a bit a day */
 	struct level		*levels;
 	int			 nlevels;
 	struct rota_override	*ovr;
@@ -577,12 +579,14 @@ hol_lower(const struct rota *r, int64_t day)
 	return lo;
 }
 
+/* Day numbers the bitmap holds: 1970-01-01 .. 2199-12-31. */
+#define HOL_DAYS	84006
+
 static int
 is_hol(const struct rota *r, int64_t day)
 {
-	size_t	 i = hol_lower(r, day);
-
-	return i < r->nhol && r->hol[i] == day;
+	return r->holbits != NULL && day >= 0 && day < HOL_DAYS &&
+	    (r->holbits[day >> 3] >> (day & 7) & 1);
 }
 
 /* The first holiday on or after day; NEVER when none. */
@@ -616,6 +620,11 @@ hol_collect(struct rota *r)
 	}
 	r->hol = v;
 	r->nhol = n;
+	if ((r->holbits = calloc(HOL_DAYS / 8 + 1, 1)) == NULL)
+		return -1;
+	for (k = 0; k < n; k++)
+		if (v[k] >= 0 && v[k] < HOL_DAYS)
+			r->holbits[v[k] >> 3] |= (uint8_t)(1 << (v[k] & 7));
 	return 0;
 }
 
@@ -994,13 +1003,21 @@ level_finish(struct rota *r, struct level *lv, const char *key,
 				(void)pat_from(&L->eff[h][wd], day);
 			}
 		}
-		full = none = 1;
-		for (wd = 0; wd < 7; wd++) {
-			full &= L->own[0][wd].n == 1 &&
-			    L->own[0][wd].s[0] == 0 && L->own[0][wd].e[0] == DAY;
-			none &= L->own[0][wd].n == 0;
+		for (h = 1; h >= 0; h--) {
+			full = none = 1;
+			for (wd = 0; wd < 7; wd++) {
+				full &= L->own[h][wd].n == 1 &&
+				    L->own[h][wd].s[0] == 0 &&
+				    L->own[h][wd].e[0] == DAY;
+				none &= L->own[h][wd].n == 0;
+			}
+			if (h == 1)
+				L->const_all = full ? 1 : none ? 0 : -1;
+			else
+				L->const0 = full ? 1 : none ? 0 : -1;
 		}
-		L->const0 = full ? 1 : none ? 0 : -1;
+		if (L->const_all != L->const0)
+			L->const_all = -1;
 	}
 	free(bits);
 	for (i = 0; i < lv->n; i++) {
@@ -1121,6 +1138,7 @@ rota_free_one(struct rota *r)
 		free((char *)r->ovr[o].note);
 	free(r->ovr);
 	free(r->hol);
+	free(r->holbits);
 	free(r->id);
 }
 
@@ -1414,8 +1432,13 @@ next_edge(const struct rota *r, const struct level *lv, int from,
 	int			 hd = h, iter;
 
 	wd = civil_weekday(day);
-	for (j = from; j < lv->n; j++)
+	idle = 1;
+	for (j = from; j < lv->n; j++) {
 		cur[j] = covers(&lv->layers[j].own[h][wd], mod);
+		idle &= lv->layers[j].const_all == cur[j];
+	}
+	if (idle)
+		return cap;	/* on or off for good: no edge ever */
 	p = mod + 1;
 	for (iter = 0; iter < SCAN_MAX; iter++) {
 		if (cap != NEVER && d * DAY >= cap)
@@ -1451,10 +1474,14 @@ next_edge(const struct rota *r, const struct level *lv, int from,
 	return cap;
 }
 
-/* The rotation's answer at t, and the next instant it may change. */
+/*
+ * The rotation's answer at t, and the next instant it may change. With
+ * full unset, the shift's bounds and the holiday's name are left out:
+ * enough to compare answers.
+ */
 static void
 resolve_rotation(const struct rota *r, const struct level *lv, int64_t t,
-    struct rota_answer *out, int64_t *next)
+    int full, struct rota_answer *out, int64_t *next)
 {
 	const struct layer	*L = NULL;
 	int64_t			 lmin, day, k, cap = NEVER, x;
@@ -1470,7 +1497,7 @@ resolve_rotation(const struct rota *r, const struct level *lv, int64_t t,
 	out->layer = -1;
 	out->shift_start_ms = INT64_MIN;
 	out->shift_end_ms = INT64_MAX;
-	out->holiday = h ? holiday_on_day(r->cal, day) : NULL;
+	out->holiday = h && full ? holiday_on_day(r->cal, day) : NULL;
 	for (i = lv->n - 1; i >= 0; i--) {
 		if (covers(&lv->layers[i].own[h][wd], mod)) {
 			L = &lv->layers[i];
@@ -1486,15 +1513,17 @@ resolve_rotation(const struct rota *r, const struct level *lv, int64_t t,
 		out->layer = i;
 		out->layer_name = L->name;
 		cap = L->anchor + (k + 1) * L->len;
-		out->shift_start_ms = tz_utc_ms(r->tz, (cap - L->len) *
-		    CIVIL_MS_PER_MIN, NULL);
-		out->shift_end_ms = tz_utc_ms(r->tz, cap * CIVIL_MS_PER_MIN,
-		    NULL);
+		if (full)
+			out->shift_start_ms = tz_utc_ms(r->tz, (cap - L->len) *
+			    CIVIL_MS_PER_MIN, NULL);
 	}
 	out->scheduled = out->who;
 	x = next_edge(r, lv, i < 0 ? 0 : i, day, mod, h, cap);
-	*next = x == NEVER ? NEVER : x == cap ? out->shift_end_ms :
-	    tz_utc_ms(r->tz, x * CIVIL_MS_PER_MIN, NULL);
+	*next = x == NEVER ? NEVER : tz_utc_ms(r->tz, x * CIVIL_MS_PER_MIN,
+	    NULL);
+	if (L != NULL)
+		out->shift_end_ms = x == cap ? *next : full ?
+		    tz_utc_ms(r->tz, cap * CIVIL_MS_PER_MIN, NULL) : INT64_MAX;
 }
 
 /*
@@ -1532,13 +1561,13 @@ overrides_scan(const struct rota_override *v, size_t n, int level, int base,
 
 static void
 resolve_raw(const struct rota *r, const struct rota_override *extra,
-    size_t n_extra, int level, int64_t t, struct rota_answer *out,
+    size_t n_extra, int level, int64_t t, int full, struct rota_answer *out,
     int64_t *next)
 {
 	const struct rota_override	*lvl = NULL, *per = NULL, *o;
 	int				 base;
 
-	resolve_rotation(r, &r->levels[level - 1], t, out, next);
+	resolve_rotation(r, &r->levels[level - 1], t, full, out, next);
 	base = out->who ? (int)(out->who - r->set->people) : -2;
 	overrides_scan(r->ovr, r->novr, level, base, t, &lvl, &per, next);
 	if (extra != NULL)
@@ -1559,25 +1588,45 @@ same_answer(const struct rota_answer *a, const struct rota_answer *b)
 	    a->layer == b->layer && a->override == b->override;
 }
 
-int
-rota_resolve_with(const struct rota *r, const struct rota_override *extra,
-    size_t n_extra, int level, int64_t at_ms, struct rota_answer *out)
+/*
+ * The answer at at_ms with until_ms the next instant it really changes.
+ * An edge is not always a change (one member, the same person, a lower
+ * layer's handoff): later answers are compared until one differs, at
+ * most REFINE_MAX; *sure says whether one did.
+ */
+static void
+resolve_until(const struct rota *r, const struct rota_override *extra,
+    size_t n_extra, int level, int64_t at_ms, struct rota_answer *out,
+    int *sure)
 {
 	struct rota_answer	 b;
 	int64_t			 next, n2;
 	int			 i;
 
-	if (level < 1 || level > r->nlevels)
-		return -1;
-	resolve_raw(r, extra, n_extra, level, at_ms, out, &next);
-	/* An edge is not always a change: one member, the same person. */
-	for (i = 0; i < REFINE_MAX && next != NEVER; i++) {
-		resolve_raw(r, extra, n_extra, level, next, &b, &n2);
+	resolve_raw(r, extra, n_extra, level, at_ms, 1, out, &next);
+	*sure = 1;
+	for (i = 0; next != NEVER; i++) {
+		if (i == REFINE_MAX) {
+			*sure = 0;
+			break;
+		}
+		resolve_raw(r, extra, n_extra, level, next, 0, &b, &n2);
 		if (!same_answer(out, &b))
 			break;
 		next = n2;
 	}
 	out->until_ms = next;
+}
+
+int
+rota_resolve_with(const struct rota *r, const struct rota_override *extra,
+    size_t n_extra, int level, int64_t at_ms, struct rota_answer *out)
+{
+	int	 sure;
+
+	if (level < 1 || level > r->nlevels)
+		return -1;
+	resolve_until(r, extra, n_extra, level, at_ms, out, &sure);
 	return 0;
 }
 
@@ -1607,18 +1656,23 @@ int
 rota_iter_next(struct rota_iter *it, struct rota_span *span)
 {
 	struct rota_answer	 b;
+	int			 sure;
 
-	if (it->at_ms >= it->end_ms ||
-	    rota_resolve_with(it->rota, it->extra, it->n_extra, it->level,
-	    it->at_ms, &span->answer) == -1)
+	if (it->at_ms >= it->end_ms || it->level < 1 ||
+	    it->level > it->rota->nlevels)
 		return 0;
+	resolve_until(it->rota, it->extra, it->n_extra, it->level,
+	    it->at_ms, &span->answer, &sure);
 	span->start_ms = it->at_ms;
 	span->end_ms = span->answer.until_ms;
 	/* Past REFINE_MAX same answers: join them here. */
-	while (span->end_ms < it->end_ms &&
-	    rota_resolve_with(it->rota, it->extra, it->n_extra, it->level,
-	    span->end_ms, &b) == 0 && same_answer(&span->answer, &b))
+	while (!sure && span->end_ms < it->end_ms) {
+		resolve_until(it->rota, it->extra, it->n_extra, it->level,
+		    span->end_ms, &b, &sure);
+		if (!same_answer(&span->answer, &b))
+			break;
 		span->end_ms = b.until_ms;
+	}
 	if (span->end_ms > it->end_ms)
 		span->end_ms = it->end_ms;
 	it->at_ms = span->end_ms;

@@ -49,6 +49,14 @@ struct tz {
 	struct tz_type	*types;		/* types[0] rules before at[0] */
 	size_t		 ntypes;
 	/*
+	 * Derived once the table is complete, for lookups without
+	 * indirection: off[i + 1] is the offset (ms) from at[i] on, off[0]
+	 * the one before at[0]; wall[i] = at[i] + off[i] (ms) is the wall
+	 * clock just reached when transition i happens.
+	 */
+	int64_t		*off;
+	int64_t		*wall;
+	/*
 	 * Instants at or after fold_end (and, for zones made from a TZ
 	 * string alone, before fold_start) are moved by whole 400-year
 	 * cycles into [fold_start, fold_end). No folding when equal.
@@ -139,6 +147,8 @@ tz_free(struct tz *z)
 	free(z->at);
 	free(z->idx);
 	free(z->types);
+	free(z->off);
+	free(z->wall);
 	free(z);
 }
 
@@ -405,6 +415,23 @@ set_fold(struct tz *z, int64_t y0, int low)
 	z->fold_low = low;
 }
 
+/* Build off[] and wall[] from the finished table. */
+static int
+tz_finish(struct tz *z)
+{
+	size_t	 i;
+
+	if ((z->off = calloc(z->n + 1, sizeof(*z->off))) == NULL ||
+	    (z->wall = calloc(z->n + 1, sizeof(*z->wall))) == NULL)
+		return -1;
+	z->off[0] = (int64_t)z->types[0].utoff * 1000;
+	for (i = 0; i < z->n; i++) {
+		z->off[i + 1] = (int64_t)z->types[z->idx[i]].utoff * 1000;
+		z->wall[i] = z->at[i] * 1000 + z->off[i];
+	}
+	return 0;
+}
+
 struct tz *
 tz_from_posix(const char *spec, char *err, size_t errlen)
 {
@@ -419,7 +446,8 @@ tz_from_posix(const char *spec, char *err, size_t errlen)
 		goto nomem;
 	/* Type 0 (before any transition) is standard time. */
 	if (type_add(z, pz.std_off, 0, pz.std) == -1 ||
-	    footer_extend(z, &pz, 1969, 1969 + TZ_FOOTER_YEARS) == -1)
+	    footer_extend(z, &pz, 1969, 1969 + TZ_FOOTER_YEARS) == -1 ||
+	    tz_finish(z) == -1)
 		goto nomem;
 	if (pz.has_dst)
 		set_fold(z, 1969, 1);
@@ -575,7 +603,7 @@ tz_from_tzif(const char *name, const unsigned char *buf, size_t len,
 	}
 	p += 44 + bs;
 	if (tsz == 4)
-		return z;
+		goto done;
 
 	/* The footer: "\nTZ string\n"; empty when the table is all. */
 	if (p == end || *p != '\n' || (nl = memchr(p + 1, '\n', (size_t)(end - p - 1)))
@@ -587,7 +615,7 @@ tz_from_tzif(const char *name, const unsigned char *buf, size_t len,
 	memcpy(footer, p + 1, (size_t)(nl - p - 1));
 	footer[nl - p - 1] = '\0';
 	if (footer[0] == '\0')
-		return z;
+		goto done;
 	if (posix_parse(footer, &pz) == -1) {
 		seterr(err, errlen, "%s: TZif footer \"%s\" is not a TZ "
 		    "string", name, footer);
@@ -605,6 +633,12 @@ tz_from_tzif(const char *name, const unsigned char *buf, size_t len,
 	}
 	if (pz.has_dst)
 		set_fold(z, y, 0);
+done:
+	if (tz_finish(z) == -1) {
+		seterr(err, errlen, "out of memory");
+		tz_free(z);
+		return NULL;
+	}
 	return z;
 }
 
@@ -703,12 +737,6 @@ type_of(const struct tz *z, ssize_t i)
 	return &z->types[i < 0 ? 0 : z->idx[i]];
 }
 
-static int64_t
-off_ms(const struct tz *z, ssize_t i)
-{
-	return (int64_t)type_of(z, i)->utoff * 1000;
-}
-
 int32_t
 tz_utoff(const struct tz *z, int64_t utc_ms)
 {
@@ -731,13 +759,10 @@ tz_local_max_ms(const struct tz *z, int64_t utc_ms)
 	k = fold_k(z, utc_ms);
 	t = utc_ms - k * TZ_CYCLE_MS;
 	i = seg(z, civil_fdiv(t, 1000));
-	m = t + off_ms(z, i);
-	if (i >= 0) {
-		/* The wall clock just before transition i. */
-		before = z->at[i] * 1000 + off_ms(z, i - 1) - 1;
-		if (before > m)
-			m = before;
-	}
+	m = t + z->off[i + 1];
+	/* The wall clock just before transition i may be later. */
+	if (i >= 0 && (before = z->wall[i] - 1) > m)
+		m = before;
 	return m + k * TZ_CYCLE_MS;
 }
 
@@ -766,33 +791,33 @@ tz_localtime(const struct tz *z, int64_t utc_ms, struct tz_tm *out)
 
 /*
  * The first instant whose wall clock reaches x. Segment i (from at[i] to
- * at[i+1], offset o_i) shows wall times up to at[i+1] + o_i; the answer
- * lies in the first segment that gets past x: the instant x - o_i, or
- * at[i] itself when x fell in the gap before it. That is the policy:
- * gap -> first instant after it, ambiguous -> first occurrence.
+ * at[i+1]) shows wall times below wall[i+1]; the answer lies in the
+ * first segment that gets past x: the instant x - its offset, or at[i]
+ * itself when x fell in the gap before it. That is the policy: gap ->
+ * first instant after it, ambiguous -> first occurrence.
  */
 int64_t
 tz_utc_ms(const struct tz *z, int64_t local_ms, enum tz_kind *kind)
 {
-	int64_t	 k, x, t;
-	ssize_t	 lo = -1, hi = (ssize_t)z->n - 1, mid;
 	enum tz_kind	 kd = TZ_UNIQUE;
+	int64_t		 k, x, t;
+	size_t		 lo = 0, hi = z->n, mid;
 
 	k = fold_k(z, local_ms);
 	x = local_ms - k * TZ_CYCLE_MS;
+	/* lo = how many transitions the wall clock has passed at x. */
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (z->at[mid + 1] * 1000 + off_ms(z, mid) > x)
-			hi = mid;
-		else
+		if (z->wall[mid] <= x)
 			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	t = x - off_ms(z, lo);
-	if (lo >= 0 && t < z->at[lo] * 1000) {
-		t = z->at[lo] * 1000;
+	t = x - z->off[lo];
+	if (lo > 0 && t < z->at[lo - 1] * 1000) {
+		t = z->at[lo - 1] * 1000;
 		kd = TZ_GAP;
-	} else if (lo + 1 < (ssize_t)z->n &&
-	    x >= z->at[lo + 1] * 1000 + off_ms(z, lo + 1))
+	} else if (lo < z->n && x >= z->at[lo] * 1000 + z->off[lo + 1])
 		kd = TZ_AMBIGUOUS;
 	if (kind != NULL)
 		*kind = kd;
