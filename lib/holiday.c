@@ -31,7 +31,7 @@ struct hrule {
 	int		 m, d, m2, d2;
 	int64_t		 a, b;
 	int		 nth, wday, offset;
-	int		 shift[7];	/* observed: days to move, by weekday */
+	int		 shift[7];	/* observed: days to move */
 	int		 since, until, every;
 };
 
@@ -283,9 +283,10 @@ int64_t
 holiday_easter(int64_t y)
 {
 	/* Anonymous Gregorian algorithm (Meeus, Astronomical Algorithms). */
-	int64_t	 a = y % 19, b = y / 100, c = y % 100, d = b / 4, e = b % 4;
-	int64_t	 f = (b + 8) / 25, g = (b - f + 1) / 3;
-	int64_t	 h = (19 * a + b - d - g + 15) % 30, i = c / 4, k = c % 4;
+	int64_t	 a = y % 19, b = y / 100, c = y % 100, d = b / 4;
+	int64_t	 e = b % 4, f = (b + 8) / 25, g = (b - f + 1) / 3;
+	int64_t	 h = (19 * a + b - d - g + 15) % 30, i = c / 4;
+	int64_t	 k = c % 4;
 	int64_t	 l = (32 + 2 * e + 2 * i - h - k) % 7;
 	int64_t	 m = (a + 11 * h + 22 * l) / 451;
 	int64_t	 month = (h + l - 7 * m + 114) / 31;

@@ -37,7 +37,7 @@ struct holiday_day_spec {
 /* A calendar: its id ("nl") names it in rotas. */
 struct holiday_cal_spec {
 	char			*id;
-	char			*name;		/* description, may be NULL */
+	char			*name;	/* description or NULL */
 	struct holiday_day_spec	*days;
 	size_t			 n_days;
 };

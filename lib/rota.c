@@ -22,15 +22,15 @@
 
 #define DAY		1440		/* minutes */
 #define WEEK		10080
-#define PAT_MAX		24		/* coverage intervals in one day */
+#define PAT_MAX		24		/* windows in one day */
 #define MAX_LEVELS	16
 #define MAX_LAYERS	32
 #define MAX_MEMBERS	1000
 #define SHIFT_MAX	(52 * WEEK)
 #define HOL_FIRST_YEAR	1970
 #define HOL_LAST_YEAR	2199
-#define REFINE_MAX	16		/* answers checked for a real change */
-#define SCAN_MAX	1000		/* days searched for the next edge */
+#define REFINE_MAX	16		/* answers compared for a change */
+#define SCAN_MAX	1000		/* days searched for an edge */
 #define NEVER		INT64_MAX
 /* Local minute 0 (1970-01-01) was a Thursday: 4 days after Sunday. */
 #define EPOCH_WDAY_MIN	(4 * DAY)
@@ -46,7 +46,7 @@ struct daypat {
 /* One correction to the weekly turn count: shift s counts delta more. */
 struct corr {
 	int64_t		 s;
-	int64_t		 cum;		/* deltas of this and earlier ones */
+	int64_t		 cum;	/* this and earlier deltas */
 };
 
 struct layer {
@@ -56,10 +56,10 @@ struct layer {
 	int64_t		 anchor;	/* local minute shift 0 starts */
 	int64_t		 len;		/* minutes */
 	int		 hol_token;	/* "holidays" restriction */
-	uint8_t		*week;		/* while building: WEEK bytes */
+	uint8_t		*week;		/* building: WEEK bytes */
 	/* [1 on a holiday][weekday]: own restrictions, and what shows. */
 	struct daypat	 own[2][7], eff[2][7];
-	int		 const0;	/* plain days: 1 all, 0 none, -1 mixed */
+	int		 const0;	/* plain days: 1 all, 0 no, -1 mix */
 	int		 const_all;	/* the same, holidays included */
 	/* Counted shifts: per cycle of period shifts, prefix[] of them. */
 	int64_t		 period, per_cnt;
@@ -81,9 +81,9 @@ struct rota {
 	const struct tz		*tz;
 	const struct holiday_cal *cal;
 	enum policy		 policy;
-	int64_t			*hol;		/* holiday day numbers */
+	int64_t			*hol;	/* holidays, day numbers */
 	size_t			 nhol;
-	uint8_t			*holbits;	/* the same, a bit a day */
+	uint8_t			*holbits;	/* the same as bits */
 	struct level		*levels;
 	int			 nlevels;
 	struct rota_override	*ovr;
@@ -679,7 +679,8 @@ gcd(int64_t a, int64_t b)
 static int
 turns_build(const struct rota *r, struct layer *L)
 {
-	int64_t		*pre, i, a, s, last = INT64_MIN, delta, c0, cum = 0;
+	int64_t		*pre, i, a, s, delta, c0, cum = 0;
+	int64_t		 last = INT64_MIN;
 	struct corr	*nc;
 	size_t		 h, cap = 0;
 	int		 wd, m, dep = 0;
@@ -778,7 +779,7 @@ keyf(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void	berr(struct perr_list *, const char *key, const char *fmt, ...)
+static void	berr(struct perr_list *, const char *, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 
 static void
@@ -950,7 +951,7 @@ static int
 level_finish(struct rota *r, struct level *lv, const char *key,
     struct perr_list *errs)
 {
-	uint8_t		*bits, *mask, *day;
+	uint8_t		*bits, *mask, *day, *b;
 	struct layer	*L;
 	char		 k[200];
 	int		 i, j, h, wd, src, m, full, none;
@@ -967,9 +968,7 @@ level_finish(struct rota *r, struct level *lv, const char *key,
 			for (wd = 0; wd < 7; wd++) {
 				src = h && r->policy == POL_WEEKEND &&
 				    wd >= 1 && wd <= 5 ? 6 : wd;
-				uint8_t	*b = bits + ((size_t)i * 14 + h * 7 +
-				    wd) * DAY;
-
+				b = bits + ((size_t)i * 14 + h * 7 + wd) * DAY;
 				memcpy(b, L->week + src * DAY, DAY);
 				if (h && L->hol_token)
 					memset(b, 1, DAY);
@@ -992,7 +991,8 @@ level_finish(struct rota *r, struct level *lv, const char *key,
 			for (wd = 0; wd < 7; wd++) {
 				memset(mask, 0, DAY);
 				for (j = i + 1; j < lv->n; j++) {
-					pat_bits(&lv->layers[j].own[h][wd], day);
+					pat_bits(&lv->layers[j].own[h][wd],
+					    day);
 					for (m = 0; m < DAY; m++)
 						mask[m] |= day[m];
 				}
@@ -1021,6 +1021,8 @@ level_finish(struct rota *r, struct level *lv, const char *key,
 	}
 	free(bits);
 	for (i = 0; i < lv->n; i++) {
+		free(lv->layers[i].week);	/* the patterns have it all */
+		lv->layers[i].week = NULL;
 		if (turns_build(r, &lv->layers[i]) == -1) {
 			berr(errs, key, "out of memory");
 			return -1;
@@ -1094,13 +1096,13 @@ overrides_build(struct rota *r, const struct rota_spec *sp, const char *key,
 		}
 		if (r->tz == NULL)
 			bad = 1;	/* no clock to read the times on */
-		if (os->from != NULL &&
-		    (why = when_parse(os->from, r->tz, &o->from_ms)) != NULL) {
+		if (os->from != NULL && (why = when_parse(os->from, r->tz,
+		    &o->from_ms)) != NULL) {
 			berr(errs, k, "from \"%s\" %s", os->from, why);
 			bad = 1;
 		}
-		if (os->until != NULL &&
-		    (why = when_parse(os->until, r->tz, &o->until_ms)) != NULL) {
+		if (os->until != NULL && (why = when_parse(os->until, r->tz,
+		    &o->until_ms)) != NULL) {
 			berr(errs, k, "until \"%s\" %s", os->until, why);
 			bad = 1;
 		}

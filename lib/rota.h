@@ -22,12 +22,11 @@
  *   turn, and a holiday layer takes turns per holiday. Overrides never
  *   change turns.
  *
- *   Holidays. With a calendar, per rota: ROTA_HOLIDAYS_LAYER: the
- *   restriction "holidays" covers each holiday from 00:00 to 24:00;
- *   ROTA_HOLIDAYS_WEEKEND: besides, a holiday on a weekday is restricted
- *   as if it were a Saturday (the weekend layer takes it);
- *   ROTA_HOLIDAYS_IGNORE: the calendar is not used. Holidays count for
- *   1970 to 2199.
+ *   Holidays. With a calendar, by the rota's holiday_policy: "layer":
+ *   the restriction "holidays" covers each holiday from 00:00 to 24:00;
+ *   "weekend": besides, a holiday on a weekday is restricted as if it
+ *   were a Saturday (the weekend layer takes it); "ignore": the calendar
+ *   is not used. Holidays count for 1970 to 2199.
  *
  *   Overrides. Active from <= T < until. One that covers the whole level
  *   (covers == -1) replaces whoever is on call, and fills gaps; else one
@@ -109,8 +108,8 @@ struct rota_override_spec {
 struct rota_spec {
 	char				*id;		/* "db" */
 	char				*time_zone;
-	char				*holidays;	/* calendar id or NULL */
-	char				*holiday_policy; /* layer|weekend|ignore */
+	char				*holidays;	/* calendar id */
+	char				*holiday_policy; /* layer, ... */
 	struct rota_level_spec		*levels;
 	size_t				 n_levels;
 	struct rota_override_spec	*overrides;
@@ -160,19 +159,19 @@ struct rota_override {
 enum rota_reason {
 	ROTA_NOBODY,		/* a gap: no layer covers, no override */
 	ROTA_ROTATION,		/* a layer's rotation */
-	ROTA_HOLIDAY,		/* a layer that covers because of a holiday */
+	ROTA_HOLIDAY,		/* a layer that covers for a holiday */
 	ROTA_OVERRIDE		/* an override replaced the rotation */
 };
 
 struct rota_answer {
 	const struct rota_person	*who;	/* NULL: nobody (a gap) */
 	enum rota_reason		 reason;
-	int				 layer;	/* 0-based; -1: none covers */
-	const char			*layer_name;	/* NULL when none */
+	int				 layer;	/* from 0; -1 none */
+	const char			*layer_name;	/* or NULL */
 	/* The rotation's pick at the instant, before any override. */
 	const struct rota_person	*scheduled;
 	const struct rota_override	*override;	/* that applied */
-	const char			*holiday;	/* today's, or NULL */
+	const char			*holiday;	/* or NULL */
 	/* The winning layer's shift (INT64_MIN/MAX when no layer). */
 	int64_t				 shift_start_ms, shift_end_ms;
 	/* The answer stays the same until this instant (INT64_MAX: ever). */

@@ -30,7 +30,7 @@
 #define TZ_ABBR_MAX	16
 #define TZIF_MAX_SIZE	(1 << 20)	/* real files are under 4 KB */
 #define TZIF_MAX_TIMES	(1 << 16)
-#define TZ_UTOFF_MAX	(26 * 3600)	/* RFC 8536 3.2: within +-25:59 */
+#define TZ_UTOFF_MAX	(26 * 3600)	/* RFC 8536 3.2: under 26 h */
 #define TZ_CYCLE_MS	(146097LL * CIVIL_MS_PER_DAY)	/* 400 years */
 #define TZ_FOOTER_YEARS	401
 #define TZ_RULE_H_MAX	167		/* RFC 8536 3.3.1: -167..167 */
@@ -43,10 +43,10 @@ struct tz_type {
 
 struct tz {
 	char		 name[TZ_NAME_MAX];
-	int64_t		*at;		/* transition instants, seconds */
+	int64_t		*at;		/* transitions, seconds */
 	uint16_t	*idx;		/* the type from at[i] on */
 	size_t		 n, cap;
-	struct tz_type	*types;		/* types[0] rules before at[0] */
+	struct tz_type	*types;	/* [0] rules before at[0] */
 	size_t		 ntypes;
 	/*
 	 * Derived once the table is complete, for lookups without
@@ -69,7 +69,7 @@ struct tz {
 struct prule {
 	char		 kind;
 	int		 a, b, c;	/* Jn / n: a; Mm.w.d: a.b.c */
-	int32_t		 secs;		/* wall time of the change */
+	int32_t		 secs;		/* its wall time */
 };
 
 struct posix_tz {
@@ -588,7 +588,8 @@ tz_from_tzif(const char *name, const unsigned char *buf, size_t len,
 	}
 	bs = block_size(&h, tsz);
 	if (h.timecnt > TZIF_MAX_TIMES || h.typecnt > 256 ||
-	    h.charcnt > 65536 || h.leapcnt > 65536 || bs > (size_t)(end - p) - 44) {
+	    h.charcnt > 65536 || h.leapcnt > 65536 ||
+	    bs > (size_t)(end - p) - 44) {
 		seterr(err, errlen, "%s: TZif file is truncated", name);
 		return NULL;
 	}
@@ -606,8 +607,9 @@ tz_from_tzif(const char *name, const unsigned char *buf, size_t len,
 		goto done;
 
 	/* The footer: "\nTZ string\n"; empty when the table is all. */
-	if (p == end || *p != '\n' || (nl = memchr(p + 1, '\n', (size_t)(end - p - 1)))
-	    == NULL || (size_t)(nl - p - 1) >= sizeof(footer)) {
+	if (p == end || *p != '\n' ||
+	    (nl = memchr(p + 1, '\n', (size_t)(end - p - 1))) == NULL ||
+	    (size_t)(nl - p - 1) >= sizeof(footer)) {
 		seterr(err, errlen, "%s: TZif file has a bad footer", name);
 		tz_free(z);
 		return NULL;

@@ -29,7 +29,7 @@ struct tz_tm {
 	int		 wday;		/* 0 = Sunday */
 	int32_t		 utoff;		/* seconds east of UTC */
 	int		 isdst;
-	const char	*abbr;		/* "CEST"; lives as long as the zone */
+	const char	*abbr;		/* "CEST"; lives as long as z */
 };
 
 /* How a wall time maps to instants. */

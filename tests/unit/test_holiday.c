@@ -368,8 +368,8 @@ main(void)
 		cmocka_unit_test(test_easter_dates),
 		cmocka_unit_test(test_rule_kinds),
 		cmocka_unit_test(test_build_errors_name_the_entry),
-		cmocka_unit_test_setup_teardown(test_us_federal_2026_2035, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_us_federal_2026_2035,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nl_2026_2035, setup,
 		    teardown),
 	};

@@ -58,9 +58,9 @@ build(struct rota_spec *rotas, size_t n)
 	struct rota_set_spec	 spec = { people, NELEM(people), cals,
 	    NELEM(cals), rotas, n };
 	struct perr_list	 errs = { 0 };
-	struct rota_set		*set = rota_set_build(&spec, NULL, &errs);
+	struct rota_set		*set;
 
-	if (set == NULL)
+	if ((set = rota_set_build(&spec, NULL, &errs)) == NULL)
 		fail_msg("%s: %s", errs.n ? errs.v[0].key : "",
 		    errs.n ? errs.v[0].msg : "out of memory");
 	return set;
@@ -131,7 +131,8 @@ check(const struct rota *r, const struct rota_override *extra,
 			    e[i].level, show(z, at, b2, sizeof(b2)),
 			    ans.who ? ans.who->id : "-",
 			    ans.layer_name ? ans.layer_name : "-",
-			    ans.reason, ans.until_ms == INT64_MAX ? "never" : b1,
+			    ans.reason,
+			    ans.until_ms == INT64_MAX ? "never" : b1,
 			    e[i].who, e[i].layer,
 			    e[i].reason, e[i].until);
 	}
@@ -157,7 +158,8 @@ test_daily_rotation_across_amsterdam_dst(void **state)
 	    LIST("a", "b", "c"), "1d", "02:30", "2026-03-01", NONE } };
 	struct rota_layer_spec	 l2[] = { { "day-handoff",
 	    LIST("a", "b", "c"), "1d", "09:00", "2026-03-01", NONE } };
-	struct rota_level_spec	 lv[] = { { "l1", l1, 1 }, { "l2", l2, 1 } };
+	struct rota_level_spec	 lv[] = { { "l1", l1, 1 },
+	    { "l2", l2, 1 } };
 	struct rota_spec	 rs[] = { { "ams", "Europe/Amsterdam", NULL,
 	    NULL, lv, 2, NULL, 0 } };
 	struct rota_set		*set = build(rs, 1);
@@ -214,7 +216,8 @@ test_weekly_rotation_across_new_york_dst(void **state)
 	    "sun 02:30", "2026-03-01", NONE } };
 	struct rota_layer_spec	 l2[] = { { "twice", LIST("a", "b"), "1w",
 	    "sun 01:30", "2026-03-01", NONE } };
-	struct rota_level_spec	 lv[] = { { NULL, l1, 1 }, { NULL, l2, 1 } };
+	struct rota_level_spec	 lv[] = { { NULL, l1, 1 },
+	    { NULL, l2, 1 } };
 	struct rota_spec	 rs[] = { { "nyc", "America/New_York", NULL,
 	    NULL, lv, 2, NULL, 0 } };
 	struct rota_set		*set = build(rs, 1);
@@ -315,10 +318,11 @@ test_nights_and_weekends_across_midnight_month_and_year(void **state)
 static void
 test_turns_advance_only_over_covered_shifts(void **state)
 {
-	struct rota_layer_spec	 nights[] = { { "nights", LIST("a", "b", "c"),
-	    "1d", "18:00", "2026-01-05", LIST("mon-thu 18:00-09:00") } };
-	struct rota_layer_spec	 days[] = { { "days", LIST("a", "b"), "1d",
-	    "09:00", "2026-01-05", LIST("mon-fri 09:00-18:00") } };
+	struct rota_layer_spec	 nights[] = { { "nights",
+	    LIST("a", "b", "c"), "1d", "18:00", "2026-01-05",
+	    LIST("mon-thu 18:00-09:00") } };
+	struct rota_layer_spec	 days[] = { { "days", LIST("a", "b"),
+	    "1d", "09:00", "2026-01-05", LIST("mon-fri 09:00-18:00") } };
 	struct rota_layer_spec	 masked[] = {
 		{ "base", LIST("a", "b", "c"), "1d", "09:00", "2026-01-05",
 		  NONE },
@@ -574,10 +578,10 @@ test_holiday_policies(void **state)
 static void
 test_override_precedence_and_expiry(void **state)
 {
-	struct rota_layer_spec	 base[] = { { "base", LIST("a", "b"), "1w",
-	    "mon 09:00", "2026-01-05", NONE } };
-	struct rota_layer_spec	 day[] = { { "day", LIST("b"), "1d", "09:00",
-	    "2026-01-05", LIST("mon-fri 09:00-17:00") } };
+	struct rota_layer_spec	 base[] = { { "base", LIST("a", "b"),
+	    "1w", "mon 09:00", "2026-01-05", NONE } };
+	struct rota_layer_spec	 day[] = { { "day", LIST("b"), "1d",
+	    "09:00", "2026-01-05", LIST("mon-fri 09:00-17:00") } };
 	struct rota_level_spec	 lv[] = { { NULL, base, 1 },
 	    { NULL, day, 1 } };
 	struct rota_override_spec ov[] = {
@@ -710,9 +714,10 @@ test_coverage_gaps(void **state)
 	struct rota_iter	 it;
 	struct rota_span	 sp;
 	char			 buf[200];
-	int64_t			 from = wall(rota_tz(r), "2026-12-21 00:00");
+	int64_t			 from;
 	size_t			 n = 0;
 
+	from = wall(rota_tz(r), "2026-12-21 00:00");
 	rota_iter_init(&it, r, NULL, 0, 1, from, from + 14 * 86400000LL);
 	while (rota_gap_next(&it, &sp)) {
 		assert_true(n < NELEM(want1));
@@ -739,8 +744,8 @@ test_coverage_gaps(void **state)
 static void
 test_gap_to_midnight_reads_24_00(void **state)
 {
-	struct rota_layer_spec	 ly[] = { { "wd", LIST("a"), "1d", "00:00",
-	    "2026-01-05", LIST("mon-fri") } };
+	struct rota_layer_spec	 ly[] = { { "wd", LIST("a"), "1d",
+	    "00:00", "2026-01-05", LIST("mon-fri") } };
 	struct rota_level_spec	 lv[] = { { NULL, ly, 1 } };
 	struct rota_spec	 rs[] = { { "x", "UTC", NULL, NULL, lv, 1,
 	    NULL, 0 } };
@@ -769,8 +774,8 @@ test_build_errors_name_the_key(void **state)
 		  LIST("fri 18:00-mon 09:00x") },
 	};
 	struct rota_level_spec	 lv[] = { { NULL, ly, 2 } };
-	struct rota_layer_spec	 fine[] = { { NULL, LIST("a"), "1d", "09:00",
-	    "2026-01-05", NONE } };
+	struct rota_layer_spec	 fine[] = { { NULL, LIST("a"), "1d",
+	    "09:00", "2026-01-05", NONE } };
 	struct rota_level_spec	 lv_fine[] = { { NULL, fine, 1 } };
 	struct rota_override_spec ov[] = {
 		{ "nobody", NULL, 0, "2026-01-01 00:00", "2025-01-01", NULL },
@@ -799,7 +804,8 @@ test_build_errors_name_the_key(void **state)
 		{ "rotas.t.overrides[0]", "person \"nobody\" is not in" },
 		{ "rotas.t.overrides[0]", "needs covers (a person) or level" },
 		{ "rotas.t.overrides[1]", "level 3: the rota has levels 1..1" },
-		{ "rotas.u.time_zone", "unknown time zone \"Mars/Olympus_Mons\"" },
+		{ "rotas.u.time_zone",
+		  "unknown time zone \"Mars/Olympus_Mons\"" },
 	};
 	size_t			 i;
 
@@ -1064,7 +1070,8 @@ test_config_errors_name_file_and_line(void **state)
 
 	/* Entries of a map cannot be set with -s. */
 	{
-		struct config_override	 ov = { "rotas.t.time_zone", "UTC" };
+		struct config_override	 ov = { "rotas.t.time_zone",
+		    "UTC" };
 
 		put(dir, "ok.conf", "people: { };\n");
 		snprintf(p, sizeof(p), "%s/ok.conf", dir);

@@ -19,6 +19,11 @@
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
+/* Zone names, short enough for one table row per case. */
+#define AMS	"Europe/Amsterdam"
+#define NYC	"America/New_York"
+#define SYD	"Australia/Sydney"
+
 static struct tz *
 load(const char *name)
 {
@@ -40,34 +45,34 @@ static const struct to_local {
 	int32_t		 utoff;
 } to_local[] = {
 	/* Amsterdam, spring forward 2026-03-29 01:00 UTC. */
-	{ "Europe/Amsterdam", 1774745999, "2026-03-29 01:59:59", "CET", 3600 },
-	{ "Europe/Amsterdam", 1774746000, "2026-03-29 03:00:00", "CEST", 7200 },
+	{ AMS, 1774745999, "2026-03-29 01:59:59", "CET", 3600 },
+	{ AMS, 1774746000, "2026-03-29 03:00:00", "CEST", 7200 },
 	/* Fall back 2026-10-25 01:00 UTC: 02:00-03:00 happens twice. */
-	{ "Europe/Amsterdam", 1792888200, "2026-10-25 02:30:00", "CEST", 7200 },
-	{ "Europe/Amsterdam", 1792889999, "2026-10-25 02:59:59", "CEST", 7200 },
-	{ "Europe/Amsterdam", 1792890000, "2026-10-25 02:00:00", "CET", 3600 },
-	{ "Europe/Amsterdam", 1792891800, "2026-10-25 02:30:00", "CET", 3600 },
+	{ AMS, 1792888200, "2026-10-25 02:30:00", "CEST", 7200 },
+	{ AMS, 1792889999, "2026-10-25 02:59:59", "CEST", 7200 },
+	{ AMS, 1792890000, "2026-10-25 02:00:00", "CET", 3600 },
+	{ AMS, 1792891800, "2026-10-25 02:30:00", "CET", 3600 },
 	/* New York: 2026-03-08 07:00 UTC and 2026-11-01 06:00 UTC. */
-	{ "America/New_York", 1772953199, "2026-03-08 01:59:59", "EST", -18000 },
-	{ "America/New_York", 1772953200, "2026-03-08 03:00:00", "EDT", -14400 },
-	{ "America/New_York", 1793511000, "2026-11-01 01:30:00", "EDT", -14400 },
-	{ "America/New_York", 1793512799, "2026-11-01 01:59:59", "EDT", -14400 },
-	{ "America/New_York", 1793512800, "2026-11-01 01:00:00", "EST", -18000 },
-	{ "America/New_York", 1798207200, "2026-12-25 09:00:00", "EST", -18000 },
+	{ NYC, 1772953199, "2026-03-08 01:59:59", "EST", -18000 },
+	{ NYC, 1772953200, "2026-03-08 03:00:00", "EDT", -14400 },
+	{ NYC, 1793511000, "2026-11-01 01:30:00", "EDT", -14400 },
+	{ NYC, 1793512799, "2026-11-01 01:59:59", "EDT", -14400 },
+	{ NYC, 1793512800, "2026-11-01 01:00:00", "EST", -18000 },
+	{ NYC, 1798207200, "2026-12-25 09:00:00", "EST", -18000 },
 	{ "Asia/Tokyo", 1774719000, "2026-03-29 02:30:00", "JST", 32400 },
 	{ "Asia/Tokyo", 1792890000, "2026-10-25 10:00:00", "JST", 32400 },
 	{ "UTC", 1774751400, "2026-03-29 02:30:00", "UTC", 0 },
 	/* Southern hemisphere: Sydney falls back in April. */
-	{ "Australia/Sydney", 1775318399, "2026-04-05 02:59:59", "AEDT", 39600 },
-	{ "Australia/Sydney", 1775318400, "2026-04-05 02:00:00", "AEST", 36000 },
-	{ "Australia/Sydney", 1791043200, "2026-10-04 03:00:00", "AEDT", 39600 },
+	{ SYD, 1775318399, "2026-04-05 02:59:59", "AEDT", 39600 },
+	{ SYD, 1775318400, "2026-04-05 02:00:00", "AEST", 36000 },
+	{ SYD, 1791043200, "2026-10-04 03:00:00", "AEDT", 39600 },
 	/* Past the fat file's 2037: the footer rule, then 400-year folds. */
-	{ "Europe/Amsterdam", 4109878799, "2100-03-28 01:59:59", "CET", 3600 },
-	{ "Europe/Amsterdam", 4109878800, "2100-03-28 03:00:00", "CEST", 7200 },
-	{ "Europe/Amsterdam", 16751408399, "2500-10-31 02:59:59", "CEST", 7200 },
-	{ "Europe/Amsterdam", 16751408400, "2500-10-31 02:00:00", "CET", 3600 },
-	{ "America/New_York", 33330207599, "3026-03-12 01:59:59", "EST", -18000 },
-	{ "America/New_York", 33330207600, "3026-03-12 03:00:00", "EDT", -14400 },
+	{ AMS, 4109878799, "2100-03-28 01:59:59", "CET", 3600 },
+	{ AMS, 4109878800, "2100-03-28 03:00:00", "CEST", 7200 },
+	{ AMS, 16751408399, "2500-10-31 02:59:59", "CEST", 7200 },
+	{ AMS, 16751408400, "2500-10-31 02:00:00", "CET", 3600 },
+	{ NYC, 33330207599, "3026-03-12 01:59:59", "EST", -18000 },
+	{ NYC, 33330207600, "3026-03-12 03:00:00", "EDT", -14400 },
 	/* Footer with negative rule times (RFC 8536 version 3). */
 	{ "America/Nuuk", 1774745999, "2026-03-28 22:59:59", "-02", -7200 },
 	{ "America/Nuuk", 1774746000, "2026-03-29 00:00:00", "-01", -3600 },
@@ -110,31 +115,31 @@ static const struct to_utc {
 	enum tz_kind	 kind;
 } to_utc[] = {
 	/* In the gap: the first instant after it, 03:00 CEST. */
-	{ "Europe/Amsterdam", 2026, 3, 29, 1, 59, 1774745940, TZ_UNIQUE },
-	{ "Europe/Amsterdam", 2026, 3, 29, 2, 0, 1774746000, TZ_GAP },
-	{ "Europe/Amsterdam", 2026, 3, 29, 2, 30, 1774746000, TZ_GAP },
-	{ "Europe/Amsterdam", 2026, 3, 29, 2, 59, 1774746000, TZ_GAP },
-	{ "Europe/Amsterdam", 2026, 3, 29, 3, 0, 1774746000, TZ_UNIQUE },
-	{ "Europe/Amsterdam", 2026, 3, 29, 3, 30, 1774747800, TZ_UNIQUE },
+	{ AMS, 2026, 3, 29, 1, 59, 1774745940, TZ_UNIQUE },
+	{ AMS, 2026, 3, 29, 2, 0, 1774746000, TZ_GAP },
+	{ AMS, 2026, 3, 29, 2, 30, 1774746000, TZ_GAP },
+	{ AMS, 2026, 3, 29, 2, 59, 1774746000, TZ_GAP },
+	{ AMS, 2026, 3, 29, 3, 0, 1774746000, TZ_UNIQUE },
+	{ AMS, 2026, 3, 29, 3, 30, 1774747800, TZ_UNIQUE },
 	/* Repeated: the first occurrence, still CEST. */
-	{ "Europe/Amsterdam", 2026, 10, 25, 1, 59, 1792886340, TZ_UNIQUE },
-	{ "Europe/Amsterdam", 2026, 10, 25, 2, 0, 1792886400, TZ_AMBIGUOUS },
-	{ "Europe/Amsterdam", 2026, 10, 25, 2, 30, 1792888200, TZ_AMBIGUOUS },
-	{ "Europe/Amsterdam", 2026, 10, 25, 2, 59, 1792889940, TZ_AMBIGUOUS },
-	{ "Europe/Amsterdam", 2026, 10, 25, 3, 0, 1792893600, TZ_UNIQUE },
-	{ "America/New_York", 2026, 3, 8, 1, 59, 1772953140, TZ_UNIQUE },
-	{ "America/New_York", 2026, 3, 8, 2, 30, 1772953200, TZ_GAP },
-	{ "America/New_York", 2026, 3, 8, 3, 0, 1772953200, TZ_UNIQUE },
-	{ "America/New_York", 2026, 11, 1, 0, 59, 1793509140, TZ_UNIQUE },
-	{ "America/New_York", 2026, 11, 1, 1, 0, 1793509200, TZ_AMBIGUOUS },
-	{ "America/New_York", 2026, 11, 1, 1, 30, 1793511000, TZ_AMBIGUOUS },
-	{ "America/New_York", 2026, 11, 1, 2, 0, 1793516400, TZ_UNIQUE },
+	{ AMS, 2026, 10, 25, 1, 59, 1792886340, TZ_UNIQUE },
+	{ AMS, 2026, 10, 25, 2, 0, 1792886400, TZ_AMBIGUOUS },
+	{ AMS, 2026, 10, 25, 2, 30, 1792888200, TZ_AMBIGUOUS },
+	{ AMS, 2026, 10, 25, 2, 59, 1792889940, TZ_AMBIGUOUS },
+	{ AMS, 2026, 10, 25, 3, 0, 1792893600, TZ_UNIQUE },
+	{ NYC, 2026, 3, 8, 1, 59, 1772953140, TZ_UNIQUE },
+	{ NYC, 2026, 3, 8, 2, 30, 1772953200, TZ_GAP },
+	{ NYC, 2026, 3, 8, 3, 0, 1772953200, TZ_UNIQUE },
+	{ NYC, 2026, 11, 1, 0, 59, 1793509140, TZ_UNIQUE },
+	{ NYC, 2026, 11, 1, 1, 0, 1793509200, TZ_AMBIGUOUS },
+	{ NYC, 2026, 11, 1, 1, 30, 1793511000, TZ_AMBIGUOUS },
+	{ NYC, 2026, 11, 1, 2, 0, 1793516400, TZ_UNIQUE },
 	{ "Asia/Tokyo", 2026, 3, 29, 2, 30, 1774719000, TZ_UNIQUE },
 	{ "UTC", 2026, 3, 29, 2, 30, 1774751400, TZ_UNIQUE },
-	{ "Europe/Amsterdam", 2026, 7, 1, 12, 0, 1782900000, TZ_UNIQUE },
-	{ "America/New_York", 2026, 12, 25, 9, 0, 1798207200, TZ_UNIQUE },
-	{ "America/New_York", 3026, 3, 12, 3, 0, 33330207600, TZ_UNIQUE },
-	{ "America/New_York", 3026, 3, 12, 2, 30, 33330207600, TZ_GAP },
+	{ AMS, 2026, 7, 1, 12, 0, 1782900000, TZ_UNIQUE },
+	{ NYC, 2026, 12, 25, 9, 0, 1798207200, TZ_UNIQUE },
+	{ NYC, 3026, 3, 12, 3, 0, 33330207600, TZ_UNIQUE },
+	{ NYC, 3026, 3, 12, 2, 30, 33330207600, TZ_GAP },
 };
 
 static void
@@ -182,7 +187,7 @@ test_mktime_normalises_fields(void **state)
 static void
 test_local_max_is_monotone_and_matches_policy(void **state)
 {
-	const char	*zones[] = { "Europe/Amsterdam", "America/New_York",
+	const char	*zones[] = { AMS, "America/New_York",
 	    "Australia/Sydney", "Asia/Tokyo" };
 	struct tz	*z;
 	int64_t		 t, x, m, prev;
@@ -221,7 +226,7 @@ test_zone_names_are_checked(void **state)
 	static const char *const bad[] = { "", "/etc/localtime",
 	    "../../etc/passwd", "Europe/../../etc/passwd", "Europe/",
 	    "Europe//Amsterdam", "Europe/Amster dam", "Europe/Amsterdam\n" };
-	static const char *const good[] = { "Europe/Amsterdam", "UTC",
+	static const char *const good[] = { AMS, "UTC",
 	    "Etc/GMT+5", "America/Port-au-Prince",
 	    "America/Argentina/Buenos_Aires" };
 	char		 err[256];
@@ -274,7 +279,7 @@ test_posix_strings(void **state)
 		{ "EST5EDT,0/0,J365/25", 1782900000, -14400 },
 		{ "EST5EDT,0/0,J365/25", 1798761599, -14400 },
 		/* Julian days without February 29, zero-based with it. */
-		{ "XST-1XDT,J60/0,J300/0", 1772409600, 7200 },	/* 03-02 */
+		{ "XST-1XDT,J60/0,J300/0", 1772409600, 7200 }, /* 03-02 */
 		{ "XST-1XDT,59/0,300/0", 1772323200, 7200 },	/* 03-01 */
 		{ "XST-1XDT,59/0,300/0", 1772236800, 3600 },	/* 02-28 */
 		/* 2028-02-29 12:00: J60 is March 1, day 59 is February 29. */
@@ -372,7 +377,7 @@ put_block(unsigned char *p, char version, size_t tsz, const int64_t *at,
 static void
 test_tzif_slim_footer_and_v1(void **state)
 {
-	static const int64_t	 at[] = { 828838800 };	/* 1996-04-01 */
+	static const int64_t	 at[] = { 828838800 }; /* 1996-04-01 */
 	static const uint8_t	 idx[] = { 1 };
 	static const struct ttype tt[] = { { 3600, 0, 0 }, { 7200, 1, 4 } };
 	static const char	 chars[] = "CET\0CEST";
