@@ -480,6 +480,74 @@ test_turn_order_never_skips_a_member(void **state)
 	rota_set_free(set);
 }
 
+/*
+ * until_ms is the next change, exactly: at every minute before it the
+ * answer is the same, at it the answer differs. Random instants (fixed
+ * seed) on a busy level with every kind of layer, DST and holidays.
+ */
+static void
+test_until_is_the_next_change(void **state)
+{
+	struct rota_layer_spec	 team[] = {
+		{ "base", LIST("a", "b", "c"), "12h", "08:00", "2026-01-05",
+		  NONE },
+		{ "business", LIST("b", "d", "e"), "1d", "09:00", "2026-01-05",
+		  LIST("mon-fri 09:00-18:00") },
+		{ "nights", LIST("a", "c", "e", "f"), "1d", "18:00",
+		  "2026-01-05", LIST("mon-thu 18:00-09:00") },
+		{ "weekend", LIST("d"), "1w", "fri 18:00", "2026-01-02",
+		  LIST("fri 18:00 - mon 09:00") },
+		{ "holiday", LIST("a", "b"), "1d", "00:00", "2026-01-01",
+		  LIST("holidays") },
+		{ "odd", LIST("f", "g"), "10h", "02:30", "2026-02-03",
+		  LIST("tue 01:00-03:30", "sun 02:15 - sun 02:45") },
+	};
+	struct rota_level_spec	 lv[] = { { NULL, team, NELEM(team) } };
+	struct rota_override_spec ov[] = {
+		{ "g", "a", 0, "2026-03-27 00:00", "2026-04-02 00:00", NULL },
+		{ "f", NULL, 1, "2026-10-24 20:00", "2026-10-25 02:40", NULL },
+	};
+	struct rota_spec	 rs[] = { { "t", "Europe/Amsterdam", "nl",
+	    "weekend", lv, 1, ov, NELEM(ov) } };
+	struct rota_set		*set = build(rs, 1);
+	const struct rota	*r = rota_set_find(set, "t");
+	struct rota_answer	 a, b;
+	uint64_t		 seed = 12345;
+	int64_t			 t, m, lo = wall(rota_tz(r), "2026-03-20 00:00");
+	int			 i;
+
+	for (i = 0; i < 300; i++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		/* Spring and autumn DST weeks, Christmas, and anywhere. */
+		t = lo + (int64_t)((seed >> 33) % (300ULL * 86400000));
+		if (i % 3 == 1)
+			t = lo + (int64_t)((seed >> 33) % (14ULL * 86400000));
+		if (i % 3 == 2)
+			t = wall(rota_tz(r), "2026-10-20 00:00") +
+			    (int64_t)((seed >> 33) % (10ULL * 86400000));
+		assert_int_equal(rota_resolve(r, 1, t, &a), 0);
+		assert_true(a.until_ms > t);
+		for (m = t + 60000; m < a.until_ms &&
+		    m < t + 8 * 86400000LL; m += 60000) {
+			assert_int_equal(rota_resolve(r, 1, m, &b), 0);
+			if (b.who != a.who || b.layer != a.layer ||
+			    b.reason != a.reason || b.override != a.override)
+				fail_msg("at %lld: changed at %lld before "
+				    "until %lld", (long long)t, (long long)m,
+				    (long long)a.until_ms);
+		}
+		if (a.until_ms == INT64_MAX)
+			continue;
+		assert_int_equal(rota_resolve(r, 1, a.until_ms, &b), 0);
+		assert_false(b.who == a.who && b.layer == a.layer &&
+		    b.reason == a.reason && b.override == a.override);
+		assert_int_equal(rota_resolve(r, 1, a.until_ms - 1, &b), 0);
+		assert_true(b.who == a.who && b.layer == a.layer &&
+		    b.reason == a.reason && b.override == a.override);
+	}
+	rota_set_free(set);
+}
+
 /* ------------------------------------------------------------ holidays */
 
 /*
@@ -1092,6 +1160,7 @@ main(void)
 		    test_nights_and_weekends_across_midnight_month_and_year),
 		cmocka_unit_test(test_turns_advance_only_over_covered_shifts),
 		cmocka_unit_test(test_turn_order_never_skips_a_member),
+		cmocka_unit_test(test_until_is_the_next_change),
 		cmocka_unit_test(test_holiday_policies),
 		cmocka_unit_test(test_override_precedence_and_expiry),
 		cmocka_unit_test(test_coverage_gaps),
