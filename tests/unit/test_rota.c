@@ -998,8 +998,11 @@ test_sample_team(void **state)
 		  "2026-12-26 00:00 CET" },
 		{ 1, "2026-12-26 03:00", 0, "daan", "holidays", H,
 		  "2026-12-27 00:00 CET" },
-		{ 2, "2026-07-27 12:00", 0, "maarten", "leads", O,
-		  "2026-08-03 09:00 CEST" },
+		/* 19 July 2027 starts shift 40 of the leads: lotte's. */
+		{ 2, "2027-07-18 12:00", 0, "maarten", "leads", R,
+		  "2027-07-19 09:00 CEST" },
+		{ 2, "2027-07-27 12:00", 0, "maarten", "leads", O,
+		  "2027-08-02 09:00 CEST" },
 	};
 	struct rota_iter	 it;
 	struct rota_span	 sp;
