@@ -26,6 +26,7 @@
 #include "pagerd.h"
 #include "perr.h"
 #include "redis_spawn.h"
+#include "rota_check.h"
 #include "sdnotify.h"
 #include "store.h"
 #include "syslog_in.h"
@@ -34,6 +35,7 @@
 #include "udp.h"
 
 #define STOP_DEADLINE_MS	4500	/* SIGTERM to exit, worst case */
+#define CHECK_ROTA_DAYS		90	/* -t looks this far ahead */
 
 int64_t
 pagerd_now_ms(void)
@@ -51,7 +53,8 @@ usage(FILE *f)
 	    "usage: pagerd [-t] [-c FILE] [-s path=value]...\n"
 	    "  -c FILE        configuration file (default %s/pagerd/pagerd.conf)\n"
 	    "  -t             check the configuration and exit: 0 when valid,\n"
-	    "                 else 1 and one FILE:LINE: line per problem\n"
+	    "                 else 1 and one FILE:LINE: line per problem;\n"
+	    "                 warns of rota gaps and the like for 90 days\n"
 	    "  -s path=value  override a setting, e.g. -s http.listen=127.0.0.1:9090\n"
 	    "                 (repeatable; lists are comma-separated)\n"
 	    "  -d             log at debug level (overrides log.level)\n"
@@ -83,6 +86,13 @@ log_errors(const struct perr_list *errs)
 		perr_format(&errs->v[i], line, sizeof(line));
 		log_warnx("config: %s", line);
 	}
+}
+
+/* -t: advice about valid rotas (gaps, stale overrides, DST shifts). */
+static void
+print_warning(void *arg, enum rota_warning kind, const char *msg)
+{
+	printf("%s: warning: %s\n", (const char *)arg, msg);
 }
 
 static struct config *
@@ -324,6 +334,8 @@ main(int argc, char *argv[])
 			free(pd.overrides);
 			return 1;
 		}
+		(void)rota_check(pd.cfg->rotas, pagerd_now_ms(),
+		    CHECK_ROTA_DAYS, print_warning, (void *)pd.config_path);
 		printf("%s: configuration OK\n", pd.config_path);
 		config_free(pd.cfg);
 		free(pd.overrides);

@@ -501,6 +501,58 @@ check_unique(struct loader *L, const config_setting_t *m,
 	}
 }
 
+/*
+ * A group of named groups, "people: { anna: { ... }; };": each member is
+ * one element, its name kept in the element's CK_MAP_NAME key. Unlike a
+ * list, files @included inside the group add members without commas.
+ */
+static void
+store_map(struct loader *L, const struct ckey *k, const config_setting_t *m,
+    void *base, const char *path)
+{
+	const struct csection	*sec = k->sub;
+	const struct ckey	*nk = NULL;
+	const config_setting_t	*e;
+	const char		*name, *why;
+	char			*v, *elem, prefix[128], dotted[128];
+	size_t			 i, n;
+
+	if (!config_setting_is_group(m)) {
+		lerr(L, m, path, "must be a group of named groups: "
+		    "%s: { NAME: { ... }; };", k->name);
+		return;
+	}
+	for (i = 0; i < sec->nkeys; i++)
+		if (sec->keys[i].flags & CK_MAP_NAME)
+			nk = &sec->keys[i];
+	n = (size_t)config_setting_length(m);
+	if ((v = calloc(n ? n : 1, sec->elem_size)) == NULL) {
+		lerr(L, m, path, "out of memory");
+		return;
+	}
+	*FIELD(base, k->off, void *) = v;
+	*FIELD(base, k->off_n, size_t) = n;
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(m, (unsigned)i);
+		elem = v + i * sec->elem_size;
+		name = config_setting_name(e);
+		keyf(prefix, sizeof(prefix), "%s.%s", path, name);
+		if (!config_setting_is_group(e)) {
+			lerr(L, e, prefix, "must be a group { ... }");
+			continue;
+		}
+		if (nk == NULL)
+			;	/* a table without a name key: names unused */
+		else if (nk->check != NULL && (why = nk->check(name)) != NULL)
+			lerr(L, e, prefix, "\"%s\" %s", name, why);
+		else if ((*FIELD(elem, nk->off, char *) = strdup(name)) ==
+		    NULL)
+			lerr(L, e, prefix, "out of memory");
+		keyf(dotted, sizeof(dotted), "%s.", prefix);
+		walk_group(L, e, sec, elem, dotted);
+	}
+}
+
 static void
 store_list(struct loader *L, const struct ckey *k, const config_setting_t *m,
     void *base, const char *path)
@@ -559,6 +611,9 @@ store(struct loader *L, const struct ckey *k, const config_setting_t *m,
 		break;
 	case CK_LIST:
 		store_list(L, k, m, base, path);
+		break;
+	case CK_MAP:
+		store_map(L, k, m, base, path);
 		break;
 	case CK_STRING:
 	case CK_SECRET:
@@ -635,7 +690,11 @@ walk_group(struct loader *L, const config_setting_t *g,
 		m = config_setting_get_elem(g, (unsigned)i);
 		keyf(path, sizeof(path), "%s%s", prefix,
 		    config_setting_name(m));
-		if ((k = ckey_find(sec, config_setting_name(m))) != NULL)
+		if ((k = ckey_find(sec, config_setting_name(m))) != NULL &&
+		    (k->flags & CK_MAP_NAME))
+			lerr(L, m, path, "is the name of the group, not a key "
+			    "inside it");
+		else if (k != NULL)
 			store(L, k, m, base, path);
 		else if ((hint = ckey_suggest(sec,
 		    config_setting_name(m))) != NULL)
@@ -797,7 +856,7 @@ apply_override(struct loader *L, config_t *cfg,
 				    "unknown key");
 			return;
 		}
-		if (k->type == CK_LIST) {
+		if (k->type == CK_LIST || k->type == CK_MAP) {
 			perr_add(L->errs, OVERRIDE_FILE, 0, o->path, "entries "
 			    "of %s cannot be overridden; edit the file",
 			    k->name);
@@ -1078,6 +1137,53 @@ finish_routing(struct loader *L, const config_t *cfg, struct config *c)
 	}
 }
 
+/* ------------------------------------------------------------ rotas */
+
+/*
+ * Point an error that lib/rota.c made from a key path alone
+ * ("rotas.db.levels[0].layers[1].members[2]") at the FILE:LINE of that
+ * setting, or of the nearest enclosing one the file has.
+ */
+static void
+locate(struct loader *L, const config_t *cfg, struct perr *e)
+{
+	const config_setting_t	*s = NULL;
+	char			 path[160], *file, *cut;
+	size_t			 i, o = 0;
+
+	for (i = 0; e->key[i] != '\0' && o + 2 < sizeof(path); i++) {
+		if (e->key[i] == '[')
+			path[o++] = '.';	/* libconfig: "levels.[0]" */
+		if (e->key[i] != ']')
+			path[o++] = e->key[i];
+	}
+	path[o] = '\0';
+	while ((s = config_lookup(cfg, path)) == NULL &&
+	    (cut = strrchr(path, '.')) != NULL)
+		*cut = '\0';
+	file = setting_file(L, s);
+	snprintf(e->file, sizeof(e->file), "%s", file ? file : L->path);
+	e->line = s ? config_setting_source_line(s) : 0;
+	free(file);
+}
+
+/*
+ * Compile the people, calendars and rotas the walker stored: zones are
+ * loaded, references resolved, turn tables built. It runs even after
+ * other errors (values the walker refused are NULL and skipped), so one
+ * run shows every problem.
+ */
+static void
+build_rotas(struct loader *L, const config_t *cfg, struct config *c)
+{
+	size_t	 first = L->errs->n, i;
+
+	c->rotas = rota_set_build(&c->oncall, NULL, L->errs);
+	for (i = first; i < L->errs->n && i < L->errs->cap; i++)
+		if (L->errs->v[i].file[0] == '\0')
+			locate(L, cfg, &L->errs->v[i]);
+}
+
 /* ------------------------------------------------------------ load */
 
 static char *
@@ -1138,6 +1244,7 @@ config_load(const char *path, const struct config_override *ov, size_t nov,
 	walk_group(&L, config_root_setting(&cfg), &config_schema, c, "");
 	check_together(&L, &cfg, c);
 	finish_routing(&L, &cfg, c);
+	build_rotas(&L, &cfg, c);
 out:
 	config_destroy(&cfg);
 	free(L.dir);
@@ -1165,6 +1272,7 @@ free_section(const struct csection *sec, void *base)
 			free_section(k->sub, base);
 			break;
 		case CK_LIST:
+		case CK_MAP:
 			e = *FIELD(base, k->off, char *);
 			n = *FIELD(base, k->off_n, size_t);
 			for (j = 0; e != NULL && j < n; j++)
@@ -1213,6 +1321,7 @@ config_free(struct config *c)
 		free(c->inhibit_rules[i].target_m);
 	}
 	free_section(&config_schema, c);
+	rota_set_free(c->rotas);
 	free(c->path);
 	free(c);
 }

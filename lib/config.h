@@ -14,6 +14,7 @@
 #include "perr.h"
 #include "route.h"
 #include "silence.h"
+#include "rota.h"
 
 struct integration {
 	char	*name;		/* the group's name, for logs and metrics */
@@ -125,6 +126,10 @@ struct config {
 	/* api { tokens = ( { name, token | token_file }, ... ) } */
 	struct api_token	*tokens;
 	size_t			 n_tokens;
+
+	/* people { }, holidays { }, rotas { }: as written, and compiled */
+	struct rota_set_spec	 oncall;
+	struct rota_set		*rotas;
 };
 
 /* One "-s path=value" override from the command line. */

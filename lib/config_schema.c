@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "config_schema.h"
+#include "rota_config.h"
 #include "syslog_parse.h"
 #include "syslog_rules.h"
 
@@ -658,6 +659,19 @@ static const struct ckey root_keys[] = {
 	    "`( { name = \"prometheus\"; key_file = \"prom.key\"; } )`. "
 	    "Names and keys must be unique." },
 	{ .name = "api", .type = CK_GROUP, .sub = &api_section },
+	{ .name = "people", .type = CK_MAP, .off = CFG(oncall.people),
+	  .off_n = CFG(oncall.n_people), .sub = &rota_people_section,
+	  .doc = "Who can be paged, by id: `people: { anna: { name = "
+	    "\"Anna de Vries\"; phone = \"+31612345678\"; }; };`." },
+	{ .name = "holidays", .type = CK_MAP, .off = CFG(oncall.calendars),
+	  .off_n = CFG(oncall.n_calendars), .sub = &rota_holidays_section,
+	  .doc = "Holiday calendars by id, usually one @include'd file each: "
+	    "`holidays: { @include \"holidays/nl.conf\" };`." },
+	{ .name = "rotas", .type = CK_MAP, .off = CFG(oncall.rotas),
+	  .off_n = CFG(oncall.n_rotas), .sub = &rota_rotas_section,
+	  .doc = "On-call rotas by id, usually one @include'd file per "
+	    "team: `rotas: { @include \"rota.d/db.conf\" };`. See "
+	    "docs/ROTA.md." },
 };
 
 const struct csection config_schema = { root_keys, NKEYS(root_keys), 0 };
@@ -752,6 +766,7 @@ type_name(const struct ckey *k)
 	case CK_STRINGS:	return "array of strings";
 	case CK_SECRET:		return "string (secret)";
 	case CK_SECRET_FILE:	return "path";
+	case CK_MAP:		return "group of named groups";
 	}
 	return "?";
 }
@@ -848,7 +863,8 @@ print_rows(FILE *fp, const struct csection *sec, const char *prefix)
 
 	for (i = 0; i < sec->nkeys; i++) {
 		k = &sec->keys[i];
-		if (k->type == CK_GROUP || k->type == CK_LIST)
+		if (k->type == CK_GROUP || k->type == CK_LIST ||
+		    k->type == CK_MAP || (k->flags & CK_MAP_NAME))
 			continue;
 		if (!header) {
 			fputs("| Key | Type | Default | Bounds "
@@ -874,7 +890,8 @@ has_scalars(const struct csection *sec)
 
 	for (i = 0; i < sec->nkeys; i++)
 		if (sec->keys[i].type != CK_GROUP &&
-		    sec->keys[i].type != CK_LIST)
+		    sec->keys[i].type != CK_LIST &&
+		    sec->keys[i].type != CK_MAP)
 			return 1;
 	return 0;
 }
@@ -903,6 +920,12 @@ print_section(FILE *fp, const struct csection *sec, const char *prefix)
 			fprintf(fp, "## `%s%s = ( )`\n\n%s\n\n", prefix,
 			    k->name, k->doc);
 			snprintf(sub, sizeof(sub), "%s%s[].", prefix, k->name);
+			print_section(fp, k->sub, sub);
+		} else if (k->type == CK_MAP) {
+			fprintf(fp, "## `%s%s: { NAME: { } }`\n\n%s\n\n",
+			    prefix, k->name, k->doc);
+			snprintf(sub, sizeof(sub), "%s%s.NAME.", prefix,
+			    k->name);
 			print_section(fp, k->sub, sub);
 		}
 	}

@@ -21,15 +21,17 @@ enum ckey_type {
 	CK_DURATION,		/* int64_t ms: "90s", "1h30m", or seconds */
 	CK_ENUM,		/* int: the value of the chosen name */
 	CK_LISTEN,		/* char ** and size_t: "host:port" strings */
-	CK_STRINGS,		/* char ** and size_t: an array of strings */
 	CK_SECRET,		/* char *: a secret written in the file */
-	CK_SECRET_FILE		/* the same char *, read from a file */
+	CK_SECRET_FILE,		/* the same char *, read from a file */
+	CK_STRINGS,		/* char ** and size_t: an array of strings */
+	CK_MAP			/* NAME: { ... }; ...: sub is one element */
 };
 
 /* Flags. */
 #define CK_REQUIRED	0x01	/* absent: error (no default) */
 #define CK_UNIQUE	0x02	/* in a list: no two elements share it */
 #define CK_NAME_DEFAULT	0x04	/* absent: copy of the element's "name" */
+#define CK_MAP_NAME	0x08	/* in a CK_MAP element: the group's name */
 
 struct cchoice {
 	const char	*name;
