@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "syslog_parse.h"
+#include "civil.h"
 #include "timefmt.h"
 
 #define MS_PER_DAY	86400000LL
@@ -376,12 +377,12 @@ parse_bsd_time(struct cur *c, int64_t now_ms, int64_t *ms, int *bad)
 	 * BSD_FUTURE_MS ahead of now: next year only for a January message
 	 * read in late December. "Feb 29" walks back to a leap year.
 	 */
-	time_civil_from_days(now_ms >= 0 ? now_ms / MS_PER_DAY :
+	civil_from_days(now_ms >= 0 ? now_ms / MS_PER_DAY :
 	    (now_ms - MS_PER_DAY + 1) / MS_PER_DAY, &y, &ty_m, &ty_d);
 	for (ny = y + 1; ny >= y - 8; ny--) {
 		if (day > days_in_month(ny, mon))
 			continue;
-		t = time_days_from_civil(ny, mon, day) * MS_PER_DAY +
+		t = civil_days(ny, mon, day) * MS_PER_DAY +
 		    (hh * 3600LL + mi * 60 + ss) * 1000 + frac;
 		if (t <= now_ms + BSD_FUTURE_MS) {
 			*ms = t;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "civil.h"
 #include "timefmt.h"
 
 #define MS_PER_S	1000LL
@@ -46,41 +47,6 @@ days_in_month(int y, int m)
 	};
 
 	return m == 2 && is_leap(y) ? 29 : mdays[m - 1];
-}
-
-/*
- * Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard
- * Hinnant's algorithms, "chrono-Compatible Low-Level Date Algorithms"):
- * exact for every year without timegm(), which would read the TZ
- * environment and is not in lib/'s budget.
- */
-int64_t
-time_days_from_civil(int64_t y, int m, int d)
-{
-	int64_t	 era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-void
-time_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-	int64_t	 era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
 }
 
 /*
@@ -144,7 +110,7 @@ time_parse_rfc3339(const char *s, size_t len, int64_t *ms)
 	if (i != len)
 		return -1;
 
-	t = time_days_from_civil(y, mo, d) * MS_PER_DAY +
+	t = civil_days(y, mo, d) * MS_PER_DAY +
 	    (((int64_t)h * 60 + mi) * 60 + sec) * MS_PER_S + frac_ms;
 	/* local time = UTC + offset, so UTC = local time - offset */
 	*ms = t - off_ms;
@@ -164,7 +130,7 @@ time_format_rfc3339(int64_t ms, char *buf, size_t len)
 		rem += MS_PER_DAY;
 		days--;
 	}
-	time_civil_from_days(days, &y, &m, &d);
+	civil_from_days(days, &y, &m, &d);
 	snprintf(buf, len, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ",
 	    (long long)y, m, d, (int)(rem / 3600000),
 	    (int)(rem / 60000 % 60), (int)(rem / 1000 % 60),

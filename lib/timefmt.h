@@ -30,12 +30,4 @@ int	duration_parse(const char *s, int64_t *ms);
 /* Print ms compactly ("1h30m", "250ms", "0s") into buf (>= 32 bytes). */
 void	duration_format(int64_t ms, char *buf, size_t len);
 
-/*
- * Days since 1970-01-01 of a proleptic Gregorian date (m 1..12), and back
- * (Howard Hinnant's algorithms): exact for every year, no timegm() and so
- * no TZ environment.
- */
-int64_t	time_days_from_civil(int64_t y, int m, int d);
-void	time_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
-
 #endif /* PAGERD_TIMEFMT_H */
