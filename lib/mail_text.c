@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include "mail_text.h"
+#include "strbuf.h"
 #include "utf8.h"
 
 #define LINE_MAX_COLS	78	/* RFC 5322 2.1.1: SHOULD */
@@ -23,42 +24,6 @@
 #define EW_BYTES	42
 
 /* --------------------------------------------------------- buffer */
-
-struct mbuf {
-	char	*p;
-	size_t	 len, cap;
-	int	 oom;
-};
-
-static void
-mb_add(struct mbuf *b, const char *s, size_t n)
-{
-	char	*np;
-	size_t	 ncap;
-
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		ncap = b->cap ? b->cap : 1024;
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		if ((np = realloc(b->p, ncap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-mb_str(struct mbuf *b, const char *s)
-{
-	mb_add(b, s, strlen(s));
-}
 
 /* ------------------------------------------------------ addresses */
 
@@ -186,9 +151,9 @@ clean_phrase(const char *s, size_t max)
 	uint32_t	 cp;
 	char		 u8[4];
 	int		 space = 0;
-	struct mbuf	 b = { 0 };
+	struct strbuf	 b = { 0 };
 
-	mb_add(&b, "", 0);
+	strbuf_add(&b, "", 0);
 	for (i = 0; i < len; i += n) {
 		n = utf8_decode(s + i, len - i, &cp);
 		if (utf8_is_space(cp)) {
@@ -198,22 +163,22 @@ clean_phrase(const char *s, size_t max)
 		if (utf8_is_control(cp))
 			continue;
 		if (chars + (size_t)space + 1 > max) {
-			mb_str(&b, "\xe2\x80\xa6");
+			strbuf_str(&b, "\xe2\x80\xa6");
 			break;
 		}
 		if (space) {
-			mb_add(&b, " ", 1);
+			strbuf_add(&b, " ", 1);
 			chars++;
 			space = 0;
 		}
-		mb_add(&b, u8, utf8_encode(cp, u8));
+		strbuf_add(&b, u8, utf8_encode(cp, u8));
 		chars++;
 	}
 	if (b.oom) {
-		free(b.p);
+		free(b.s);
 		return NULL;
 	}
-	return b.p;
+	return b.s;
 }
 
 /*
@@ -222,17 +187,17 @@ clean_phrase(const char *s, size_t max)
  * 998; what reaches here is capped far below that).
  */
 struct hdr {
-	struct mbuf	*b;
+	struct strbuf	*b;
 	size_t		 col;
 	int		 fresh;		/* no token on this line yet */
 };
 
 static void
-hdr_start(struct hdr *h, struct mbuf *b, const char *name)
+hdr_start(struct hdr *h, struct strbuf *b, const char *name)
 {
 	h->b = b;
-	mb_str(b, name);
-	mb_add(b, ":", 1);
+	strbuf_str(b, name);
+	strbuf_add(b, ":", 1);
 	h->col = strlen(name) + 1;
 	h->fresh = 1;
 }
@@ -241,11 +206,11 @@ static void
 hdr_token(struct hdr *h, const char *tok, size_t n)
 {
 	if (h->col + 1 + n > LINE_MAX_COLS && !h->fresh) {
-		mb_add(h->b, "\r\n", 2);
+		strbuf_add(h->b, "\r\n", 2);
 		h->col = 0;
 	}
-	mb_add(h->b, " ", 1);
-	mb_add(h->b, tok, n);
+	strbuf_add(h->b, " ", 1);
+	strbuf_add(h->b, tok, n);
 	h->col += 1 + n;
 	h->fresh = 0;
 }
@@ -253,7 +218,7 @@ hdr_token(struct hdr *h, const char *tok, size_t n)
 static void
 hdr_end(struct hdr *h)
 {
-	mb_add(h->b, "\r\n", 2);
+	strbuf_add(h->b, "\r\n", 2);
 }
 
 /* Printable ASCII, and nothing that a reader would take for an encoded
@@ -319,7 +284,7 @@ hdr_encoded(struct hdr *h, const char *s)
 static void
 hdr_phrase(struct hdr *h, const char *clean, int quote)
 {
-	struct mbuf	 q = { 0 };
+	struct strbuf	 q = { 0 };
 	const char	*p;
 
 	if (!plain_ok(clean)) {
@@ -331,22 +296,22 @@ hdr_phrase(struct hdr *h, const char *clean, int quote)
 		return;
 	}
 	/* A display name is a quoted-string: escape '"' and '\'. */
-	mb_add(&q, "\"", 1);
+	strbuf_add(&q, "\"", 1);
 	for (p = clean; *p != '\0'; p++) {
 		if (*p == '"' || *p == '\\')
-			mb_add(&q, "\\", 1);
-		mb_add(&q, p, 1);
+			strbuf_add(&q, "\\", 1);
+		strbuf_add(&q, p, 1);
 	}
-	mb_add(&q, "\"", 1);
+	strbuf_add(&q, "\"", 1);
 	if (!q.oom)
-		hdr_token(h, q.p, q.len);
+		hdr_token(h, q.s, q.len);
 	else
 		h->b->oom = 1;
-	free(q.p);
+	free(q.s);
 }
 
 static int
-hdr_mailbox(struct mbuf *b, const char *name, const char *dname,
+hdr_mailbox(struct strbuf *b, const char *name, const char *dname,
     const char *addr)
 {
 	struct hdr	 h;
@@ -370,7 +335,7 @@ hdr_mailbox(struct mbuf *b, const char *name, const char *dname,
 }
 
 static void
-hdr_simple(struct mbuf *b, const char *name, const char *value)
+hdr_simple(struct strbuf *b, const char *name, const char *value)
 {
 	struct hdr	 h;
 
@@ -388,7 +353,7 @@ hdr_simple(struct mbuf *b, const char *name, const char *value)
  * bytes into *high.
  */
 static int
-clean_body(const char *s, struct mbuf *b, size_t *high)
+clean_body(const char *s, struct strbuf *b, size_t *high)
 {
 	size_t		 len = s != NULL ? strlen(s) : 0, i, n, w;
 	uint32_t	 cp;
@@ -398,32 +363,32 @@ clean_body(const char *s, struct mbuf *b, size_t *high)
 	for (i = 0; i < len; i += n) {
 		n = utf8_decode(s + i, len - i, &cp);
 		if (b->len + 4 > MAIL_BODY_MAX) {
-			mb_str(b, "\xe2\x80\xa6");
+			strbuf_str(b, "\xe2\x80\xa6");
 			*high += 3;
 			break;
 		}
 		if (cp == '\r' || cp == '\n') {
 			if (cp == '\r' && i + 1 < len && s[i + 1] == '\n')
 				n = 2;
-			mb_add(b, "\r\n", 2);
+			strbuf_add(b, "\r\n", 2);
 			continue;
 		}
 		if (cp != '\t' && utf8_is_control(cp))
 			continue;
 		w = utf8_encode(cp, u8);
-		mb_add(b, u8, w);
+		strbuf_add(b, u8, w);
 		if (cp >= 0x80)
 			*high += w;
 	}
 	/* End with a line break: a message without one is not a text. */
-	if (b->len < 2 || memcmp(b->p + b->len - 2, "\r\n", 2) != 0)
-		mb_add(b, "\r\n", 2);
+	if (b->len < 2 || memcmp(b->s + b->len - 2, "\r\n", 2) != 0)
+		strbuf_add(b, "\r\n", 2);
 	return b->oom ? -1 : 0;
 }
 
 /* RFC 2045 6.7 quoted-printable of text whose lines end in CRLF. */
 static void
-qp_encode(struct mbuf *out, const char *s, size_t len)
+qp_encode(struct strbuf *out, const char *s, size_t len)
 {
 	static const char	 hex[] = "0123456789ABCDEF";
 	size_t			 i, col = 0;
@@ -435,7 +400,7 @@ qp_encode(struct mbuf *out, const char *s, size_t len)
 		int		 eol = i + 1 < len && s[i + 1] == '\r';
 
 		if (c == '\r' && i + 1 < len && s[i + 1] == '\n') {
-			mb_add(out, "\r\n", 2);
+			strbuf_add(out, "\r\n", 2);
 			col = 0;
 			i++;
 			continue;
@@ -454,16 +419,16 @@ qp_encode(struct mbuf *out, const char *s, size_t len)
 			n = 3;
 		}
 		if (col + n > QP_COLS - 1) {
-			mb_add(out, "=\r\n", 3);
+			strbuf_add(out, "=\r\n", 3);
 			col = 0;
 		}
-		mb_add(out, tok, n);
+		strbuf_add(out, tok, n);
 		col += n;
 	}
 }
 
 static void
-b64_encode(struct mbuf *out, const char *s, size_t len)
+b64_encode(struct strbuf *out, const char *s, size_t len)
 {
 	unsigned char	 line[80];
 	size_t		 i, n;
@@ -473,8 +438,8 @@ b64_encode(struct mbuf *out, const char *s, size_t len)
 	for (i = 0; i < len; i += n) {
 		n = len - i < 57 ? len - i : 57;
 		w = EVP_EncodeBlock(line, (const unsigned char *)s + i, (int)n);
-		mb_add(out, (const char *)line, (size_t)w);
-		mb_add(out, "\r\n", 2);
+		strbuf_add(out, (const char *)line, (size_t)w);
+		strbuf_add(out, "\r\n", 2);
 	}
 }
 
@@ -501,7 +466,7 @@ mail_build(const struct mail_msg *m, size_t *lenp, char *err,
 	    "Thu", "Fri", "Sat" };
 	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr",
 	    "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	struct mbuf	 b = { 0 }, body = { 0 };
+	struct strbuf	 b = { 0 }, body = { 0 };
 	struct hdr	 h;
 	struct tm	 tm;
 	time_t		 t = (time_t)m->date;
@@ -540,27 +505,27 @@ mail_build(const struct mail_msg *m, size_t *lenp, char *err,
 		hdr_simple(&b, "In-Reply-To", id);
 		hdr_simple(&b, "References", id);
 	}
-	mb_str(&b, "MIME-Version: 1.0\r\n"
+	strbuf_str(&b, "MIME-Version: 1.0\r\n"
 	    "Content-Type: text/plain; charset=utf-8\r\n");
 	if (clean_body(m->body, &body, &high) == -1)
 		goto nomem;
 	if (high * 3 > body.len) {
-		mb_str(&b, "Content-Transfer-Encoding: base64\r\n"
+		strbuf_str(&b, "Content-Transfer-Encoding: base64\r\n"
 		    "Auto-Submitted: auto-generated\r\n\r\n");
-		b64_encode(&b, body.p, body.len);
+		b64_encode(&b, body.s, body.len);
 	} else {
-		mb_str(&b, "Content-Transfer-Encoding: quoted-printable\r\n"
+		strbuf_str(&b, "Content-Transfer-Encoding: quoted-printable\r\n"
 		    "Auto-Submitted: auto-generated\r\n\r\n");
-		qp_encode(&b, body.p, body.len);
+		qp_encode(&b, body.s, body.len);
 	}
-	free(body.p);
+	free(body.s);
 	if (b.oom)
 		goto nomem;
 	if (lenp != NULL)
 		*lenp = b.len;
-	return b.p;
+	return b.s;
 nomem:
-	free(body.p);
-	free(b.p);
+	free(body.s);
+	free(b.s);
 	return fail(err, errlen, "out of memory");
 }

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "matcher.h"
+#include "strbuf.h"
 
 /* RE2's own limit on {n,m}; larger counts are an error there. */
 #define REPEAT_MAX	1000
@@ -36,48 +37,6 @@
 
 /* In a bracket expression: every byte that is not ASCII. */
 #define RE_HIGH		"\x80-\xff"
-
-/* A growable string; oom sticks so callers check once at the end. */
-struct sbuf {
-	char	*s;
-	size_t	 len;
-	size_t	 cap;
-	int	 oom;
-};
-
-static void
-sb_add(struct sbuf *b, const char *p, size_t n)
-{
-	char	*ns;
-	size_t	 ncap;
-
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		ncap = (b->len + n + 1) * 2;
-		if ((ns = realloc(b->s, ncap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->s = ns;
-		b->cap = ncap;
-	}
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void
-sb_str(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-static void
-sb_char(struct sbuf *b, char c)
-{
-	sb_add(b, &c, 1);
-}
 
 static void __attribute__((format(printf, 3, 4)))
 set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -307,10 +266,10 @@ bracket_item(const char *re, size_t j, char *err, size_t errlen)
  * there, and every lone '-' moves to the end, where it stays literal.
  */
 static int
-bracket(const char *re, size_t *i, struct sbuf *out, char *err,
+bracket(const char *re, size_t *i, struct strbuf *out, char *err,
     size_t errlen)
 {
-	struct sbuf	 items = { NULL, 0, 0, 0 };
+	struct strbuf	 items = { NULL, 0, 0, 0 };
 	size_t		 j = *i + 1, start, n, ndash = 0;
 	int		 neg = 0;
 
@@ -333,26 +292,26 @@ bracket(const char *re, size_t *i, struct sbuf *out, char *err,
 		if (n == 1 && re[j] == '-')
 			ndash++;
 		else {
-			sb_add(&items, re + j, n);
+			strbuf_add(&items, re + j, n);
 			if (items.len == n)
-				sb_str(&items, RE_HIGH);
+				strbuf_str(&items, RE_HIGH);
 		}
 		j += n;
 	}
 
 	if (!neg) {
-		sb_char(out, '[');
-		sb_add(out, re + start, j - start);
-		sb_char(out, ']');
+		strbuf_char(out, '[');
+		strbuf_add(out, re + start, j - start);
+		strbuf_char(out, ']');
 	} else {
-		sb_str(out, "([^");
+		strbuf_str(out, "([^");
 		if (items.len > 0)
-			sb_add(out, items.s, items.len);
+			strbuf_add(out, items.s, items.len);
 		else
-			sb_str(out, RE_HIGH);
+			strbuf_str(out, RE_HIGH);
 		while (ndash-- > 0)
-			sb_char(out, '-');
-		sb_str(out, "]|" RE_MULTIBYTE ")");
+			strbuf_char(out, '-');
+		strbuf_str(out, "]|" RE_MULTIBYTE ")");
 	}
 	out->oom |= items.oom;
 	free(items.s);
@@ -523,7 +482,7 @@ too_costly(char *err, size_t errlen, size_t i)
  * of which opt vary. Moves *i past it.
  */
 static int
-quantifier(const char *re, size_t *i, int can_repeat, struct sbuf *out,
+quantifier(const char *re, size_t *i, int can_repeat, struct strbuf *out,
     struct re_group *g, char *err, size_t errlen)
 {
 	struct re_atom	*a = &g->last;
@@ -572,7 +531,7 @@ quantifier(const char *re, size_t *i, int can_repeat, struct sbuf *out,
 	a->empty = a->empty || lo == 0;
 	if (re_over(g))
 		return too_costly(err, errlen, *i);
-	sb_add(out, re + *i, n);
+	strbuf_add(out, re + *i, n);
 	*i += n;
 	if (re[*i] != '\0' && strchr("*+?{", re[*i]) != NULL) {
 		set_err(err, errlen, "offset %zu: '%c' after a repetition "
@@ -588,7 +547,7 @@ quantifier(const char *re, size_t *i, int can_repeat, struct sbuf *out,
  * errors are 0-based bytes into re.
  */
 static int
-translate(const char *re, struct sbuf *out, char *err, size_t errlen)
+translate(const char *re, struct strbuf *out, char *err, size_t errlen)
 {
 	struct re_group	*g;
 	struct re_atom	 a;
@@ -606,15 +565,15 @@ translate(const char *re, struct sbuf *out, char *err, size_t errlen)
 	 * ^a|b$ would match "ab...". That is why an unbalanced ')', which
 	 * glibc takes as a literal, is refused below.
 	 */
-	sb_str(out, "^(");
+	strbuf_str(out, "^(");
 	while ((c = (unsigned char)re[i]) != '\0') {
 		a = re_char(1);
 		if (c >= 0x80) {
 			/* One character, so a quantifier takes all of it. */
 			n = utf8_len((const unsigned char *)re + i);
-			sb_char(out, '(');
-			sb_add(out, re + i, n);
-			sb_char(out, ')');
+			strbuf_char(out, '(');
+			strbuf_add(out, re + i, n);
+			strbuf_char(out, ')');
 			i += n;
 			can_repeat = 1;
 			goto add;
@@ -628,7 +587,7 @@ translate(const char *re, struct sbuf *out, char *err, size_t errlen)
 				goto out;
 			}
 			if (c == 'n' || c == 't' || c == 'r')
-				sb_char(out, c == 'n' ? '\n' :
+				strbuf_char(out, c == 'n' ? '\n' :
 				    c == 't' ? '\t' : '\r');
 			else if (is_alpha(c) || is_digit(c)) {
 				set_err(err, errlen, "offset %zu: \\%c is not "
@@ -640,21 +599,21 @@ translate(const char *re, struct sbuf *out, char *err, size_t errlen)
 				    "a non-ASCII character", i);
 				goto out;
 			} else if (strchr(".[]()*+?{}|^$\\", c) != NULL) {
-				sb_char(out, '\\');
-				sb_char(out, c);
+				strbuf_char(out, '\\');
+				strbuf_char(out, c);
 			} else {
 				/*
 				 * Other punctuation is literal in RE2;
 				 * glibc gives \< \> \` \' meanings, so
 				 * the backslash goes.
 				 */
-				sb_char(out, c);
+				strbuf_char(out, c);
 			}
 			i += 2;
 			can_repeat = 1;
 			goto add;
 		case '.':
-			sb_str(out, RE_DOT);
+			strbuf_str(out, RE_DOT);
 			a = re_char(RE_DOT_SIZE);
 			can_repeat = 1;
 			break;
@@ -681,7 +640,7 @@ translate(const char *re, struct sbuf *out, char *err, size_t errlen)
 				    "nested deeper than %d", i, RE_DEPTH_MAX);
 				goto out;
 			}
-			sb_char(out, '(');
+			strbuf_char(out, '(');
 			re_open(&g[++depth]);
 			can_repeat = 0;
 			i++;
@@ -692,20 +651,20 @@ translate(const char *re, struct sbuf *out, char *err, size_t errlen)
 				    "'('", i);
 				goto out;
 			}
-			sb_char(out, ')');
+			strbuf_char(out, ')');
 			a = re_group_now(&g[depth--]);
 			a.size++;
 			can_repeat = 1;
 			break;
 		case '|':
-			sb_char(out, '|');
+			strbuf_char(out, '|');
 			re_branch(&g[depth]);
 			can_repeat = 0;
 			i++;
 			continue;
 		case '^':
 		case '$':
-			sb_char(out, (char)c);
+			strbuf_char(out, (char)c);
 			a = re_nothing;
 			a.size = 1;
 			can_repeat = 0;
@@ -720,11 +679,11 @@ translate(const char *re, struct sbuf *out, char *err, size_t errlen)
 			can_repeat = 0;
 			continue;
 		case '}':
-			sb_str(out, "\\}");
+			strbuf_str(out, "\\}");
 			can_repeat = 1;
 			break;
 		default:
-			sb_char(out, (char)c);
+			strbuf_char(out, (char)c);
 			can_repeat = 1;
 			break;
 		}
@@ -739,7 +698,7 @@ add:
 		set_err(err, errlen, "offset %zu: '(' without ')'", i);
 		goto out;
 	}
-	sb_str(out, ")$");
+	strbuf_str(out, ")$");
 	rc = 0;
 out:
 	free(g);
@@ -749,7 +708,7 @@ out:
 static int
 compile(struct matcher *m, char *err, size_t errlen)
 {
-	struct sbuf	 b = { NULL, 0, 0, 0 };
+	struct strbuf	 b = { NULL, 0, 0, 0 };
 	char		 msg[128];
 	int		 rc;
 
@@ -884,23 +843,23 @@ skip_space(struct lexer *lx)
 static char *
 unescape(const char *p, size_t n, int *oom)
 {
-	struct sbuf	 b = { NULL, 0, 0, 0 };
+	struct strbuf	 b = { NULL, 0, 0, 0 };
 	size_t		 i;
 
-	sb_add(&b, "", 0);
+	strbuf_add(&b, "", 0);
 	for (i = 0; i < n; i++) {
 		if (p[i] == '\\' && i + 1 < n) {
 			i++;
 			if (p[i] == 'n')
-				sb_char(&b, '\n');
+				strbuf_char(&b, '\n');
 			else if (p[i] == '"' || p[i] == '\\')
-				sb_char(&b, p[i]);
+				strbuf_char(&b, p[i]);
 			else {
-				sb_char(&b, '\\');
-				sb_char(&b, p[i]);
+				strbuf_char(&b, '\\');
+				strbuf_char(&b, p[i]);
 			}
 		} else
-			sb_char(&b, p[i]);
+			strbuf_char(&b, p[i]);
 	}
 	if (b.oom) {
 		free(b.s);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "strbuf.h"
 
 /*
  * Label pairs per sample. pagerd's own series carry two or three; the
@@ -333,62 +334,24 @@ metrics_get(const struct metrics *m, const char *name, size_t nlabels,
 	return found ? f->s[i].v : 0;
 }
 
-/* Output buffer; once out of memory every later append is a no-op. */
-struct buf {
-	char	*s;
-	size_t	 len;
-	size_t	 cap;
-	int	 oom;
-};
-
-static void
-buf_add(struct buf *b, const char *p, size_t n)
-{
-	char	*ns;
-	size_t	 ncap;
-
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		ncap = b->cap ? b->cap : 1024;
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		if ((ns = realloc(b->s, ncap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->s = ns;
-		b->cap = ncap;
-	}
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void
-buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
 /*
  * Escapes of the text format: HELP text escapes backslash and newline,
  * label values also the double quote.
  */
 static void
-buf_escaped(struct buf *b, const char *s, int quote)
+buf_escaped(struct strbuf *b, const char *s, int quote)
 {
 	const char	*p;
 
 	for (p = s; *p != '\0'; p++) {
 		if (*p == '\\')
-			buf_str(b, "\\\\");
+			strbuf_str(b, "\\\\");
 		else if (*p == '\n')
-			buf_str(b, "\\n");
+			strbuf_str(b, "\\n");
 		else if (quote && *p == '"')
-			buf_str(b, "\\\"");
+			strbuf_str(b, "\\\"");
 		else
-			buf_add(b, p, 1);
+			strbuf_add(b, p, 1);
 	}
 }
 
@@ -424,47 +387,47 @@ format_value(double v, char *out, size_t len)
 char *
 metrics_render(const struct metrics *m, size_t *len)
 {
-	struct buf		 b = { 0 };
+	struct strbuf		 b = { 0 };
 	const struct family	*f;
 	const struct sample	*s;
 	char			 num[400];
 	size_t			 i, j, k;
 
-	buf_add(&b, "", 0);
+	strbuf_add(&b, "", 0);
 	for (i = 0; i < m->nf; i++) {
 		f = &m->f[i];
 		if (f->help != NULL) {
-			buf_str(&b, "# HELP ");
-			buf_str(&b, f->name);
-			buf_str(&b, " ");
+			strbuf_str(&b, "# HELP ");
+			strbuf_str(&b, f->name);
+			strbuf_str(&b, " ");
 			buf_escaped(&b, f->help, 0);
-			buf_str(&b, "\n");
+			strbuf_str(&b, "\n");
 		}
-		buf_str(&b, "# TYPE ");
-		buf_str(&b, f->name);
-		buf_str(&b, f->type == METRIC_COUNTER ? " counter\n" :
+		strbuf_str(&b, "# TYPE ");
+		strbuf_str(&b, f->name);
+		strbuf_str(&b, f->type == METRIC_COUNTER ? " counter\n" :
 		    " gauge\n");
 		/* Declared but never touched: a zero, so graphs start at 0. */
 		if (f->ns == 0) {
-			buf_str(&b, f->name);
-			buf_str(&b, " 0\n");
+			strbuf_str(&b, f->name);
+			strbuf_str(&b, " 0\n");
 		}
 		for (j = 0; j < f->ns; j++) {
 			s = &f->s[j];
-			buf_str(&b, f->name);
+			strbuf_str(&b, f->name);
 			for (k = 0; k < s->n; k++) {
-				buf_str(&b, k == 0 ? "{" : ",");
-				buf_str(&b, s->kv[2 * k]);
-				buf_str(&b, "=\"");
+				strbuf_str(&b, k == 0 ? "{" : ",");
+				strbuf_str(&b, s->kv[2 * k]);
+				strbuf_str(&b, "=\"");
 				buf_escaped(&b, s->kv[2 * k + 1], 1);
-				buf_str(&b, "\"");
+				strbuf_str(&b, "\"");
 			}
 			if (s->n > 0)
-				buf_str(&b, "}");
+				strbuf_str(&b, "}");
 			format_value(s->v, num, sizeof(num));
-			buf_str(&b, " ");
-			buf_str(&b, num);
-			buf_str(&b, "\n");
+			strbuf_str(&b, " ");
+			strbuf_str(&b, num);
+			strbuf_str(&b, "\n");
 		}
 	}
 	if (b.oom) {

@@ -13,40 +13,11 @@
 #include <jansson.h>
 
 #include "slack_text.h"
+#include "strbuf.h"
 #include "utf8.h"
 
 #define ELLIPSIS	"\xe2\x80\xa6"
 #define FIELD_MAX	16
-
-struct sbuf {
-	char	*p;
-	size_t	 len, cap;
-	int	 oom;
-};
-
-static void
-sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	char	*np;
-	size_t	 ncap;
-
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		ncap = b->cap ? b->cap * 2 : 256;
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		if ((np = realloc(b->p, ncap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
 
 /*
  * One pass of slack_escape(): append to b (or only count, when b is
@@ -55,7 +26,7 @@ sb_add(struct sbuf *b, const char *s, size_t n)
  */
 static size_t
 escape_pass(const char *s, int multiline, size_t budget, size_t ell,
-    struct sbuf *b)
+    struct strbuf *b)
 {
 	size_t		 len = s != NULL ? strlen(s) : 0, i, n, units = 0, w;
 	uint32_t	 cp;
@@ -92,13 +63,13 @@ escape_pass(const char *s, int multiline, size_t budget, size_t ell,
 		    strlen(out));
 		if (units + w + ell > budget) {
 			if (b != NULL && ell)
-				sb_add(b, ELLIPSIS, 3);
+				strbuf_add(b, ELLIPSIS, 3);
 			return (size_t)-1;
 		}
 		if (b != NULL) {
 			if (space)
-				sb_add(b, " ", 1);
-			sb_add(b, out, strlen(out));
+				strbuf_add(b, " ", 1);
+			strbuf_add(b, out, strlen(out));
 		}
 		space = 0;
 		units += w;
@@ -109,10 +80,10 @@ escape_pass(const char *s, int multiline, size_t budget, size_t ell,
 char *
 slack_escape(const char *s, int multiline, size_t max)
 {
-	struct sbuf	 b = { 0 };
+	struct strbuf	 b = { 0 };
 	size_t		 total;
 
-	sb_add(&b, "", 0);
+	strbuf_add(&b, "", 0);
 	/* Count first, so that text of exactly max units is not cut. */
 	total = escape_pass(s, multiline, SIZE_MAX - 1, 0, NULL);
 	if (total <= max)
@@ -120,10 +91,10 @@ slack_escape(const char *s, int multiline, size_t max)
 	else
 		escape_pass(s, multiline, max, max > 0, &b);
 	if (b.oom) {
-		free(b.p);
+		free(b.s);
 		return NULL;
 	}
-	return b.p;
+	return b.s;
 }
 
 /* [A-Za-z0-9_-] of s, upper-cased, at most FIELD_MAX; "" for NULL. */
@@ -186,7 +157,7 @@ slack_page_json(const struct slack_page *p, char *err, size_t errlen)
 	char		 sev[FIELD_MAX + 1], status[FIELD_MAX + 1];
 	char		 head[128], *title = NULL, *summary = NULL;
 	char		*url = NULL, *out = NULL;
-	struct sbuf	 text = { 0 }, fallback = { 0 };
+	struct strbuf	 text = { 0 }, fallback = { 0 };
 	size_t		 used;
 	json_t		*root = NULL;
 
@@ -204,44 +175,44 @@ slack_page_json(const struct slack_page *p, char *err, size_t errlen)
 		goto nomem;
 
 	/* Fallback: "[SEV1] #42 title", for notifications. */
-	sb_add(&fallback, head, strlen(head));
+	strbuf_add(&fallback, head, strlen(head));
 	if (*title != '\0') {
-		sb_add(&fallback, " ", 1);
-		sb_add(&fallback, title, strlen(title));
+		strbuf_add(&fallback, " ", 1);
+		strbuf_add(&fallback, title, strlen(title));
 	}
 
 	if (fallback.oom)
 		goto nomem;
 
 	/* The block: "*<url|[SEV1] #42 title>*\nsummary". */
-	sb_add(&text, "*", 1);
+	strbuf_add(&text, "*", 1);
 	if (url != NULL) {
-		sb_add(&text, "<", 1);
-		sb_add(&text, url, strlen(url));
-		sb_add(&text, "|", 1);
+		strbuf_add(&text, "<", 1);
+		strbuf_add(&text, url, strlen(url));
+		strbuf_add(&text, "|", 1);
 	}
-	sb_add(&text, fallback.p, fallback.len);
+	strbuf_add(&text, fallback.s, fallback.len);
 	if (url != NULL)
-		sb_add(&text, ">", 1);
-	sb_add(&text, "*", 1);
+		strbuf_add(&text, ">", 1);
+	strbuf_add(&text, "*", 1);
 	if (text.oom || fallback.oom)
 		goto nomem;
-	used = units_of(text.p) + 1;
+	used = units_of(text.s) + 1;
 	if (p->summary != NULL && used < SLACK_TEXT_MAX) {
 		if ((summary = slack_escape(p->summary, 1,
 		    SLACK_TEXT_MAX - used)) == NULL)
 			goto nomem;
 		if (*summary != '\0') {
-			sb_add(&text, "\n", 1);
-			sb_add(&text, summary, strlen(summary));
+			strbuf_add(&text, "\n", 1);
+			strbuf_add(&text, summary, strlen(summary));
 		}
 	}
 	if (text.oom)
 		goto nomem;
 	root = json_pack("{s:s, s:[{s:s, s:{s:s, s:s}}], s:b, s:b}",
-	    "text", fallback.p,
+	    "text", fallback.s,
 	    "blocks", "type", "section", "text", "type", "mrkdwn",
-	    "text", text.p,
+	    "text", text.s,
 	    "unfurl_links", 0, "unfurl_media", 0);
 	if (root == NULL || (out = json_dumps(root, JSON_COMPACT)) == NULL)
 		goto nomem;
@@ -249,15 +220,15 @@ slack_page_json(const struct slack_page *p, char *err, size_t errlen)
 	free(title);
 	free(summary);
 	free(url);
-	free(text.p);
-	free(fallback.p);
+	free(text.s);
+	free(fallback.s);
 	return out;
 nomem:
 	json_decref(root);
 	free(title);
 	free(summary);
 	free(url);
-	free(text.p);
-	free(fallback.p);
+	free(text.s);
+	free(fallback.s);
 	return fail(err, errlen, "out of memory");
 }

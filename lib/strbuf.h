@@ -1,0 +1,25 @@
+/*
+ * lib/strbuf.h — a growable, always NUL-terminated string for the text
+ * builders (metrics, matchers, mail, Slack). Once an allocation fails
+ * every later append is a no-op and oom stays set, so a builder checks
+ * once at the end instead of after every append.
+ */
+#ifndef PAGERD_STRBUF_H
+#define PAGERD_STRBUF_H
+
+#include <stddef.h>
+
+struct strbuf {
+	char	*s;	/* NULL until the first append; owned */
+	size_t	 len;
+	size_t	 cap;
+	int	 oom;
+};
+
+#define STRBUF_INIT	{ NULL, 0, 0, 0 }
+
+void	strbuf_add(struct strbuf *, const char *p, size_t n);
+void	strbuf_str(struct strbuf *, const char *s);
+void	strbuf_char(struct strbuf *, char c);
+
+#endif /* PAGERD_STRBUF_H */
