@@ -14,10 +14,10 @@
  */
 #define LUA_WRITE_LIB \
 	"local SEV = {'sev1', 'sev2', 'sev3'}\n" \
-	"-- An incident's severity is the highest level of the alerts that\n" \
-	"-- fired into it while it was open. It is raised, never lowered:\n" \
-	"-- an alert that flaps between sev1 and sev3 must not page anew at\n" \
-	"-- every flap. A raise is an event the escalation engine consumes.\n" \
+	"-- An incident's severity is the highest level of its firing\n" \
+	"-- alerts. A raise is an event the escalation engine consumes; a\n" \
+	"-- lower alert joining never lowers it, only the resolve of the\n" \
+	"-- higher ones does (settle, below), and that pages no one.\n" \
 	"local function raise(P, inc, ikey, lvl, now)\n" \
 	"  local h = redis.call('HMGET', ikey, 'level', 'status')\n" \
 	"  local cur = tonumber(h[1])\n" \
@@ -32,6 +32,24 @@
 	"  redis.call('XADD', P .. 'events', 'MAXLEN', '~', 100000, '*',\n" \
 	"      'type', 'severity_raised', 'incident', inc, 'from', SEV[cur],\n" \
 	"      'to', SEV[lvl], 'at', now)\n" \
+	"end\n" \
+	"-- An alert resolved while others still fire: the incident takes\n" \
+	"-- the highest level among those (timeline severity_lowered).\n" \
+	"local function settle(P, inc, ikey, now)\n" \
+	"  local best = 4\n" \
+	"  for _, f in ipairs(redis.call('SMEMBERS', ikey .. ':alerts')) do\n" \
+	"    local a = redis.call('HMGET', P .. 'alert:' .. f, 'status',\n" \
+	"        'level', 'incident')\n" \
+	"    if a[1] == 'firing' and a[3] == tostring(inc) then\n" \
+	"      best = math.min(best, tonumber(a[2]) or 3)\n" \
+	"    end\n" \
+	"  end\n" \
+	"  local cur = tonumber(redis.call('HGET', ikey, 'level'))\n" \
+	"  if best > 3 or not cur or best <= cur then return end\n" \
+	"  redis.call('HSET', ikey, 'level', best, 'severity', SEV[best])\n" \
+	"  redis.call('XADD', ikey .. ':timeline', '*',\n" \
+	"      'event', 'severity_lowered', 'from', SEV[cur], 'to', SEV[best],\n" \
+	"      'at', now)\n" \
 	"end\n" \
 	"-- An alert of incident inc is no longer silenced: if the incident\n" \
 	"-- is open and its notification was held, it goes on at once, as if\n" \
@@ -103,6 +121,7 @@
 	"      'event', 'alert_resolved', 'fingerprint', fp, 'at', now)\n" \
 	"  local left = redis.call('HINCRBY', ikey, 'firing_count', -1)\n" \
 	"  redis.call('HSET', ikey, 'updated', now)\n" \
+	"  if left > 0 then settle(P, inc, ikey, now) end\n" \
 	"  if left > 0 or h[2] == '0' then return end\n" \
 	"  redis.call('HSET', ikey, 'status', 'resolved', 'resolved_at', now)\n" \
 	"  redis.call('ZREM', P .. 'incidents:triggered', inc)\n" \

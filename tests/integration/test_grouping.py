@@ -172,7 +172,8 @@ def _():
 
 
 @t.case("a sev1 alert joining a sev3 incident raises it: timeline and "
-        "events stream say sev3 -> sev1, still one incident")
+        "events stream say sev3 -> sev1, still one incident; when it "
+        "resolves the incident is sev3 again")
 def _():
     up()
     name = uniq("Disk")
@@ -212,6 +213,14 @@ def _():
     eq(inc["alert_count"], 3, "alert_count")
     eq(len({x["incident"] for x in post([a, b, c], KEYS["sev"])}), 1,
        "incidents")
+    # When the critical one resolves, the highest firing level is sev3.
+    post(dict(b, status="resolved"), KEYS["sev"])
+    inc = incident(iid)
+    eq(inc["status"], "triggered", "status with two still firing")
+    eq(inc["severity"], "sev3", "severity after the critical resolved")
+    ev = events(inc, "severity_lowered")
+    eq(len(ev), 1, "severity_lowered events")
+    eq((ev[0]["from"], ev[0]["to"]), ("sev1", "sev3"), "lowered from, to")
 
 
 @t.case("a repeat whose severity rose raises its incident; config "
