@@ -559,6 +559,15 @@
 
 #define LUA_SILENCE_ADD \
 	"local P, now = ARGV[1], ARGV[2]\n" \
+	"-- Silences that ended over a week ago are history nobody lists:\n" \
+	"-- forget up to 100 of them with each new one, so they never pile up.\n" \
+	"local old = redis.call('ZRANGEBYSCORE', P .. 'silences', '-inf',\n" \
+	"    '(' .. (tonumber(now) - 7 * 86400000), 'LIMIT', 0, 100)\n" \
+	"for _, o in ipairs(old) do\n" \
+	"  redis.call('DEL', P .. 'silence:' .. o, P .. 'silence:' .. o ..\n" \
+	"      ':incidents')\n" \
+	"  redis.call('ZREM', P .. 'silences', o)\n" \
+	"end\n" \
 	"local id = tostring(redis.call('INCR', P .. 'silence:seq'))\n" \
 	"redis.call('HSET', P .. 'silence:' .. id, 'id', id,\n" \
 	"    'starts_at', ARGV[3], 'ends_at', ARGV[4], 'created_by', ARGV[5],\n" \

@@ -145,6 +145,27 @@ def _():
     pt.expect_error(api("GET", "/api/v1/silences/abc"), 404)
 
 
+@t.case("silences that ended over a week ago are forgotten when the "
+        "next one is made")
+def _():
+    up()
+    day = 86400 * 1000
+    old = silence('{alertname="Old"}')
+    recent = silence('{alertname="Recent"}')
+    # Let time pass: they ended 8 days and 1 day ago.
+    for sid, ago in ((old, 8 * day), (recent, day)):
+        end = now_ms() - ago
+        redis.client.cmd("HSET", pt.PREFIX + "silence:" + sid,
+                         "starts_at", str(end - 3600000), "ends_at",
+                         str(end))
+        redis.client.cmd("ZADD", pt.PREFIX + "silences", str(end), sid)
+    expect_status(api("GET", "/api/v1/silences/" + old), 200, "old before")
+    silence('{alertname="New"}')
+    pt.expect_error(api("GET", "/api/v1/silences/" + old), 404)
+    expect_status(api("GET", "/api/v1/silences/" + recent), 200,
+                  "a silence that ended yesterday is kept")
+
+
 @t.case("validation errors are 400 and name the field")
 def _():
     up()
