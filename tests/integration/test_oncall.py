@@ -151,4 +151,53 @@ def _():
     eq(r.returncode, 64, "exit status (bad --from)")
 
 
+redis = t.redis()
+pd = t.pagerd(redis)
+_write = pd.write_config
+
+
+def _write_with_rota(text=None):
+    """The harness's config with our people and rotas appended."""
+    if text is None:
+        pd.config.setdefault("http", {})["listen"] = [
+            "127.0.0.1:%d" % pd.port]
+        pd.config.setdefault("udp", {})["listen"] = [
+            "127.0.0.1:%d" % pd.udp_port]
+        text = pt.render_config(pd.config) + "\n" + CONF
+    _write(text)
+
+
+pd.write_config = _write_with_rota
+
+
+@t.case("GET /api/v1/oncall: the same JSON as pagerctl reading the files")
+def _():
+    redis.ensure()
+    pd.ensure()
+    auth = {"Authorization": "Bearer " + pt.TOKEN}
+    r = pt.http_request(pd.port, "GET", "/api/v1/oncall?rota=ops&at="
+                        "2026-03-11T13:00:00%2B01:00", headers=auth)
+    eq(r.status, 200, "status")
+    lv = r.json()["rotas"][0]["levels"][0]
+    eq((lv["person"], lv["reason"], lv["until_local"]),
+       ("carl", "override", "2026-03-11 15:00 CET"), "answer")
+    api = ctl("-u", pd.url, "-T", pt.TOKEN, "oncall", "ops", "--at",
+              "2026-03-11 13:00", "--json")
+    eq(api.returncode, 0, "pagerctl -u exit status")
+    files = ctl("-c", CFG, "oncall", "ops", "--at", "2026-03-11 13:00",
+                "--json")
+    eq(json.loads(api.stdout), json.loads(files.stdout), "API vs files")
+    r = ctl("-u", pd.url, "-T", pt.TOKEN, "oncall", "--at",
+            "2026-03-09 12:00")
+    eq(r.returncode, 0, "table via the API")
+    check(re.search(r"^primary\s+bram\s+rotation\s+daily\s+"
+                    r"2026-03-10 09:00 CET$", r.stdout, re.M), "no row")
+    eq(pt.http_request(pd.port, "GET", "/api/v1/oncall").status, 401,
+       "without a token")
+    eq(pt.http_request(pd.port, "GET", "/api/v1/oncall?rota=nosuch",
+                       headers=auth).status, 404, "unknown rota")
+    eq(pt.http_request(pd.port, "GET", "/api/v1/oncall?at=junk",
+                       headers=auth).status, 400, "bad at")
+
+
 t.run()
