@@ -27,6 +27,7 @@
 #include "config.h"
 #include "perr.h"
 #include "rota.h"
+#include "rota_check.h"
 #include "rota_json.h"
 #include "timefmt.h"
 #include "tz.h"
@@ -1598,6 +1599,30 @@ cmd_schedule(struct ctl *ctl, const struct rota_opts *o, const char *rota)
 	return ret;
 }
 
+#define CHECK_ROTA_DAYS	90	/* as pagerd -t */
+
+static void
+check_warning(void *arg, enum rota_warning kind, const char *msg)
+{
+	(void)kind;
+	printf("%s: warning: %s\n", (const char *)arg, msg);
+}
+
+/* The report of pagerd -t, word for word, without needing pagerd. */
+static int
+cmd_check(struct ctl *ctl, const struct rota_opts *o)
+{
+	struct config	*cfg;
+
+	if ((cfg = load_config(o->config)) == NULL)
+		return PCTL_FAIL;
+	(void)rota_check(cfg->rotas, (int64_t)ctl->now * 1000,
+	    CHECK_ROTA_DAYS, check_warning, (void *)o->config);
+	printf("%s: configuration OK\n", o->config);
+	config_free(cfg);
+	return PCTL_OK;
+}
+
 static void
 usage(FILE *f)
 {
@@ -1622,6 +1647,8 @@ usage(FILE *f)
 "  schedule ROTA [--from DATE] [--days N]\n"
 "                     the shifts on the rota's wall clock (default: from\n"
 "                     today for 14 days); reads the config (-c)\n"
+"  check              the report of pagerd -t for the config (-c): errors\n"
+"                     (exit 1) and rota warnings for the next 90 days\n"
 "\n"
 "Options:\n"
 "  -c, --config FILE  pagerd's config for oncall and schedule (default:\n"
@@ -1927,7 +1954,10 @@ main(int argc, char *argv[])
 		ret = cmd_oncall(&ctl, &ro, argc == 2 ? argv[1] : NULL);
 	else if (strcmp(cmd, "schedule") == 0 && argc == 2)
 		ret = cmd_schedule(&ctl, &ro, argv[1]);
-	else if (strcmp(cmd, "oncall") == 0 || strcmp(cmd, "schedule") == 0)
+	else if (strcmp(cmd, "check") == 0 && argc == 1)
+		ret = cmd_check(&ctl, &ro);
+	else if (strcmp(cmd, "oncall") == 0 || strcmp(cmd, "schedule") == 0 ||
+	    strcmp(cmd, "check") == 0)
 		usage_error("%s: wrong number of arguments", cmd);
 	else if (strcmp(cmd, "status") == 0 ||
 	    strcmp(cmd, "incidents") == 0 || strcmp(cmd, "incident") == 0)

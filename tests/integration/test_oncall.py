@@ -151,6 +151,23 @@ def _():
     eq(r.returncode, 64, "exit status (bad --from)")
 
 
+@t.case("check: the same report as pagerd -t")
+def _():
+    gappy = write("gappy.conf", CONF.replace(
+        'anchor = "2026-01-05"; }',
+        'anchor = "2026-01-05"; restrictions = [ "mon-fri 09:00-18:00" ]; }'))
+    bad = write("bad2.conf", CONF.replace('"anna", "bram"', '"anna", "zoe"'))
+    for p in (gappy, bad):
+        want = pt.run([pt.PAGERD, "-t", "-c", p], timeout=30,
+                      env={"CREDENTIALS_DIRECTORY": None})
+        got = ctl("check", "-c", p)
+        eq(got.returncode, want.returncode, "exit status for %s" % p)
+        eq(got.stdout, want.stdout, "stdout for %s" % p)
+        eq(got.stderr, want.stderr, "stderr for %s" % p)
+    check("warning: rota ops level 1: nobody on call" in got.stdout or
+          got.returncode == 1, "no gap warning")
+
+
 redis = t.redis()
 pd = t.pagerd(redis)
 _write = pd.write_config
