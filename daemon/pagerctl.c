@@ -1502,6 +1502,8 @@ cmd_oncall(struct ctl *ctl, const struct rota_opts *o, const char *rota)
 	return ret;
 }
 
+static int	 print_fairness(const struct ctl *, const json_t *);
+
 static const char *schedule_head[] = {
 	"LEVEL", "START", "END", "PERSON", "REASON", "LAYER"
 };
@@ -1566,7 +1568,8 @@ rota_window(const struct ctl *ctl, const struct rota_opts *o,
 }
 
 static int
-cmd_schedule(struct ctl *ctl, const struct rota_opts *o, const char *rota)
+cmd_schedule(struct ctl *ctl, const struct rota_opts *o, const char *rota,
+    int fairness)
 {
 	struct config		*cfg;
 	const struct rota	*r;
@@ -1587,15 +1590,66 @@ cmd_schedule(struct ctl *ctl, const struct rota_opts *o, const char *rota)
 		config_free(cfg);
 		return ret;
 	}
-	if ((root = rota_json_schedule(r, from_ms, to_ms)) == NULL) {
+	root = fairness ? rota_json_fairness(r, from_ms, to_ms) :
+	    rota_json_schedule(r, from_ms, to_ms);
+	if (root == NULL) {
 		fprintf(stderr, "pagerctl: out of memory\n");
 		config_free(cfg);
 		return PCTL_FAIL;
 	}
-	ret = ctl->json ? (print_json_doc(root) == 0 ? PCTL_OK : PCTL_FAIL) :
-	    print_schedule(ctl, root);
+	if (ctl->json)
+		ret = print_json_doc(root) == 0 ? PCTL_OK : PCTL_FAIL;
+	else
+		ret = fairness ? print_fairness(ctl, root) :
+		    print_schedule(ctl, root);
 	json_decref(root);
 	config_free(cfg);
+	return ret;
+}
+
+static const char *fairness_head[] = {
+	"PERSON", "BUSINESS", "NIGHTS", "WEEKENDS", "HOLIDAYS", "TOTAL"
+};
+
+static char *
+hours_cell(const json_t *obj, const char *key)
+{
+	char	*s;
+
+	if (asprintf(&s, "%.1f", json_number_value(json_object_get(obj,
+	    key))) == -1)
+		return NULL;
+	return s;
+}
+
+static int
+print_fairness(const struct ctl *ctl, const json_t *root)
+{
+	struct table	 t;
+	const json_t	*p;
+	char		*cells[6];
+	size_t		 i;
+	int		 ret = PCTL_OK;
+
+	printf("%s (%s) from %s to %s, hours on call\n", jstr(root, "rota"),
+	    jstr(root, "time_zone"), jstr(root, "from_local"),
+	    jstr(root, "to_local"));
+	table_init(&t, fairness_head, 6);
+	json_array_foreach(json_object_get(root, "people"), i, p) {
+		cells[0] = jcell(p, "person");
+		cells[1] = hours_cell(p, "business");
+		cells[2] = hours_cell(p, "nights");
+		cells[3] = hours_cell(p, "weekends");
+		cells[4] = hours_cell(p, "holidays");
+		cells[5] = hours_cell(p, "total");
+		if (table_add(&t, cells, NULL) == -1) {
+			fprintf(stderr, "pagerctl: out of memory\n");
+			ret = PCTL_FAIL;
+			break;
+		}
+	}
+	table_print(&t, ctl);
+	table_free(&t);
 	return ret;
 }
 
@@ -1647,6 +1701,9 @@ usage(FILE *f)
 "  schedule ROTA [--from DATE] [--days N]\n"
 "                     the shifts on the rota's wall clock (default: from\n"
 "                     today for 14 days); reads the config (-c)\n"
+"  fairness ROTA [--from DATE] [--days N]\n"
+"                     hours on call per person: business hours (mon-fri\n"
+"                     09-18), nights, weekends, holidays\n"
 "  check              the report of pagerd -t for the config (-c): errors\n"
 "                     (exit 1) and rota warnings for the next 90 days\n"
 "\n"
@@ -1930,8 +1987,9 @@ main(int argc, char *argv[])
 	if (ro.at != NULL && strcmp(cmd, "oncall") != 0)
 		usage_error("--at goes with \"oncall\"");
 	if ((ro.from != NULL || ro.days != SCHEDULE_DAYS) &&
-	    strcmp(cmd, "schedule") != 0)
-		usage_error("--from and --days go with \"schedule\"");
+	    strcmp(cmd, "schedule") != 0 && strcmp(cmd, "fairness") != 0)
+		usage_error("--from and --days go with \"schedule\" and "
+		    "\"fairness\"");
 	/* Only oncall can ask the daemon; without -u it reads the files. */
 	ro.api = ro.config == NULL && url != NULL &&
 	    strcmp(cmd, "oncall") == 0;
@@ -1953,11 +2011,13 @@ main(int argc, char *argv[])
 	else if (strcmp(cmd, "oncall") == 0 && argc <= 2)
 		ret = cmd_oncall(&ctl, &ro, argc == 2 ? argv[1] : NULL);
 	else if (strcmp(cmd, "schedule") == 0 && argc == 2)
-		ret = cmd_schedule(&ctl, &ro, argv[1]);
+		ret = cmd_schedule(&ctl, &ro, argv[1], 0);
+	else if (strcmp(cmd, "fairness") == 0 && argc == 2)
+		ret = cmd_schedule(&ctl, &ro, argv[1], 1);
 	else if (strcmp(cmd, "check") == 0 && argc == 1)
 		ret = cmd_check(&ctl, &ro);
 	else if (strcmp(cmd, "oncall") == 0 || strcmp(cmd, "schedule") == 0 ||
-	    strcmp(cmd, "check") == 0)
+	    strcmp(cmd, "check") == 0 || strcmp(cmd, "fairness") == 0)
 		usage_error("%s: wrong number of arguments", cmd);
 	else if (strcmp(cmd, "status") == 0 ||
 	    strcmp(cmd, "incidents") == 0 || strcmp(cmd, "incident") == 0)

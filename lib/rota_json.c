@@ -2,6 +2,7 @@
  * lib/rota_json.c — rota answers as JSON (see rota_json.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rota.h"
@@ -200,6 +201,107 @@ rota_json_schedule(const struct rota *r, int64_t from_ms, int64_t to_ms)
 		goto fail;
 	return o;
 fail:
+	json_decref(o);
+	return NULL;
+}
+
+/*
+ * Fairness walks each shift in steps that end on UTC quarter hours (every
+ * zone in use changes offset on one) and files each step under the
+ * category of its start on the wall clock: exact, and at most 96 steps
+ * a day per level.
+ */
+#define FAIR_STEP	(15 * 60 * 1000)
+
+enum { FAIR_BUSINESS, FAIR_NIGHTS, FAIR_WEEKENDS, FAIR_HOLIDAYS, FAIR_N };
+
+static const char *fair_key[FAIR_N] = {
+	"business", "nights", "weekends", "holidays"
+};
+
+struct fair {
+	const struct rota_person	*who;
+	int64_t				 ms[FAIR_N];
+};
+
+static int
+fair_kind(const struct rota *r, int level, int64_t t)
+{
+	struct rota_answer	 a;
+	struct tz_tm		 tm;
+
+	if (rota_resolve(r, level, t, &a) == 0 && a.holiday != NULL)
+		return FAIR_HOLIDAYS;
+	tz_localtime(rota_tz(r), t, &tm);
+	if (tm.wday == 0 || tm.wday == 6)
+		return FAIR_WEEKENDS;
+	return tm.hour >= 9 && tm.hour < 18 ? FAIR_BUSINESS : FAIR_NIGHTS;
+}
+
+json_t *
+rota_json_fairness(const struct rota *r, int64_t from_ms, int64_t to_ms)
+{
+	struct rota_iter	 it;
+	struct rota_span	 sp;
+	struct fair		*v = NULL, *nv;
+	size_t			 n = 0, i;
+	json_t			*o = NULL, *list, *p;
+	int64_t			 t, next, total;
+	int			 level, k, rc = 0;
+
+	for (level = 1; level <= rota_levels(r); level++) {
+		rota_iter_init(&it, r, NULL, 0, level, from_ms, to_ms);
+		while (rota_iter_next(&it, &sp)) {
+			if (sp.answer.who == NULL)
+				continue;
+			for (i = 0; i < n && v[i].who != sp.answer.who; i++)
+				;
+			if (i == n) {
+				if ((nv = reallocarray(v, n + 1,
+				    sizeof(*v))) == NULL)
+					goto fail;
+				v = nv;
+				memset(&v[n++], 0, sizeof(*v));
+				v[i].who = sp.answer.who;
+			}
+			for (t = sp.start_ms; t < sp.end_ms; t = next) {
+				next = (t / FAIR_STEP + 1) * FAIR_STEP;
+				if (next > sp.end_ms)
+					next = sp.end_ms;
+				v[i].ms[fair_kind(r, level, t)] += next - t;
+			}
+		}
+	}
+	if ((o = json_object()) == NULL)
+		goto fail;
+	rc |= json_object_set_new(o, "rota", json_string(rota_id(r)));
+	rc |= json_object_set_new(o, "time_zone",
+	    json_string(tz_name(rota_tz(r))));
+	rc |= set_time(o, r, "from", "from_local", from_ms);
+	rc |= set_time(o, r, "to", "to_local", to_ms);
+	if ((list = json_array()) == NULL ||
+	    json_object_set_new(o, "people", list) == -1)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if ((p = json_object()) == NULL ||
+		    json_array_append_new(list, p) == -1)
+			goto fail;
+		rc |= json_object_set_new(p, "person",
+		    json_string(v[i].who->id));
+		for (k = 0, total = 0; k < FAIR_N; k++) {
+			rc |= json_object_set_new(p, fair_key[k],
+			    json_real(v[i].ms[k] / 3600000.0));
+			total += v[i].ms[k];
+		}
+		rc |= json_object_set_new(p, "total",
+		    json_real(total / 3600000.0));
+	}
+	if (rc != 0)
+		goto fail;
+	free(v);
+	return o;
+fail:
+	free(v);
 	json_decref(o);
 	return NULL;
 }

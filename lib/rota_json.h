@@ -55,6 +55,19 @@ json_t		*rota_json_oncall(const struct rota_set *set, const char *id,
 json_t		*rota_json_schedule(const struct rota *r, int64_t from_ms,
 		    int64_t to_ms);
 
+/*
+ * Hours on call per person on all levels of r in [from_ms, to_ms), split
+ * by the rota's wall clock into "holidays" (the calendar's days),
+ * "weekends" (Saturday and Sunday), "business" (Monday to Friday
+ * 09:00-18:00) and "nights" (the rest), in that order of precedence:
+ *   { "rota", "time_zone", "from", "to", "people": [ { "person",
+ *     "business", "nights", "weekends", "holidays", "total" } ] }
+ * people in order of first appearance; hours as reals. New reference,
+ * or NULL (out of memory).
+ */
+json_t		*rota_json_fairness(const struct rota *r, int64_t from_ms,
+		    int64_t to_ms);
+
 /* "2026-12-25 09:00 CET": at_ms on r's wall clock, into buf. */
 void		 rota_json_local(const struct rota *r, int64_t at_ms,
 		    char *buf, size_t len);

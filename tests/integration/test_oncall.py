@@ -151,6 +151,30 @@ def _():
     eq(r.returncode, 64, "exit status (bad --from)")
 
 
+@t.case("fairness: hours per person by business, nights, weekends, holidays")
+def _():
+    # Monday 9 March to Monday 16 March 2026: 168 hours, 48 of them a
+    # weekend, 45 business hours; carl has 3 business hours of bram's.
+    r = ctl("-c", CFG, "fairness", "ops", "--from", "2026-03-09",
+            "--days", "7", "--json")
+    eq(r.returncode, 0, "exit status")
+    people = {p["person"]: p for p in json.loads(r.stdout)["people"]}
+    eq(sorted(people), ["anna", "bram", "carl"], "people")
+    eq((people["carl"]["business"], people["carl"]["nights"],
+        people["carl"]["total"]), (3.0, 0.0, 3.0), "carl")
+    for k, want in (("total", 168), ("weekends", 48), ("business", 45),
+                    ("nights", 75), ("holidays", 0)):
+        eq(sum(p[k] for p in people.values()), want, "sum of " + k)
+    # Saturday 14 09:00 - Sunday 15 09:00 is anna's, the rest bram's.
+    eq(people["anna"]["weekends"], 24.0, "anna's weekend hours")
+    eq(people["bram"]["weekends"], 24.0, "bram's weekend hours")
+    r = ctl("-c", CFG, "fairness", "ops", "--from", "2026-03-09",
+            "--days", "7")
+    eq(r.returncode, 0, "exit status (table)")
+    check(re.search(r"^carl\s+3\.0\s+0\.0\s+0\.0\s+0\.0\s+3\.0$",
+                    r.stdout, re.M), "no row for carl")
+
+
 @t.case("check: the same report as pagerd -t")
 def _():
     gappy = write("gappy.conf", CONF.replace(
