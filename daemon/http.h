@@ -37,6 +37,7 @@ void	http_api_metrics(struct pagerd *, struct evhttp_request *);
 void	http_api_incidents(struct pagerd *, struct evhttp_request *);
 void	http_api_incident(struct pagerd *, struct evhttp_request *,
 	    const char *id);
+void	http_api_oncall(struct pagerd *, struct evhttp_request *);
 
 /* Helpers shared by the handlers (http.c). Every reply is counted. */
 struct evbuffer;

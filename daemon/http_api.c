@@ -21,6 +21,8 @@
 #include "log.h"
 #include "metrics.h"
 #include "pagerd.h"
+#include "rota.h"
+#include "rota_json.h"
 #include "store.h"
 
 void
@@ -186,4 +188,64 @@ http_api_incident(struct pagerd *pd, struct evhttp_request *req,
 	}
 	if ((ar = api_req_new(pd, req)) != NULL)
 		store_get_incident(pd->store, n, api_done, ar);
+}
+
+/*
+ * GET /api/v1/oncall?rota=R&at=T: who is on call, from the running
+ * config, as lib/rota_json.h renders it (pagerctl oncall --json reading
+ * the files prints the same). at: RFC 3339, or "YYYY-MM-DD HH:MM" on each
+ * rota's wall clock; default now. Needs no Redis: the rotas live in the
+ * config (overrides from the API are not applied yet).
+ */
+void
+http_api_oncall(struct pagerd *pd, struct evhttp_request *req)
+{
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	struct evkeyvalq	 q;
+	struct evkeyval		*kv;
+	const char		*rota = NULL, *at = NULL, *qs, *err;
+	char			 msg[128], *dump;
+	json_t			*root;
+
+	if (!http_auth_token(pd, req))
+		return;
+	TAILQ_INIT(&q);
+	if ((qs = evhttp_uri_get_query(uri)) != NULL &&
+	    evhttp_parse_query_str(qs, &q) == -1) {
+		http_reply_error(pd, req, 400, "malformed query string", -1);
+		return;
+	}
+	TAILQ_FOREACH(kv, &q, next) {
+		if (strcmp(kv->key, "rota") == 0)
+			rota = kv->value;
+		else if (strcmp(kv->key, "at") == 0)
+			at = kv->value;
+		else {
+			snprintf(msg, sizeof(msg), "%.64s: unknown parameter",
+			    kv->key);
+			evhttp_clear_headers(&q);
+			http_reply_error(pd, req, 400, msg, -1);
+			return;
+		}
+	}
+	root = rota_json_oncall(pd->cfg->rotas, rota, at, pagerd_now_ms(),
+	    &err);
+	evhttp_clear_headers(&q);	/* rota and at point into q */
+	if (root == NULL) {
+		if (strcmp(err, "no such rota") == 0)
+			http_reply_error(pd, req, 404, err, -1);
+		else if (strncmp(err, "at:", 3) == 0)
+			http_reply_error(pd, req, 400, err, -1);
+		else
+			http_reply_error(pd, req, 503, err, -1);
+		return;
+	}
+	dump = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	if (dump == NULL) {
+		http_reply_error(pd, req, 503, "out of memory", -1);
+		return;
+	}
+	http_reply_raw_json(pd, req, 200, dump, strlen(dump));
+	free(dump);
 }

@@ -2,8 +2,10 @@
  * daemon/pagerctl.c — pagerctl, the admin CLI: asks pagerd's HTTP API
  * whether it is healthy and what incidents it holds, and prints readable
  * tables (or the server's JSON). Blocking libcurl easy calls are fine
- * here: a CLI has nothing else to do while it waits. It shares no code
- * or state with the daemon; the HTTP API is the only contract.
+ * here: a CLI has nothing else to do while it waits. It shares no state
+ * with the daemon: the incident commands speak only the HTTP API, and
+ * the rota commands (oncall, schedule) also read the config files with
+ * lib/ so that an edit can be seen before the reload.
  */
 #include "autoconf.h"
 
@@ -22,7 +24,13 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "config.h"
+#include "perr.h"
+#include "rota.h"
+#include "rota_check.h"
+#include "rota_json.h"
 #include "timefmt.h"
+#include "tz.h"
 
 #define DEFAULT_URL	"http://127.0.0.1:8080"
 #define DEFAULT_TIMEOUT_MS 10000
@@ -483,17 +491,12 @@ parse_body(const struct resp *r, int for_table)
  * terminal safe. Returns 0, or -1 when the body is not JSON.
  */
 static int
-print_json(const struct resp *r)
+print_json_doc(const json_t *root)
 {
-	json_t		*root;
 	char		*dump;
 	unsigned char	*p;
 
-	if ((root = parse_body(r, 0)) == NULL)
-		return -1;
-	dump = json_dumps(root, JSON_INDENT(2));
-	json_decref(root);
-	if (dump == NULL) {
+	if ((dump = json_dumps(root, JSON_INDENT(2))) == NULL) {
 		fprintf(stderr, "pagerctl: out of memory\n");
 		return -1;
 	}
@@ -509,6 +512,19 @@ print_json(const struct resp *r)
 	putchar('\n');
 	free(dump);
 	return 0;
+}
+
+static int
+print_json(const struct resp *r)
+{
+	json_t	*root;
+	int	 ret;
+
+	if ((root = parse_body(r, 0)) == NULL)
+		return -1;
+	ret = print_json_doc(root);
+	json_decref(root);
+	return ret;
 }
 
 /*
@@ -1275,6 +1291,392 @@ cmd_silence(struct ctl *ctl, const struct silence_opts *o, int argc,
 	    "list [--all], or expire ID");
 }
 
+/* ------------------------------------------------------------ rotas */
+
+/*
+ * oncall and schedule read the config files themselves (lib/ answers
+ * them), so an admin can see what an edit does before the reload; with
+ * -u and no -c, oncall asks the running daemon instead. Both print the
+ * JSON of lib/rota_json.h, and the tables are drawn from that JSON, so
+ * the file and the API cannot disagree about what is shown.
+ */
+struct rota_opts {
+	const char	*config;	/* -c; NULL: not given */
+	const char	*at;		/* --at */
+	const char	*from;		/* --from */
+	long		 days;		/* --days */
+	int		 api;		/* -u given without -c */
+};
+
+#define DEFAULT_CONFIG	SYSCONFDIR "/pagerd/pagerd.conf"
+#define SCHEDULE_DAYS	14	/* --days when not given */
+
+static struct config *
+load_config(const char *path)
+{
+	struct perr_list	 errs = { NULL, 0, 0 };
+	struct config		*cfg;
+	char			 line[700];
+	size_t			 i;
+
+	if ((cfg = config_load(path, NULL, 0, NULL, &errs)) != NULL)
+		return cfg;
+	for (i = 0; i < errs.n && i < errs.cap; i++) {
+		perr_format(&errs.v[i], line, sizeof(line));
+		fprintf(stderr, "%s\n", line);
+	}
+	fprintf(stderr, "%s: %zu error%s\n", path, errs.n,
+	    errs.n == 1 ? "" : "s");
+	perr_list_clear(&errs);
+	return NULL;
+}
+
+/* A string member as a clean cell; "-" for null or missing. */
+static char *
+jcell(const json_t *obj, const char *key)
+{
+	const json_t	*v = json_object_get(obj, key);
+
+	return json_is_string(v) ? jtext(v) : strdup("-");
+}
+
+static const char *oncall_head[] = {
+	"LEVEL", "PERSON", "REASON", "LAYER", "UNTIL"
+};
+
+static int
+print_oncall(const struct ctl *ctl, const json_t *root)
+{
+	struct table	 t;
+	const json_t	*rotas, *r, *levels, *lv;
+	const char	*s;
+	char		*cells[5], *note, *tmp;
+	size_t		 i, j;
+	int		 ret = PCTL_OK;
+
+	if (!json_is_array(rotas = json_object_get(root, "rotas"))) {
+		fprintf(stderr, "pagerctl: unexpected answer: no \"rotas\" "
+		    "list (try --json)\n");
+		return PCTL_NOANSWER;
+	}
+	if (json_array_size(rotas) == 0)
+		puts("No rotas.");
+	json_array_foreach(rotas, i, r) {
+		levels = json_object_get(r, "levels");
+		if (!json_is_object(r) || !json_is_array(levels))
+			continue;
+		printf("%s%s (%s) at %s\n", i > 0 ? "\n" : "",
+		    jstr(r, "rota") ? jstr(r, "rota") : "?",
+		    jstr(r, "time_zone") ? jstr(r, "time_zone") : "?",
+		    jstr(r, "at_local") ? jstr(r, "at_local") : "?");
+		table_init(&t, oncall_head, 5);
+		json_array_foreach(levels, j, lv) {
+			cells[0] = jcell(lv, "name");
+			if (asprintf(&tmp, "%s",
+			    jstr(lv, "person") ? jstr(lv, "person") :
+			    "(nobody)") == -1)
+				tmp = NULL;
+			cells[1] = tmp;
+			cells[2] = jcell(lv, "reason");
+			cells[3] = jcell(lv, "layer");
+			cells[4] = jcell(lv, "until_local");
+			note = NULL;
+			if ((s = jstr(lv, "reason")) != NULL &&
+			    strcmp(s, "override") == 0 &&
+			    jstr(lv, "scheduled") != NULL) {
+				if (asprintf(&tmp, "instead of %s%s%s",
+				    jstr(lv, "scheduled"),
+				    jstr(lv, "note") ? ": " : "",
+				    jstr(lv, "note") ? jstr(lv, "note") :
+				    "") != -1) {
+					note = clean(tmp, strlen(tmp));
+					free(tmp);
+				}
+			} else if (s != NULL && strcmp(s, "holiday") == 0 &&
+			    (s = jstr(lv, "holiday")) != NULL) {
+				if (asprintf(&tmp, "holiday: %s", s) != -1) {
+					note = clean(tmp, strlen(tmp));
+					free(tmp);
+				}
+			}
+			if (table_add(&t, cells, note) == -1) {
+				fprintf(stderr, "pagerctl: out of memory\n");
+				ret = PCTL_FAIL;
+				break;
+			}
+		}
+		table_print(&t, ctl);
+		table_free(&t);
+	}
+	return ret;
+}
+
+/* The URL-encoded form of s; malloc'd, or NULL when out of memory. */
+static char *
+url_escape(const char *s)
+{
+	char	*e, *out;
+
+	if ((e = curl_easy_escape(NULL, s, 0)) == NULL)
+		return NULL;
+	out = strdup(e);
+	curl_free(e);
+	return out;
+}
+
+static int
+oncall_api(struct ctl *ctl, const struct rota_opts *o, const char *rota)
+{
+	struct resp	 r;
+	json_t		*root;
+	char		*path = NULL, *er = NULL, *ea = NULL;
+	int		 ret;
+
+	if ((rota != NULL && (er = url_escape(rota)) == NULL) ||
+	    (o->at != NULL && (ea = url_escape(o->at)) == NULL) ||
+	    asprintf(&path, "/api/v1/oncall%s%s%s%s%s",
+	    er || ea ? "?" : "", er ? "rota=" : "", er ? er : "",
+	    er && ea ? "&" : "", ea ? "at=" : "") == -1) {
+		free(er);
+		free(ea);
+		fprintf(stderr, "pagerctl: out of memory\n");
+		return PCTL_FAIL;
+	}
+	free(er);
+	if (ea != NULL) {
+		er = path;
+		ret = asprintf(&path, "%s%s", er, ea);
+		free(er);
+		free(ea);
+		if (ret == -1) {
+			fprintf(stderr, "pagerctl: out of memory\n");
+			return PCTL_FAIL;
+		}
+	}
+	ret = api_get(ctl, path, &r);
+	free(path);
+	if (ret != 0)
+		return ret;
+	if (ctl->json) {
+		ret = print_json(&r) == 0 ? PCTL_OK : PCTL_NOANSWER;
+		resp_free(&r);
+		return ret;
+	}
+	root = parse_body(&r, 1);
+	resp_free(&r);
+	if (root == NULL)
+		return PCTL_NOANSWER;
+	ret = print_oncall(ctl, root);
+	json_decref(root);
+	return ret;
+}
+
+static int
+cmd_oncall(struct ctl *ctl, const struct rota_opts *o, const char *rota)
+{
+	struct config	*cfg;
+	json_t		*root;
+	const char	*err;
+	int		 ret;
+
+	if (o->api)
+		return oncall_api(ctl, o, rota);
+	if ((cfg = load_config(o->config)) == NULL)
+		return PCTL_FAIL;
+	root = rota_json_oncall(cfg->rotas, rota, o->at,
+	    (int64_t)ctl->now * 1000, &err);
+	if (root == NULL) {
+		if (rota != NULL && (cfg->rotas == NULL ||
+		    rota_set_find(cfg->rotas, rota) == NULL))
+			fprintf(stderr, "pagerctl: %s: no rota \"%s\"\n",
+			    o->config, rota);
+		else
+			fprintf(stderr, "pagerctl: --%s\n", err);
+		config_free(cfg);
+		return PCTL_FAIL;
+	}
+	ret = ctl->json ? (print_json_doc(root) == 0 ? PCTL_OK : PCTL_FAIL) :
+	    print_oncall(ctl, root);
+	json_decref(root);
+	config_free(cfg);
+	return ret;
+}
+
+static int	 print_fairness(const struct ctl *, const json_t *);
+
+static const char *schedule_head[] = {
+	"LEVEL", "START", "END", "PERSON", "REASON", "LAYER"
+};
+
+static int
+print_schedule(const struct ctl *ctl, const json_t *root)
+{
+	struct table	 t;
+	const json_t	*list, *s;
+	char		*cells[6];
+	size_t		 i;
+	int		 ret = PCTL_OK;
+
+	list = json_object_get(root, "shifts");
+	printf("%s (%s) from %s to %s\n", jstr(root, "rota"),
+	    jstr(root, "time_zone"), jstr(root, "from_local"),
+	    jstr(root, "to_local"));
+	table_init(&t, schedule_head, 6);
+	json_array_foreach(list, i, s) {
+		cells[0] = jcell(s, "level_name");
+		cells[1] = jcell(s, "start_local");
+		cells[2] = jcell(s, "end_local");
+		cells[3] = jstr(s, "person") ? jcell(s, "person") :
+		    strdup("(nobody)");
+		cells[4] = jcell(s, "reason");
+		cells[5] = jcell(s, "layer");
+		if (table_add(&t, cells, NULL) == -1) {
+			fprintf(stderr, "pagerctl: out of memory\n");
+			ret = PCTL_FAIL;
+			break;
+		}
+	}
+	table_print(&t, ctl);
+	table_free(&t);
+	return ret;
+}
+
+/*
+ * The window [from, from + days) of rota id on its wall clock: from
+ * --from (default: today 00:00 there) for --days days. 0, or PCTL_*.
+ */
+static int
+rota_window(const struct ctl *ctl, const struct rota_opts *o,
+    const struct rota *r, int64_t *from_ms, int64_t *to_ms)
+{
+	const struct tz	*z = rota_tz(r);
+	int64_t		 local, day = 86400000;
+
+	if (o->from == NULL) {
+		local = tz_local_ms(z, (int64_t)ctl->now * 1000);
+		local -= ((local % day) + day) % day;
+		*from_ms = tz_utc_ms(z, local, NULL);
+	} else if (rota_when(r, o->from, from_ms) == -1) {
+		fprintf(stderr, "pagerctl: --from must be \"YYYY-MM-DD\" or "
+		    "\"YYYY-MM-DD HH:MM\" on the rota's wall clock, or RFC "
+		    "3339\n");
+		return PCTL_USAGE;
+	}
+	/* Whole days on the wall clock: a DST day is 23 or 25 hours. */
+	*to_ms = tz_utc_ms(z, tz_local_ms(z, *from_ms) + o->days * day, NULL);
+	return 0;
+}
+
+static int
+cmd_schedule(struct ctl *ctl, const struct rota_opts *o, const char *rota,
+    int fairness)
+{
+	struct config		*cfg;
+	const struct rota	*r;
+	json_t			*root;
+	int64_t			 from_ms, to_ms;
+	int			 ret;
+
+	if ((cfg = load_config(o->config)) == NULL)
+		return PCTL_FAIL;
+	if (cfg->rotas == NULL ||
+	    (r = rota_set_find(cfg->rotas, rota)) == NULL) {
+		fprintf(stderr, "pagerctl: %s: no rota \"%s\"\n", o->config,
+		    rota);
+		config_free(cfg);
+		return PCTL_FAIL;
+	}
+	if ((ret = rota_window(ctl, o, r, &from_ms, &to_ms)) != 0) {
+		config_free(cfg);
+		return ret;
+	}
+	root = fairness ? rota_json_fairness(r, from_ms, to_ms) :
+	    rota_json_schedule(r, from_ms, to_ms);
+	if (root == NULL) {
+		fprintf(stderr, "pagerctl: out of memory\n");
+		config_free(cfg);
+		return PCTL_FAIL;
+	}
+	if (ctl->json)
+		ret = print_json_doc(root) == 0 ? PCTL_OK : PCTL_FAIL;
+	else
+		ret = fairness ? print_fairness(ctl, root) :
+		    print_schedule(ctl, root);
+	json_decref(root);
+	config_free(cfg);
+	return ret;
+}
+
+static const char *fairness_head[] = {
+	"PERSON", "BUSINESS", "NIGHTS", "WEEKENDS", "HOLIDAYS", "TOTAL"
+};
+
+static char *
+hours_cell(const json_t *obj, const char *key)
+{
+	char	*s;
+
+	if (asprintf(&s, "%.1f", json_number_value(json_object_get(obj,
+	    key))) == -1)
+		return NULL;
+	return s;
+}
+
+static int
+print_fairness(const struct ctl *ctl, const json_t *root)
+{
+	struct table	 t;
+	const json_t	*p;
+	char		*cells[6];
+	size_t		 i;
+	int		 ret = PCTL_OK;
+
+	printf("%s (%s) from %s to %s, hours on call\n", jstr(root, "rota"),
+	    jstr(root, "time_zone"), jstr(root, "from_local"),
+	    jstr(root, "to_local"));
+	table_init(&t, fairness_head, 6);
+	json_array_foreach(json_object_get(root, "people"), i, p) {
+		cells[0] = jcell(p, "person");
+		cells[1] = hours_cell(p, "business");
+		cells[2] = hours_cell(p, "nights");
+		cells[3] = hours_cell(p, "weekends");
+		cells[4] = hours_cell(p, "holidays");
+		cells[5] = hours_cell(p, "total");
+		if (table_add(&t, cells, NULL) == -1) {
+			fprintf(stderr, "pagerctl: out of memory\n");
+			ret = PCTL_FAIL;
+			break;
+		}
+	}
+	table_print(&t, ctl);
+	table_free(&t);
+	return ret;
+}
+
+#define CHECK_ROTA_DAYS	90	/* as pagerd -t */
+
+static void
+check_warning(void *arg, enum rota_warning kind, const char *msg)
+{
+	(void)kind;
+	printf("%s: warning: %s\n", (const char *)arg, msg);
+}
+
+/* The report of pagerd -t, word for word, without needing pagerd. */
+static int
+cmd_check(struct ctl *ctl, const struct rota_opts *o)
+{
+	struct config	*cfg;
+
+	if ((cfg = load_config(o->config)) == NULL)
+		return PCTL_FAIL;
+	(void)rota_check(cfg->rotas, (int64_t)ctl->now * 1000,
+	    CHECK_ROTA_DAYS, check_warning, (void *)o->config);
+	printf("%s: configuration OK\n", o->config);
+	config_free(cfg);
+	return PCTL_OK;
+}
+
 static void
 usage(FILE *f)
 {
@@ -1292,8 +1694,22 @@ usage(FILE *f)
 "                     'env=~\"prod.*\"' --duration 2h (author: $USER)\n"
 "  silence list [--all]  active and pending silences (--all: expired too)\n"
 "  silence expire ID  end a silence now\n"
+"  oncall [ROTA] [--at \"YYYY-MM-DD HH:MM\"]\n"
+"                     who is on call now or then (on each rota's wall\n"
+"                     clock), per level, why, and until when; reads the\n"
+"                     config (-c), or asks pagerd when -u is given alone\n"
+"  schedule ROTA [--from DATE] [--days N]\n"
+"                     the shifts on the rota's wall clock (default: from\n"
+"                     today for 14 days); reads the config (-c)\n"
+"  fairness ROTA [--from DATE] [--days N]\n"
+"                     hours on call per person: business hours (mon-fri\n"
+"                     09-18), nights, weekends, holidays\n"
+"  check              the report of pagerd -t for the config (-c): errors\n"
+"                     (exit 1) and rota warnings for the next 90 days\n"
 "\n"
 "Options:\n"
+"  -c, --config FILE  pagerd's config for oncall and schedule (default:\n"
+"                     " DEFAULT_CONFIG ")\n"
 "  -u, --url URL      pagerd's HTTP API (default: $PAGERD_URL, else\n"
 "                     " DEFAULT_URL ")\n"
 "  -T, --token TOKEN  API token (default: $PAGERD_TOKEN); others on this\n"
@@ -1403,14 +1819,21 @@ enum {
 	OPT_AUTHOR,
 	OPT_ALL,
 	OPT_TIMEOUT,
-	OPT_VERSION
+	OPT_VERSION,
+	OPT_AT,
+	OPT_FROM,
+	OPT_DAYS
 };
 
 static const struct option longopts[] = {
 	{ "all",	no_argument,		NULL, OPT_ALL },
+	{ "at",		required_argument,	NULL, OPT_AT },
 	{ "author",	required_argument,	NULL, OPT_AUTHOR },
 	{ "comment",	required_argument,	NULL, OPT_COMMENT },
+	{ "config",	required_argument,	NULL, 'c' },
+	{ "days",	required_argument,	NULL, OPT_DAYS },
 	{ "duration",	required_argument,	NULL, OPT_DURATION },
+	{ "from",	required_argument,	NULL, OPT_FROM },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "json",	no_argument,		NULL, 'j' },
 	{ "limit",	required_argument,	NULL, 'n' },
@@ -1428,6 +1851,7 @@ main(int argc, char *argv[])
 {
 	struct ctl	 ctl;
 	struct silence_opts so;
+	struct rota_opts ro;
 	const char	*url = NULL, *token = NULL, *token_file = NULL;
 	const char	*token_src = "-T";
 	const char	*status = NULL, *cmd, *e;
@@ -1438,13 +1862,18 @@ main(int argc, char *argv[])
 
 	memset(&ctl, 0, sizeof(ctl));
 	memset(&so, 0, sizeof(so));
+	memset(&ro, 0, sizeof(ro));
+	ro.days = SCHEDULE_DAYS;
 	ctl.timeout_ms = DEFAULT_TIMEOUT_MS;
 
 	/* Options may come before or after the command ("incidents --json"). */
 	opterr = 0;	/* our messages, in our format */
-	while ((ch = getopt_long(argc, argv, ":hjn:s:T:u:", longopts,
+	while ((ch = getopt_long(argc, argv, ":c:hjn:s:T:u:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
+		case 'c':
+			ro.config = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return PCTL_OK;
@@ -1498,6 +1927,19 @@ main(int argc, char *argv[])
 		case OPT_ALL:
 			so.all = 1;
 			break;
+		case OPT_AT:
+			ro.at = optarg;
+			break;
+		case OPT_FROM:
+			ro.from = optarg;
+			break;
+		case OPT_DAYS:
+			errno = 0;
+			ro.days = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
+			    ro.days < 1 || ro.days > 3660)
+				usage_error("--days must be from 1 to 3660");
+			break;
 		case OPT_VERSION:
 			printf("pagerctl (%s) %s\n", PACKAGE_NAME,
 			    PACKAGE_VERSION);
@@ -1542,6 +1984,17 @@ main(int argc, char *argv[])
 
 	if ((status != NULL || have_limit) && strcmp(cmd, "incidents") != 0)
 		usage_error("--status and --limit go with \"incidents\"");
+	if (ro.at != NULL && strcmp(cmd, "oncall") != 0)
+		usage_error("--at goes with \"oncall\"");
+	if ((ro.from != NULL || ro.days != SCHEDULE_DAYS) &&
+	    strcmp(cmd, "schedule") != 0 && strcmp(cmd, "fairness") != 0)
+		usage_error("--from and --days go with \"schedule\" and "
+		    "\"fairness\"");
+	/* Only oncall can ask the daemon; without -u it reads the files. */
+	ro.api = ro.config == NULL && url != NULL &&
+	    strcmp(cmd, "oncall") == 0;
+	if (ro.config == NULL)
+		ro.config = DEFAULT_CONFIG;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		fprintf(stderr, "pagerctl: cannot initialise libcurl\n");
 		return PCTL_FAIL;
@@ -1555,6 +2008,17 @@ main(int argc, char *argv[])
 		ret = cmd_incident(&ctl, argv[1]);
 	else if (strcmp(cmd, "silence") == 0)
 		ret = cmd_silence(&ctl, &so, argc - 1, argv + 1);
+	else if (strcmp(cmd, "oncall") == 0 && argc <= 2)
+		ret = cmd_oncall(&ctl, &ro, argc == 2 ? argv[1] : NULL);
+	else if (strcmp(cmd, "schedule") == 0 && argc == 2)
+		ret = cmd_schedule(&ctl, &ro, argv[1], 0);
+	else if (strcmp(cmd, "fairness") == 0 && argc == 2)
+		ret = cmd_schedule(&ctl, &ro, argv[1], 1);
+	else if (strcmp(cmd, "check") == 0 && argc == 1)
+		ret = cmd_check(&ctl, &ro);
+	else if (strcmp(cmd, "oncall") == 0 || strcmp(cmd, "schedule") == 0 ||
+	    strcmp(cmd, "check") == 0 || strcmp(cmd, "fairness") == 0)
+		usage_error("%s: wrong number of arguments", cmd);
 	else if (strcmp(cmd, "status") == 0 ||
 	    strcmp(cmd, "incidents") == 0 || strcmp(cmd, "incident") == 0)
 		usage_error("%s: wrong number of arguments", cmd);

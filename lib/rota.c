@@ -1409,6 +1409,12 @@ rota_level_name(const struct rota *r, int level)
 	    r->levels[level - 1].name : NULL;
 }
 
+int
+rota_when(const struct rota *r, const char *s, int64_t *ms)
+{
+	return when_parse(s, r->tz, ms) == NULL ? 0 : -1;
+}
+
 const struct rota_override *
 rota_overrides(const struct rota *r, size_t *n)
 {

@@ -210,6 +210,13 @@ const char	*rota_id(const struct rota *);
 const struct tz	*rota_tz(const struct rota *);
 int		 rota_levels(const struct rota *);
 const char	*rota_level_name(const struct rota *, int level);
+/*
+ * The instant of s on r's wall clock: "2026-12-25 03:00", "2026-12-25"
+ * (00:00) or RFC 3339 with an offset, under the DST policy above.
+ * Returns 0 with *ms set, -1 when s is malformed.
+ */
+int		 rota_when(const struct rota *, const char *s, int64_t *ms);
+
 /* The overrides from the config, sorted by from_ms. */
 const struct rota_override *rota_overrides(const struct rota *, size_t *n);
 
