@@ -310,7 +310,7 @@
 	"if not h[1] or h[1] == 'resolved' or (h[2] and h[2] ~= '') then\n" \
 	"  return 0\n" \
 	"end\n" \
-	"-- ARGV[4]: {service: [owner, until]} of the services in maintenance\n" \
+	"-- ARGV[4]: {service: [owner, until]} of those in maintenance\n" \
 	"-- now (the daemon evaluates the config's windows). Held like a\n" \
 	"-- silence: at the window's end it goes on as if just arrived.\n" \
 	"if ARGV[4] then\n" \

@@ -23,13 +23,13 @@ struct window {
 	const char	*owner;
 	struct tz	*tz;
 	uint8_t		 week[ROTA_WEEK_MIN];
-	int64_t		 from_ms, until_ms;	/* bounds: [from, until) */
+	int64_t		 from_ms, until_ms;	/* [from, until) */
 };
 
 struct maint {
 	struct window	*v;
 	size_t		 n;
-	char		**owners;	/* copies, v[i].owner points here */
+	char		**owners;	/* v[i].owner points here */
 };
 
 void

@@ -19,9 +19,9 @@
 struct maint_spec {
 	char		 *owner;	/* who answers for it: required */
 	char		 *time_zone;	/* IANA name; NULL: UTC */
-	char		**restrictions;	/* rota syntax; at least one */
+	char		**restrictions;	/* rota syntax, 1 or more */
 	size_t		  n_restrictions;
-	char		 *from;		/* "2026-12-01" or "... 02:00"; */
+	char		 *from;		/* "2026-12-01 02:00" */
 	char		 *until;	/* NULL: unbounded */
 };
 
@@ -41,8 +41,8 @@ void		 maint_free(struct maint *);
 
 /* What maint_active() found: owner lives as long as the maint. */
 struct maint_answer {
-	const char	*owner;		/* of the window that covers at_ms */
-	int64_t		 end_ms;	/* when the maintenance is over */
+	const char	*owner;		/* of one covering at_ms */
+	int64_t		 end_ms;	/* when it is over */
 };
 
 /*

@@ -148,7 +148,8 @@ const char	*rota_check_when(const char *);
 #define ROTA_WEEK_MIN	10080
 const char	*rota_restriction_week(const char *, uint8_t *week);
 size_t		 rota_week_index(int64_t local_min);
-const char	*rota_when_parse(const char *, const struct tz *, int64_t *ms);
+const char	*rota_when_parse(const char *, const struct tz *,
+		    int64_t *ms);
 
 /* ------------------------------------------------------------ model */
 
