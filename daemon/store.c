@@ -1574,9 +1574,41 @@ store_claim_timers(struct store *s, int64_t now_ms, int64_t lease_ms,
 	query_send(s, q);
 }
 
+/*
+ * The services in maintenance as one script argument, {"db": ["owner",
+ * "until_ms"], ...}: a JSON object because their number has no bound
+ * and owners may hold any character. until is a string so that Lua's
+ * number formatting cannot turn it into "1.76e+12".
+ */
+static int
+maint_arg(struct query *q, const struct store_maint *maint, size_t n)
+{
+	json_t	*o, *e;
+	char	*text, until[24];
+	size_t	 i;
+	int	 rv = -1;
+
+	if ((o = json_object()) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		snprintf(until, sizeof(until), "%" PRId64, maint[i].until_ms);
+		if ((e = json_pack("[ss]", maint[i].owner, until)) == NULL ||
+		    json_object_set_new(o, maint[i].service, e) == -1)
+			goto out;
+	}
+	if ((text = json_dumps(o, JSON_COMPACT)) == NULL)
+		goto out;
+	rv = query_arg(q, "%s", text);
+	free(text);
+out:
+	json_decref(o);
+	return rv;
+}
+
 void
 store_fire_timer(struct store *s, const struct store_timer *t,
-    int64_t now_ms, store_fire_cb *cb, void *arg)
+    const struct store_maint *maint, size_t n_maint, int64_t now_ms,
+    store_fire_cb *cb, void *arg)
 {
 	struct query	*q;
 	int		 rv = -1;
@@ -1592,6 +1624,8 @@ store_fire_timer(struct store *s, const struct store_timer *t,
 	case STORE_TIMER_NOTIFY:
 		rv = query_arg(q, "%" PRId64, now_ms) == -1 ||
 		    query_arg(q, "%s", t->arg) == -1 ? -1 : 0;
+		if (rv == 0 && n_maint > 0)
+			rv = maint_arg(q, maint, n_maint);
 		break;
 	case STORE_TIMER_ENDS:
 		rv = query_arg(q, "%" PRId64, now_ms) == -1 ||

@@ -139,14 +139,25 @@ void		 store_claim_timers(struct store *, int64_t now_ms,
 		    int64_t lease_ms, size_t max, store_claim_cb *cb,
 		    void *arg);
 
+/* A service in maintenance now (lib/maint.h), for store_fire_timer(). */
+struct store_maint {
+	const char	*service;
+	const char	*owner;
+	int64_t		 until_ms;	/* when the maintenance ends */
+};
+
 /*
  * Do the work of one claimed timer: NOTIFY notes that the incident's
  * group_wait is over (notified_at, a group_wait_elapsed event; held
- * instead while all its firing alerts are silenced or inhibited), ENDS
+ * instead while its service is one of maint[0..n_maint) — a
+ * "maintenance" event with the owner, the timer re-armed for until_ms —
+ * or while all its firing alerts are silenced or inhibited), ENDS
  * resolves the alert exactly as a "resolved" from its sender would.
- * Both remove the member. t is copied. UNKNOWN answers ok = 0.
+ * Both remove the member. t and maint are copied. UNKNOWN answers
+ * ok = 0.
  */
 void		 store_fire_timer(struct store *, const struct store_timer *t,
+		    const struct store_maint *maint, size_t n_maint,
 		    int64_t now_ms, store_fire_cb *cb, void *arg);
 
 /*

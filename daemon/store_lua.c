@@ -329,6 +329,19 @@
 	"if not h[1] or h[1] == 'resolved' or (h[2] and h[2] ~= '') then\n" \
 	"  return 0\n" \
 	"end\n" \
+	"-- ARGV[4]: {service: [owner, until]} of those in maintenance\n" \
+	"-- now (the daemon evaluates the config's windows). Held like a\n" \
+	"-- silence: at the window's end it goes on as if just arrived.\n" \
+	"if ARGV[4] then\n" \
+	"  local svc = redis.call('HGET', ikey, 'service')\n" \
+	"  local m = svc and cjson.decode(ARGV[4])[svc]\n" \
+	"  if m then\n" \
+	"    redis.call('ZADD', P .. 'timers', m[2], 'notify:' .. id)\n" \
+	"    redis.call('XADD', ikey .. ':timeline', '*', 'event',\n" \
+	"        'maintenance', 'at', now, 'owner', m[1], 'until', m[2])\n" \
+	"    return 2\n" \
+	"  end\n" \
+	"end\n" \
 	"local free, until_, held, inh = false, false, {}, {}\n" \
 	"for _, fp in ipairs(redis.call('SMEMBERS', ikey .. ':alerts')) do\n" \
 	"  local a = redis.call('HMGET', P .. 'alert:' .. fp, 'status',\n" \
@@ -476,7 +489,7 @@
 	"  {'level', 'l'}, {'service', 's'}, {'ends_at', 'n'}\n" \
 	"}\n" \
 	"local EVENT = {{'event', 's'}, {'fingerprint', 's'}, {'at', 'n'},\n" \
-	"  {'from', 's'}, {'to', 's'}}\n" \
+	"  {'from', 's'}, {'to', 's'}, {'owner', 's'}, {'until', 'n'}}\n" \
 	"local P, id = ARGV[1], ARGV[2]\n" \
 	"local tm = redis.call('TIME')\n" \
 	"local now = tonumber(tm[1]) * 1000 + math.floor(tonumber(tm[2]) / 1000)\n" \
@@ -534,7 +547,7 @@
 	"  local f = {}\n" \
 	"  for k = 1, #e[2], 2 do f[e[2][k]] = e[2][k + 1] end\n" \
 	"  events[#events + 1] = render({f.event, f.fingerprint, f.at,\n" \
-	"      f.from, f.to}, EVENT)\n" \
+	"      f.from, f.to, f.owner, f['until']}, EVENT)\n" \
 	"end\n" \
 	"return '{\"incident\":' .. render(h, INCIDENT,\n" \
 	"    '\"alerts\":[' .. table.concat(alerts, ',') ..\n" \

@@ -1,7 +1,9 @@
 /*
  * daemon/timers.c — claim due timers from Redis and fire them (see
  * timers.h). What a timer does is a Lua script in store_lua.c; this file
- * only paces the claims and counts what fired.
+ * paces the claims, counts what fired, and tells the notify script which
+ * services are in a maintenance window now (the windows live in the
+ * config, which the script cannot read).
  */
 #include "autoconf.h"
 
@@ -9,7 +11,9 @@
 
 #include <event2/event.h>
 
+#include "config.h"
 #include "log.h"
+#include "maint.h"
 #include "metrics.h"
 #include "pagerd.h"
 #include "store.h"
@@ -76,26 +80,59 @@ fired_ends(void *arg, int ok, int acted)
 	fired(arg, ok, acted, "ends");
 }
 
+/*
+ * The services in maintenance at now, into a new array (free it); *n is
+ * 0 and NULL returned when none is, or when out of memory, so a lost
+ * allocation pages rather than silently holds.
+ */
+static struct store_maint *
+maint_now(const struct config *cfg, int64_t now, size_t *n)
+{
+	struct store_maint	*v = NULL;
+	struct maint_answer	 a;
+	size_t			 i;
+
+	*n = 0;
+	for (i = 0; i < cfg->n_services; i++) {
+		if (!maint_active(cfg->services[i].maint, now, &a))
+			continue;
+		if (v == NULL && (v = calloc(cfg->n_services,
+		    sizeof(*v))) == NULL) {
+			log_warn("timers: maintenance windows");
+			return NULL;
+		}
+		v[*n].service = cfg->services[i].name;
+		v[*n].owner = a.owner;
+		v[*n].until_ms = a.end_ms;
+		(*n)++;
+	}
+	return v;
+}
+
 static void
 claimed(void *arg, int ok, const struct store_timer *v, size_t n)
 {
-	struct timers	*t = arg;
-	int64_t		 now = pagerd_now_ms();
-	size_t		 i;
+	struct timers		*t = arg;
+	int64_t			 now = pagerd_now_ms();
+	struct store_maint	*mv;
+	size_t			 i, nm;
 
 	t->claiming = 0;
 	if (ok && n >= TIMERS_CLAIM_MAX)
 		t->more = 1;
+	mv = ok && n > 0 ? maint_now(t->pd->cfg, now, &nm) : NULL;
+	if (mv == NULL)
+		nm = 0;
 	for (i = 0; ok && !t->stopped && i < n; i++) {
 		switch (v[i].kind) {
 		case STORE_TIMER_NOTIFY:
 			t->firing++;
-			store_fire_timer(t->pd->store, &v[i], now,
+			store_fire_timer(t->pd->store, &v[i], mv, nm, now,
 			    fired_notify, t);
 			break;
 		case STORE_TIMER_ENDS:
 			t->firing++;
-			store_fire_timer(t->pd->store, &v[i], now,
+			store_fire_timer(t->pd->store, &v[i], NULL, 0, now,
 			    fired_ends, t);
 			break;
 		case STORE_TIMER_UNKNOWN:
@@ -104,6 +141,7 @@ claimed(void *arg, int ok, const struct store_timer *v, size_t n)
 			break;
 		}
 	}
+	free(mv);
 	round_done(t);
 }
 

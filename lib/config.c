@@ -1184,6 +1184,26 @@ build_rotas(struct loader *L, const config_t *cfg, struct config *c)
 			locate(L, cfg, &L->errs->v[i]);
 }
 
+/*
+ * Compile each service's maintenance windows (lib/maint.c parses their
+ * times with the rota restriction parser), errors located like rotas'.
+ */
+static void
+build_maintenance(struct loader *L, const config_t *cfg, struct config *c)
+{
+	size_t	 first = L->errs->n, i;
+	char	 key[64];
+
+	for (i = 0; c->services != NULL && i < c->n_services; i++) {
+		snprintf(key, sizeof(key), "services[%zu].maintenance", i);
+		c->services[i].maint = maint_build(c->services[i].maintenance,
+		    c->services[i].n_maintenance, NULL, key, L->errs);
+	}
+	for (i = first; i < L->errs->n && i < L->errs->cap; i++)
+		if (L->errs->v[i].file[0] == '\0')
+			locate(L, cfg, &L->errs->v[i]);
+}
+
 /* ------------------------------------------------------------ load */
 
 static char *
@@ -1245,6 +1265,7 @@ config_load(const char *path, const struct config_override *ov, size_t nov,
 	check_together(&L, &cfg, c);
 	finish_routing(&L, &cfg, c);
 	build_rotas(&L, &cfg, c);
+	build_maintenance(&L, &cfg, c);
 out:
 	config_destroy(&cfg);
 	free(L.dir);
@@ -1320,6 +1341,8 @@ config_free(struct config *c)
 		matcher_set_free(c->inhibit_rules[i].target_m);
 		free(c->inhibit_rules[i].target_m);
 	}
+	for (i = 0; c->services != NULL && i < c->n_services; i++)
+		maint_free(c->services[i].maint);
 	free_section(&config_schema, c);
 	rota_set_free(c->rotas);
 	free(c->path);

@@ -20,9 +20,11 @@
 
 #include "config.h"
 #include "config_schema.h"
+#include "rota.h"
 #include "rota_config.h"
 #include "syslog_parse.h"
 #include "syslog_rules.h"
+#include "tz.h"
 
 #define NKEYS(a)	(sizeof(a) / sizeof((a)[0]))
 #define CFG(f)		offsetof(struct config, f)
@@ -451,6 +453,42 @@ static const struct ckey integration_keys[] = {
 	    "whatever `routes` say; none: `routes` decide." },
 };
 
+static const char *
+check_maint_zone(const char *s)
+{
+	return tz_name_check(s);
+}
+
+/* One maintenance window: a rota restriction's time, plus an owner. */
+static const struct ckey maint_keys[] = {
+	{ .name = "owner", .type = CK_STRING, .off = ELEM(maint_spec, owner),
+	  .min = "1", .flags = CK_REQUIRED,
+	  .doc = "Who answers for the window (a person or a team address); "
+	    "shown in the incident's timeline." },
+	{ .name = "time_zone", .type = CK_STRING,
+	  .off = ELEM(maint_spec, time_zone), .check = check_maint_zone,
+	  .doc = "The IANA zone of the times, e.g. `\"Europe/Amsterdam\"`; "
+	    "absent: UTC." },
+	{ .name = "restrictions", .type = CK_STRINGS,
+	  .off = ELEM(maint_spec, restrictions),
+	  .off_n = ELEM(maint_spec, n_restrictions), .min = "1",
+	  .check = rota_check_restriction, .flags = CK_REQUIRED,
+	  .doc = "When, in the syntax of rota restrictions (docs/ROTA.md): "
+	    "`[ \"sun 02:00-04:00\" ]`, `\"mon-fri 22:00-06:00\"`, "
+	    "`\"fri 18:00 - mon 09:00\"`, `\"sat,sun\"`; not "
+	    "`\"holidays\"`." },
+	{ .name = "from", .type = CK_STRING, .off = ELEM(maint_spec, from),
+	  .check = rota_check_when,
+	  .doc = "The window recurs from this date on: `\"2026-12-01\"`, "
+	    "`\"2026-12-01 18:00\"` in `time_zone`, or RFC 3339." },
+	{ .name = "until", .type = CK_STRING, .off = ELEM(maint_spec, until),
+	  .check = rota_check_when,
+	  .doc = "... and not from this date on (excluded)." },
+};
+
+static const struct csection maint_section =
+    { maint_keys, NKEYS(maint_keys), sizeof(struct maint_spec) };
+
 static const struct ckey service_keys[] = {
 	{ .name = "name", .type = CK_STRING, .off = ELEM(service, name),
 	  .min = "1", .max = "64", .check = check_service,
@@ -484,6 +522,14 @@ static const struct ckey service_keys[] = {
 	  .off = ELEM(service, auto_resolve), .def = "true",
 	  .doc = "Resolve an incident when all its alerts have resolved; "
 	    "false: it stays open until someone resolves it." },
+	{ .name = "maintenance", .type = CK_LIST,
+	  .off = ELEM(service, maintenance),
+	  .off_n = ELEM(service, n_maintenance), .sub = &maint_section,
+	  .doc = "Recurring maintenance windows: while one covers the "
+	    "moment an incident would first notify, its alerts are stored "
+	    "but page no one; the incident is held (timeline event "
+	    "`maintenance`) and goes on when the window ends, if still "
+	    "firing." },
 };
 
 static const struct ckey route_keys[] = {

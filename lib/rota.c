@@ -473,6 +473,36 @@ rota_check_restriction(const char *s)
 	return restr_parse(s, &r);
 }
 
+/*
+ * The weekly bitmap behind a layer's restrictions, for other users of
+ * the same syntax (maintenance windows): one parser, one meaning.
+ */
+const char *
+rota_restriction_week(const char *s, uint8_t *week)
+{
+	struct restr	 r;
+	const char	*why;
+
+	if ((why = restr_parse(s, &r)) != NULL)
+		return why;
+	if (r.kind == R_HOLIDAYS)
+		return "needs a rota's holiday calendar";
+	restr_apply(&r, week);
+	return NULL;
+}
+
+size_t
+rota_week_index(int64_t local_min)
+{
+	return (size_t)civil_fmod(local_min + EPOCH_WDAY_MIN, WEEK);
+}
+
+const char *
+rota_when_parse(const char *s, const struct tz *tz, int64_t *ms)
+{
+	return when_parse(s, tz, ms);
+}
+
 const char *
 rota_check_policy(const char *s)
 {

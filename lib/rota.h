@@ -136,6 +136,21 @@ const char	*rota_check_restriction(const char *);
 const char	*rota_check_policy(const char *);
 const char	*rota_check_when(const char *);
 
+/*
+ * The same restriction syntax for other weekly periods (maintenance
+ * windows). A week is ROTA_WEEK_MIN bytes, one per minute from Sunday
+ * 00:00 on the wall clock; rota_restriction_week() sets those s covers
+ * and returns NULL, or why s is wrong ("holidays" has no calendar
+ * here). rota_week_index() is the byte of a local minute (wall-clock
+ * minutes since 1970-01-01 00:00). rota_when_parse() reads an override's
+ * "from"/"until" on tz's wall clock into *ms; NULL when fine.
+ */
+#define ROTA_WEEK_MIN	10080
+const char	*rota_restriction_week(const char *, uint8_t *week);
+size_t		 rota_week_index(int64_t local_min);
+const char	*rota_when_parse(const char *, const struct tz *,
+		    int64_t *ms);
+
 /* ------------------------------------------------------------ model */
 
 struct rota_person {

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "alert.h"
+#include "maint.h"
 
 struct matcher_set;
 
@@ -34,6 +35,9 @@ struct service {
 	int64_t		  group_interval_ms;	/* later notifications, at most */
 	int64_t		  repeat_interval_ms;	/* repeats while unresolved */
 	int		  auto_resolve;	/* resolve when every alert has */
+	struct maint_spec *maintenance;	/* windows as written */
+	size_t		  n_maintenance;
+	struct maint	 *maint;	/* compiled (maint.h); owned */
 };
 
 /*
