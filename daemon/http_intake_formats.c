@@ -25,6 +25,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "pagerd.h"
+#include "store.h"
 
 void
 http_intake_am_webhook(struct pagerd *pd, struct evhttp_request *req)
@@ -97,6 +98,57 @@ pd_reply_error(struct pagerd *pd, struct evhttp_request *req,
 	free(body);
 }
 
+/* A PagerDuty acknowledge waiting for Redis. */
+struct pd_ack {
+	struct pagerd		*pd;
+	struct evhttp_request	*req;
+	char			*dedup_key;
+};
+
+static void
+pd_ack_done(void *arg, int status, const char *json, size_t len)
+{
+	struct pd_ack	*pa = arg;
+	char		*body;
+
+	/*
+	 * PagerDuty answers success for a dedup_key it has no incident for;
+	 * so do we. Only a store failure is an error (503: retry).
+	 */
+	if (status != 200 && status != 404)
+		http_reply_error(pa->pd, pa->req, 503,
+		    "alert store unavailable: not acknowledged, retry", -1);
+	else if ((body = pd_render_success(pa->dedup_key)) == NULL)
+		http_reply_error(pa->pd, pa->req, 500, "out of memory", -1);
+	else {
+		http_reply_raw_json(pa->pd, pa->req, 202, body, strlen(body));
+		free(body);
+	}
+	free(pa->dedup_key);
+	free(pa);
+}
+
+/* event_action acknowledge: the alert's open incident is acknowledged. */
+static void
+pd_acknowledge(struct pagerd *pd, struct evhttp_request *req,
+    const struct integration *in, const char *dedup_key)
+{
+	struct pd_ack	*pa;
+	char		 by[160];
+
+	if ((pa = calloc(1, sizeof(*pa))) == NULL ||
+	    (pa->dedup_key = strdup(dedup_key)) == NULL) {
+		free(pa);
+		http_reply_error(pd, req, 503, "out of memory", -1);
+		return;
+	}
+	pa->pd = pd;
+	pa->req = req;
+	snprintf(by, sizeof(by), "pagerduty:%s", in->name);
+	store_ack_alert(pd->store, pagerd_now_ms(), dedup_key, by,
+	    pd_ack_done, pa);
+}
+
 /*
  * PagerDuty clients authenticate with routing_key inside the body, so the
  * body is decoded first and the key checked after.
@@ -142,15 +194,7 @@ http_intake_pagerduty(struct pagerd *pd, struct evhttp_request *req)
 		return;
 	}
 	if (ev.action == PD_ACKNOWLEDGE || ev.alert == NULL) {
-		/*
-		 * Acknowledgements act on incidents; until escalation
-		 * exists there is nothing to stop, so it is recorded in the
-		 * log and answered as PagerDuty would.
-		 */
-		log_info("pagerduty: acknowledge for dedup_key %s from %s",
-		    ev.dedup_key, in->name);
-		intake_submit(pd, req, in, NULL, 0, INTAKE_PAGERDUTY,
-		    ev.dedup_key);
+		pd_acknowledge(pd, req, in, ev.dedup_key);
 		pd_event_clear(&ev);
 		return;
 	}

@@ -1712,6 +1712,17 @@ store_silence_expire(struct store *s, int64_t now_ms, const char *id,
 }
 
 void
+store_ack_alert(struct store *s, int64_t now_ms, const char *fingerprint,
+    const char *by, store_json_cb *cb, void *arg)
+{
+	char		 num[24];
+	const char	*a[3] = { num, fingerprint, by };
+
+	snprintf(num, sizeof(num), "%" PRId64, now_ms);
+	silence_query(s, STORE_SCRIPT_ACK_ALERT, cb, arg, 3, a);
+}
+
+void
 store_shutdown(struct store *s, void (*done)(void *), void *arg)
 {
 	s->shutting = 1;

@@ -185,6 +185,16 @@ void		 store_silence_expire(struct store *, int64_t now_ms,
 		    const char *id, store_json_cb *cb, void *arg);
 
 /*
+ * Acknowledge the incident of the alert with this fingerprint (a
+ * PagerDuty acknowledge event), recording who. JSON {"incident":N,
+ * "status":"acknowledged"} (an incident already acknowledged or resolved
+ * keeps its status), 404 for an unknown alert, 503 on failure.
+ */
+void		 store_ack_alert(struct store *, int64_t now_ms,
+		    const char *fingerprint, const char *by,
+		    store_json_cb *cb, void *arg);
+
+/*
  * Stop: wait for in-flight commands (each gets its reply and callback),
  * flush any queued batch first, then disconnect and call done(arg). New
  * submits are refused from here on.

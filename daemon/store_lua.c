@@ -458,7 +458,8 @@
 	"  {'source', 's'}, {'created', 'n'}, {'updated', 'n'},\n" \
 	"  {'resolved', 'n', 'resolved_at'}, {'alert_count', 'n'},\n" \
 	"  {'firing_count', 'n'}, {'service', 's'}, {'group_key', 's'},\n" \
-	"  {'policy', 's'}, {'notified_at', 'n'}\n" \
+	"  {'policy', 's'}, {'notified_at', 'n'}, {'acked_at', 'n'},\n" \
+	"  {'acked_by', 's'}\n" \
 	"}\n"
 
 /* Incidents, newest first (ids only grow), from the status zset. */
@@ -489,7 +490,8 @@
 	"  {'level', 'l'}, {'service', 's'}, {'ends_at', 'n'}\n" \
 	"}\n" \
 	"local EVENT = {{'event', 's'}, {'fingerprint', 's'}, {'at', 'n'},\n" \
-	"  {'from', 's'}, {'to', 's'}, {'owner', 's'}, {'until', 'n'}}\n" \
+	"  {'from', 's'}, {'to', 's'}, {'owner', 's'}, {'until', 'n'},\n" \
+	"  {'by', 's'}}\n" \
 	"local P, id = ARGV[1], ARGV[2]\n" \
 	"local tm = redis.call('TIME')\n" \
 	"local now = tonumber(tm[1]) * 1000 + math.floor(tonumber(tm[2]) / 1000)\n" \
@@ -547,7 +549,7 @@
 	"  local f = {}\n" \
 	"  for k = 1, #e[2], 2 do f[e[2][k]] = e[2][k + 1] end\n" \
 	"  events[#events + 1] = render({f.event, f.fingerprint, f.at,\n" \
-	"      f.from, f.to, f.owner, f['until']}, EVENT)\n" \
+	"      f.from, f.to, f.owner, f['until'], f.by}, EVENT)\n" \
 	"end\n" \
 	"return '{\"incident\":' .. render(h, INCIDENT,\n" \
 	"    '\"alerts\":[' .. table.concat(alerts, ',') ..\n" \
@@ -642,6 +644,28 @@
 	"end\n" \
 	"return silence_json(P, id)\n"
 
+/*
+ * Acknowledge the open incident of an alert (PagerDuty's event_action
+ * acknowledge names the alert by its dedup_key). Its pending notification
+ * is dropped; the events stream tells the escalation engine.
+ */
+#define LUA_ACK_ALERT \
+	"local P, now, fp, by = ARGV[1], ARGV[2], ARGV[3], ARGV[4]\n" \
+	"local inc = redis.call('HGET', P .. 'alert:' .. fp, 'incident')\n" \
+	"if not inc then return false end\n" \
+	"local ikey = P .. 'incident:' .. inc\n" \
+	"if redis.call('HGET', ikey, 'status') == 'triggered' then\n" \
+	"  redis.call('HSET', ikey, 'status', 'acknowledged', 'acked_at', now,\n" \
+	"      'acked_by', by, 'updated', now)\n" \
+	"  redis.call('ZREM', P .. 'timers', 'notify:' .. inc)\n" \
+	"  redis.call('XADD', ikey .. ':timeline', '*', 'event',\n" \
+	"      'acknowledged', 'fingerprint', fp, 'by', by, 'at', now)\n" \
+	"  redis.call('XADD', P .. 'events', 'MAXLEN', '~', 100000, '*',\n" \
+	"      'type', 'acknowledged', 'incident', inc, 'by', by, 'at', now)\n" \
+	"end\n" \
+	"return '{\"incident\":' .. inc .. ',\"status\":' ..\n" \
+	"    cjson.encode(redis.call('HGET', ikey, 'status')) .. '}'\n"
+
 const struct store_script_def store_scripts[STORE_SCRIPT_COUNT] = {
 	[STORE_SCRIPT_INGEST] = { "ingest", LUA_WRITE_LIB LUA_INGEST },
 	[STORE_SCRIPT_LIST] = { "list", LUA_COMMON LUA_LIST },
@@ -651,6 +675,7 @@ const struct store_script_def store_scripts[STORE_SCRIPT_COUNT] = {
 	    LUA_WRITE_LIB LUA_FIRE_NOTIFY },
 	[STORE_SCRIPT_FIRE_ENDS] = { "fire_ends", LUA_WRITE_LIB LUA_FIRE_ENDS },
 	[STORE_SCRIPT_SILENCE_ADD] = { "silence_add", LUA_SILENCE_ADD },
+	[STORE_SCRIPT_ACK_ALERT] = { "ack_alert", LUA_ACK_ALERT },
 	[STORE_SCRIPT_SILENCE_LIST] = { "silence_list",
 	    LUA_SILENCE_COMMON LUA_SILENCE_LIST },
 	[STORE_SCRIPT_SILENCE_GET] = { "silence_get",

@@ -149,6 +149,12 @@ enum store_script {
 	 * notification of the incidents it held. Its JSON, or nil.
 	 */
 	STORE_SCRIPT_SILENCE_EXPIRE,
+	/*
+	 * ARGV: prefix, now_ms, fingerprint, who. Acknowledges the alert's
+	 * incident if it is triggered. {"incident":N,"status":"..."}, or nil
+	 * for an unknown alert.
+	 */
+	STORE_SCRIPT_ACK_ALERT,
 	STORE_SCRIPT_COUNT
 };
 

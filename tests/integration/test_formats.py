@@ -191,6 +191,34 @@ def _():
        "incident status")
 
 
+@t.case("PagerDuty acknowledge acknowledges the incident (who and when on "
+        "its timeline); resolve still resolves it; an unknown key is 202")
+def _():
+    key = pt.uniq("pdack")
+    pt.expect_status(post("/v2/enqueue", pd_event(dedup_key=key), key=None),
+                     202, "trigger")
+    inc = R.alert(key)["incident"]
+    r = post("/v2/enqueue", {"routing_key": pt.KEY, "event_action":
+                             "acknowledge", "dedup_key": key}, key=None)
+    pt.expect_status(r, 202, "acknowledge")
+    eq(r.json()["dedup_key"], key, "dedup_key echoed")
+    j = pd.incident(inc).json()["incident"]
+    eq(j["status"], "acknowledged", "incident status")
+    eq(j["acked_by"], "pagerduty:prom", "acked_by")
+    ev = [e for e in j["timeline"] if e["event"] == "acknowledged"]
+    eq(len(ev), 1, "acknowledged events")
+    eq(ev[0]["by"], "pagerduty:prom", "event by")
+    r = post("/v2/enqueue", {"routing_key": pt.KEY, "event_action":
+                             "resolve", "dedup_key": key}, key=None)
+    pt.expect_status(r, 202, "resolve")
+    eq(pd.incident(inc).json()["incident"]["status"], "resolved",
+       "status after resolve")
+    r = post("/v2/enqueue", {"routing_key": pt.KEY, "event_action":
+                             "acknowledge", "dedup_key": pt.uniq("none")},
+             key=None)
+    pt.expect_status(r, 202, "acknowledge of an unknown key")
+
+
 @t.case("PagerDuty errors come back in PagerDuty's shape, all at once")
 def _():
     ev = pd_event()
