@@ -28,6 +28,7 @@
 #include "perr.h"
 #include "rota.h"
 #include "rota_check.h"
+#include "rota_diff.h"
 #include "rota_json.h"
 #include "timefmt.h"
 #include "tz.h"
@@ -1607,6 +1608,106 @@ cmd_schedule(struct ctl *ctl, const struct rota_opts *o, const char *rota,
 	return ret;
 }
 
+/*
+ * schedule-diff: like diff(1), 0 when the edit changes no shift, 1 when
+ * it does, 2 when it cannot tell (a config with errors, no such rota).
+ */
+#define DIFF_SAME	0
+#define DIFF_CHANGED	1
+#define DIFF_TROUBLE	2
+
+static int
+print_diff(const json_t *root)
+{
+	const json_t	*list, *c, *people, *p;
+	const char	*who;
+	size_t		 i;
+	long long	 level = 0, l;
+
+	list = json_object_get(root, "changes");
+	printf("%s (%s) from %s to %s\n", jstr(root, "rota"),
+	    jstr(root, "time_zone"), jstr(root, "from_local"),
+	    jstr(root, "to_local"));
+	if (json_array_size(list) == 0) {
+		printf("no shift changes hands\n");
+		return 0;
+	}
+	json_array_foreach(list, i, c) {
+		if (jint(json_object_get(c, "level"), &l) == 0 && l != level) {
+			level = l;
+			if (jstr(c, "level_name") != NULL)
+				printf("level %lld (%s):\n", l,
+				    jstr(c, "level_name"));
+			else
+				printf("level %lld:\n", l);
+		}
+		who = jstr(c, "person");
+		printf("%s %-16s %s – %s\n", jstr(c, "change"),
+		    who ? who : "(nobody)", jstr(c, "start_local"),
+		    jstr(c, "end_local"));
+	}
+	printf("hours:\n");
+	people = json_object_get(root, "people");
+	json_array_foreach(people, i, p) {
+		who = jstr(p, "person");
+		printf("  %-16s +%.1f -%.1f net %+.1f\n",
+		    who ? who : "(nobody)",
+		    json_real_value(json_object_get(p, "gained")),
+		    json_real_value(json_object_get(p, "lost")),
+		    json_real_value(json_object_get(p, "net")));
+	}
+	return 0;
+}
+
+static int
+cmd_schedule_diff(struct ctl *ctl, const struct rota_opts *o,
+    const char *oldpath, const char *newpath, const char *rota)
+{
+	struct config		*oc, *nc = NULL;
+	const struct rota	*or = NULL, *nr = NULL;
+	struct rota_diff	 d;
+	json_t			*root = NULL;
+	int64_t			 from_ms, to_ms;
+	int			 ret = DIFF_TROUBLE;
+
+	oc = load_config(oldpath);
+	nc = load_config(newpath);
+	if (oc == NULL || nc == NULL)
+		goto out;
+	if (oc->rotas != NULL)
+		or = rota_set_find(oc->rotas, rota);
+	if (nc->rotas != NULL)
+		nr = rota_set_find(nc->rotas, rota);
+	if (or == NULL && nr == NULL) {
+		fprintf(stderr, "pagerctl: no rota \"%s\" in %s or %s\n",
+		    rota, oldpath, newpath);
+		goto out;
+	}
+	/* The window on the new rota's wall clock: what will be. */
+	if (rota_window(ctl, o, nr ? nr : or, &from_ms, &to_ms) != 0)
+		goto out;
+	if (rota_diff(or, nr, from_ms, to_ms, &d) == -1) {
+		fprintf(stderr, "pagerctl: out of memory\n");
+		goto out;
+	}
+	root = rota_diff_json(nr ? nr : or, &d, from_ms, to_ms);
+	rota_diff_free(&d);
+	if (root == NULL) {
+		fprintf(stderr, "pagerctl: out of memory\n");
+		goto out;
+	}
+	if ((ctl->json ? print_json_doc(root) : print_diff(root)) == 0)
+		ret = json_array_size(json_object_get(root, "changes")) ?
+		    DIFF_CHANGED : DIFF_SAME;
+out:
+	json_decref(root);
+	if (oc != NULL)
+		config_free(oc);
+	if (nc != NULL)
+		config_free(nc);
+	return ret;
+}
+
 static const char *fairness_head[] = {
 	"PERSON", "BUSINESS", "NIGHTS", "WEEKENDS", "HOLIDAYS", "TOTAL"
 };
@@ -1701,6 +1802,9 @@ usage(FILE *f)
 "  schedule ROTA [--from DATE] [--days N]\n"
 "                     the shifts on the rota's wall clock (default: from\n"
 "                     today for 14 days); reads the config (-c)\n"
+"  schedule-diff OLD.conf NEW.conf ROTA [--from DATE] [--days N]\n"
+"                     who gains and who loses which shifts with an edit\n"
+"                     (exit 0 no change, 1 changes, 2 trouble)\n"
 "  fairness ROTA [--from DATE] [--days N]\n"
 "                     hours on call per person: business hours (mon-fri\n"
 "                     09-18), nights, weekends, holidays\n"
@@ -1987,9 +2091,10 @@ main(int argc, char *argv[])
 	if (ro.at != NULL && strcmp(cmd, "oncall") != 0)
 		usage_error("--at goes with \"oncall\"");
 	if ((ro.from != NULL || ro.days != SCHEDULE_DAYS) &&
-	    strcmp(cmd, "schedule") != 0 && strcmp(cmd, "fairness") != 0)
-		usage_error("--from and --days go with \"schedule\" and "
-		    "\"fairness\"");
+	    strcmp(cmd, "schedule") != 0 && strcmp(cmd, "fairness") != 0 &&
+	    strcmp(cmd, "schedule-diff") != 0)
+		usage_error("--from and --days go with \"schedule\", "
+		    "\"schedule-diff\" and \"fairness\"");
 	/* Only oncall can ask the daemon; without -u it reads the files. */
 	ro.api = ro.config == NULL && url != NULL &&
 	    strcmp(cmd, "oncall") == 0;
@@ -2012,12 +2117,15 @@ main(int argc, char *argv[])
 		ret = cmd_oncall(&ctl, &ro, argc == 2 ? argv[1] : NULL);
 	else if (strcmp(cmd, "schedule") == 0 && argc == 2)
 		ret = cmd_schedule(&ctl, &ro, argv[1], 0);
+	else if (strcmp(cmd, "schedule-diff") == 0 && argc == 4)
+		ret = cmd_schedule_diff(&ctl, &ro, argv[1], argv[2], argv[3]);
 	else if (strcmp(cmd, "fairness") == 0 && argc == 2)
 		ret = cmd_schedule(&ctl, &ro, argv[1], 1);
 	else if (strcmp(cmd, "check") == 0 && argc == 1)
 		ret = cmd_check(&ctl, &ro);
 	else if (strcmp(cmd, "oncall") == 0 || strcmp(cmd, "schedule") == 0 ||
-	    strcmp(cmd, "check") == 0 || strcmp(cmd, "fairness") == 0)
+	    strcmp(cmd, "check") == 0 || strcmp(cmd, "fairness") == 0 ||
+	    strcmp(cmd, "schedule-diff") == 0)
 		usage_error("%s: wrong number of arguments", cmd);
 	else if (strcmp(cmd, "status") == 0 ||
 	    strcmp(cmd, "incidents") == 0 || strcmp(cmd, "incident") == 0)
