@@ -351,6 +351,8 @@ route(struct evhttp_request *req, void *arg)
 	}
 	if (strcmp(path, "/healthz") == 0 || strcmp(path, "/metrics") == 0 ||
 	    strcmp(path, "/api/v1/oncall") == 0 ||
+	    strncmp(path, "/api/v1/rotas/", 14) == 0 ||
+	    strncmp(path, "/api/v1/people/", 15) == 0 ||
 	    strncmp(path, "/api/v1/incidents", 17) == 0) {
 		if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD) {
 			evhttp_add_header(evhttp_request_get_output_headers(req),
@@ -365,6 +367,10 @@ route(struct evhttp_request *req, void *arg)
 			http_api_metrics(pd, req);
 		else if (path[8] == 'o')
 			http_api_oncall(pd, req);
+		else if (path[8] == 'r')
+			http_api_rotas(pd, req, path + 14);
+		else if (path[8] == 'p')
+			http_api_people(pd, req, path + 15);
 		else if (path[17] == '\0' || strcmp(path + 17, "/") == 0)
 			http_api_incidents(pd, req);
 		else if (path[17] == '/')

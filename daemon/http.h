@@ -38,6 +38,11 @@ void	http_api_incidents(struct pagerd *, struct evhttp_request *);
 void	http_api_incident(struct pagerd *, struct evhttp_request *,
 	    const char *id);
 void	http_api_oncall(struct pagerd *, struct evhttp_request *);
+/* path: after "/api/v1/rotas/" ("R/schedule", "R.ics"), "/api/v1/people/". */
+void	http_api_rotas(struct pagerd *, struct evhttp_request *,
+	    const char *path);
+void	http_api_people(struct pagerd *, struct evhttp_request *,
+	    const char *path);
 
 /* Helpers shared by the handlers (http.c). Every reply is counted. */
 struct evbuffer;

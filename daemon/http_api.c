@@ -18,12 +18,14 @@
 
 #include "config.h"
 #include "http.h"
+#include "ics.h"
 #include "log.h"
 #include "metrics.h"
 #include "pagerd.h"
 #include "rota.h"
 #include "rota_json.h"
 #include "store.h"
+#include "strbuf.h"
 
 void
 http_api_healthz(struct pagerd *pd, struct evhttp_request *req)
@@ -248,4 +250,173 @@ http_api_oncall(struct pagerd *pd, struct evhttp_request *req)
 	}
 	http_reply_raw_json(pd, req, 200, dump, strlen(dump));
 	free(dump);
+}
+
+/*
+ * GET /api/v1/rotas/R/schedule?from=...&days=N: the JSON of pagerctl
+ * schedule --json (lib/rota_json.h), so the tool can ask the daemon.
+ */
+static void
+api_schedule(struct pagerd *pd, struct evhttp_request *req,
+    const char *id)
+{
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	const struct rota	*r;
+	struct evkeyvalq	 q;
+	struct evkeyval		*kv;
+	const char		*qs, *from = NULL;
+	char			 msg[128], *dump, *end;
+	long			 days = 14;
+	int64_t			 from_ms, to_ms;
+	json_t			*root;
+
+	if (!http_auth_token(pd, req))
+		return;
+	if (pd->cfg->rotas == NULL ||
+	    (r = rota_set_find(pd->cfg->rotas, id)) == NULL) {
+		http_reply_error(pd, req, 404, "no such rota", -1);
+		return;
+	}
+	TAILQ_INIT(&q);
+	if ((qs = evhttp_uri_get_query(uri)) != NULL &&
+	    evhttp_parse_query_str(qs, &q) == -1) {
+		http_reply_error(pd, req, 400, "malformed query string", -1);
+		return;
+	}
+	msg[0] = '\0';
+	TAILQ_FOREACH(kv, &q, next) {
+		if (strcmp(kv->key, "from") == 0)
+			from = kv->value;
+		else if (strcmp(kv->key, "days") == 0) {
+			errno = 0;
+			days = strtol(kv->value, &end, 10);
+			if (errno || *kv->value == '\0' || *end != '\0' ||
+			    days < 1 || days > 3660)
+				snprintf(msg, sizeof(msg),
+				    "days: must be an integer 1..3660");
+		} else
+			snprintf(msg, sizeof(msg), "%.64s: unknown parameter",
+			    kv->key);
+	}
+	if (msg[0] == '\0' && rota_json_window(r, from, days,
+	    pagerd_now_ms(), &from_ms, &to_ms) == -1)
+		snprintf(msg, sizeof(msg), "from: must be \"YYYY-MM-DD\", "
+		    "\"YYYY-MM-DD HH:MM\" or RFC 3339");
+	evhttp_clear_headers(&q);	/* from points into q */
+	if (msg[0] != '\0') {
+		http_reply_error(pd, req, 400, msg, -1);
+		return;
+	}
+	if ((root = rota_json_schedule(r, from_ms, to_ms)) == NULL ||
+	    (dump = json_dumps(root, JSON_COMPACT)) == NULL) {
+		json_decref(root);
+		http_reply_error(pd, req, 503, "out of memory", -1);
+		return;
+	}
+	json_decref(root);
+	http_reply_raw_json(pd, req, 200, dump, strlen(dump));
+	free(dump);
+}
+
+/*
+ * The API token of a feed: "Authorization: Bearer" as everywhere, or
+ * ?token= because calendar apps subscribe to a bare URL and cannot send
+ * headers. Such a URL is a credential: it lands in the calendar app and
+ * in proxies' logs, so give feeds a token of their own (tokens can be
+ * revoked one by one). 1 when fine; else answers 401 or 400.
+ */
+static int
+feed_auth(struct pagerd *pd, struct evhttp_request *req)
+{
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	struct evkeyvalq	 q;
+	struct evkeyval		*kv;
+	const char		*qs;
+	int			 ok = -1;
+
+	if (http_bearer(req) != NULL)
+		return http_auth_token(pd, req);
+	TAILQ_INIT(&q);
+	if ((qs = evhttp_uri_get_query(uri)) != NULL &&
+	    evhttp_parse_query_str(qs, &q) == -1) {
+		http_reply_error(pd, req, 400, "malformed query string", -1);
+		return 0;
+	}
+	TAILQ_FOREACH(kv, &q, next)
+		if (strcmp(kv->key, "token") == 0)
+			ok = config_find_token(pd->cfg, kv->value) != NULL;
+	evhttp_clear_headers(&q);
+	if (ok == 1)
+		return 1;
+	http_reply_error(pd, req, 401, ok == 0 ? "unknown API token" :
+	    "missing API token (Authorization: Bearer TOKEN, or ?token=)",
+	    -1);
+	return 0;
+}
+
+/* A feed of rota (NULL: all) for person (NULL: anyone), named name. */
+static void
+api_feed(struct pagerd *pd, struct evhttp_request *req, const char *rota,
+    const char *person, const char *name)
+{
+	struct strbuf	 b = STRBUF_INIT;
+	struct evbuffer	*out;
+
+	if (!feed_auth(pd, req))
+		return;
+	if (ics_feed(&b, pd->cfg->rotas, rota, person, name,
+	    pagerd_now_ms()) == -1) {
+		free(b.s);
+		http_reply_error(pd, req, 404, rota ? "no such rota" :
+		    "no such person", -1);
+		return;
+	}
+	if (b.oom || (out = evbuffer_new()) == NULL) {
+		free(b.s);
+		http_reply_error(pd, req, 503, "out of memory", -1);
+		return;
+	}
+	evbuffer_add(out, b.s, b.len);
+	free(b.s);
+	http_reply_body(pd, req, 200, "text/calendar; charset=utf-8", out);
+	evbuffer_free(out);
+}
+
+/* path: what follows "/api/v1/rotas/": "R/schedule" or "R.ics". */
+void
+http_api_rotas(struct pagerd *pd, struct evhttp_request *req,
+    const char *path)
+{
+	char	 id[128];
+	size_t	 n = strcspn(path, "/.");
+
+	if (n == 0 || n >= sizeof(id)) {
+		http_reply_error(pd, req, 404, "no such endpoint", -1);
+		return;
+	}
+	memcpy(id, path, n);
+	id[n] = '\0';
+	if (strcmp(path + n, "/schedule") == 0)
+		api_schedule(pd, req, id);
+	else if (strcmp(path + n, ".ics") == 0)
+		api_feed(pd, req, id, NULL, id);
+	else
+		http_reply_error(pd, req, 404, "no such endpoint", -1);
+}
+
+/* path: what follows "/api/v1/people/": "ID.ics". */
+void
+http_api_people(struct pagerd *pd, struct evhttp_request *req,
+    const char *path)
+{
+	char	 id[128];
+	size_t	 n = strcspn(path, "/.");
+
+	if (n == 0 || n >= sizeof(id) || strcmp(path + n, ".ics") != 0) {
+		http_reply_error(pd, req, 404, "no such endpoint", -1);
+		return;
+	}
+	memcpy(id, path, n);
+	id[n] = '\0';
+	api_feed(pd, req, NULL, id, id);
 }

@@ -1550,22 +1550,54 @@ static int
 rota_window(const struct ctl *ctl, const struct rota_opts *o,
     const struct rota *r, int64_t *from_ms, int64_t *to_ms)
 {
-	const struct tz	*z = rota_tz(r);
-	int64_t		 local, day = 86400000;
-
-	if (o->from == NULL) {
-		local = tz_local_ms(z, (int64_t)ctl->now * 1000);
-		local -= ((local % day) + day) % day;
-		*from_ms = tz_utc_ms(z, local, NULL);
-	} else if (rota_when(r, o->from, from_ms) == -1) {
+	if (rota_json_window(r, o->from, o->days, (int64_t)ctl->now * 1000,
+	    from_ms, to_ms) == -1) {
 		fprintf(stderr, "pagerctl: --from must be \"YYYY-MM-DD\" or "
 		    "\"YYYY-MM-DD HH:MM\" on the rota's wall clock, or RFC "
 		    "3339\n");
 		return PCTL_USAGE;
 	}
-	/* Whole days on the wall clock: a DST day is 23 or 25 hours. */
-	*to_ms = tz_utc_ms(z, tz_local_ms(z, *from_ms) + o->days * day, NULL);
 	return 0;
+}
+
+/* schedule with -u and no -c: the daemon's GET .../schedule. */
+static int
+schedule_api(struct ctl *ctl, const struct rota_opts *o, const char *rota)
+{
+	struct resp	 r;
+	json_t		*root;
+	char		*path = NULL, *er, *ef = NULL;
+	int		 ret;
+
+	er = url_escape(rota);
+	if (o->from != NULL)
+		ef = url_escape(o->from);
+	if (er == NULL || (o->from != NULL && ef == NULL) ||
+	    asprintf(&path, "/api/v1/rotas/%s/schedule?days=%ld%s%s", er,
+	    o->days, ef ? "&from=" : "", ef ? ef : "") == -1) {
+		free(er);
+		free(ef);
+		fprintf(stderr, "pagerctl: out of memory\n");
+		return PCTL_FAIL;
+	}
+	free(er);
+	free(ef);
+	ret = api_get(ctl, path, &r);
+	free(path);
+	if (ret != 0)
+		return ret;
+	if (ctl->json) {
+		ret = print_json(&r) == 0 ? PCTL_OK : PCTL_NOANSWER;
+		resp_free(&r);
+		return ret;
+	}
+	root = parse_body(&r, 1);
+	resp_free(&r);
+	if (root == NULL)
+		return PCTL_NOANSWER;
+	ret = print_schedule(ctl, root);
+	json_decref(root);
+	return ret;
 }
 
 static int
@@ -1578,6 +1610,8 @@ cmd_schedule(struct ctl *ctl, const struct rota_opts *o, const char *rota,
 	int64_t			 from_ms, to_ms;
 	int			 ret;
 
+	if (o->api && !fairness)
+		return schedule_api(ctl, o, rota);
 	if ((cfg = load_config(o->config)) == NULL)
 		return PCTL_FAIL;
 	if (cfg->rotas == NULL ||
@@ -1801,7 +1835,8 @@ usage(FILE *f)
 "                     config (-c), or asks pagerd when -u is given alone\n"
 "  schedule ROTA [--from DATE] [--days N]\n"
 "                     the shifts on the rota's wall clock (default: from\n"
-"                     today for 14 days); reads the config (-c)\n"
+"                     today for 14 days); reads the config (-c), or\n"
+"                     asks pagerd when -u is given alone\n"
 "  schedule-diff OLD.conf NEW.conf ROTA [--from DATE] [--days N]\n"
 "                     who gains and who loses which shifts with an edit\n"
 "                     (exit 0 no change, 1 changes, 2 trouble)\n"
@@ -2095,9 +2130,9 @@ main(int argc, char *argv[])
 	    strcmp(cmd, "schedule-diff") != 0)
 		usage_error("--from and --days go with \"schedule\", "
 		    "\"schedule-diff\" and \"fairness\"");
-	/* Only oncall can ask the daemon; without -u it reads the files. */
+	/* oncall and schedule can ask the daemon: -u without -c. */
 	ro.api = ro.config == NULL && url != NULL &&
-	    strcmp(cmd, "oncall") == 0;
+	    (strcmp(cmd, "oncall") == 0 || strcmp(cmd, "schedule") == 0);
 	if (ro.config == NULL)
 		ro.config = DEFAULT_CONFIG;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {

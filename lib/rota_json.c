@@ -305,3 +305,20 @@ fail:
 	json_decref(o);
 	return NULL;
 }
+
+int
+rota_json_window(const struct rota *r, const char *from, long days,
+    int64_t now_ms, int64_t *from_ms, int64_t *to_ms)
+{
+	const struct tz	*z = rota_tz(r);
+	int64_t		 local, day = 86400000;
+
+	if (from == NULL) {
+		local = tz_local_ms(z, now_ms);
+		local -= ((local % day) + day) % day;
+		*from_ms = tz_utc_ms(z, local, NULL);
+	} else if (rota_when(r, from, from_ms) == -1)
+		return -1;
+	*to_ms = tz_utc_ms(z, tz_local_ms(z, *from_ms) + days * day, NULL);
+	return 0;
+}

@@ -68,6 +68,15 @@ json_t		*rota_json_schedule(const struct rota *r, int64_t from_ms,
 json_t		*rota_json_fairness(const struct rota *r, int64_t from_ms,
 		    int64_t to_ms);
 
+/*
+ * The window of days whole days on r's wall clock (a DST day is 23 or 25
+ * hours) from from: rota_when()'s syntax, or NULL for today 00:00 there
+ * at now_ms. Returns 0 with the window set, -1 when from is malformed.
+ */
+int		 rota_json_window(const struct rota *r, const char *from,
+		    long days, int64_t now_ms, int64_t *from_ms,
+		    int64_t *to_ms);
+
 /* "2026-12-25 09:00 CET": at_ms on r's wall clock, into buf. */
 void		 rota_json_local(const struct rota *r, int64_t at_ms,
 		    char *buf, size_t len);
