@@ -140,9 +140,10 @@ rota_events(struct strbuf *b, const struct rota *r, const char *person,
 {
 	struct rota_iter	 it;
 	struct rota_span	 sp;
-	int64_t			 start, to = now_ms + ICS_DAYS * 86400000LL;
+	int64_t			 start, to;
 	int			 level, first;
 
+	to = now_ms + ICS_DAYS * 86400000LL;
 	for (level = 1; level <= rota_levels(r); level++) {
 		rota_iter_init(&it, r, NULL, 0, level, now_ms, to);
 		for (first = 1; rota_iter_next(&it, &sp); first = 0) {

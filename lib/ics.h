@@ -29,7 +29,8 @@ struct strbuf;
  * (RFC 5545 3.3.11: backslash, semicolon, comma; a newline as \n).
  */
 void	ics_line(struct strbuf *b, const char *name, const char *value);
-void	ics_text_line(struct strbuf *b, const char *name, const char *value);
+void	ics_text_line(struct strbuf *b, const char *name,
+	    const char *value);
 
 /* value escaped as TEXT, appended to b (no folding). */
 void	ics_escape(struct strbuf *b, const char *value);

@@ -99,7 +99,7 @@ diff_level(const struct rota *old, const struct rota *new, int level,
 		if (sn.end_ms <= t)
 			side_next(&in, hn, t, to_ms, &sn);
 		end = so.end_ms < sn.end_ms ? so.end_ms : sn.end_ms;
-		if (end <= t)	/* an iterator that stalls: cannot happen */
+		if (end <= t)	/* a stalled iterator: cannot happen */
 			break;
 		po = so.answer.who ? so.answer.who->id : NULL;
 		pn = sn.answer.who ? sn.answer.who->id : NULL;

@@ -57,7 +57,8 @@ void		 rota_diff_free(struct rota_diff *);
  * people in order of first appearance; hours as reals. New reference,
  * or NULL (out of memory).
  */
-json_t		*rota_diff_json(const struct rota *r, const struct rota_diff *,
+json_t		*rota_diff_json(const struct rota *r,
+		    const struct rota_diff *,
 		    int64_t from_ms, int64_t to_ms);
 
 #endif /* PAGERD_ROTA_DIFF_H */

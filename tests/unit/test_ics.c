@@ -47,7 +47,8 @@ test_fold(void **state)
 	ics_line(&b, "SUMMARY", v);	/* 158 octets: 75 + 74 + 9 */
 	strbuf_char(&b, '\0');
 	assert_int_equal(strncmp(b.s, "SUMMARY:", 8), 0);
-	for (p = b.s, n = 0; (nl = strstr(p, "\r\n")) != NULL; p = nl + 2, n++) {
+	for (p = b.s, n = 0; (nl = strstr(p, "\r\n")) != NULL;
+	    p = nl + 2, n++) {
 		assert_true(nl - p <= 75);
 		if (p != b.s)
 			assert_int_equal(*p, ' ');
@@ -97,7 +98,8 @@ test_feed(void **state)
 	struct strbuf		 b = STRBUF_INIT, b2 = STRBUF_INIT;
 	const char		*p;
 	size_t			 n = 0;
-	int64_t			 now = 1798189200000LL + 3600000; /* 10:00 */
+	/* 2026-12-25 10:00 UTC, an hour into a shift. */
+	int64_t			 now = 1798189200000LL + 3600000;
 
 	(void)state;
 	assert_non_null(set = rota_set_build(&spec, NULL, &errs));

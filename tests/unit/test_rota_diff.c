@@ -31,7 +31,7 @@ static char *abc[] = { "a", "b", "c" };
 static char *bac[] = { "b", "a", "c" };
 
 static struct rota_set *
-build(char **members, int levels)
+build_in(const char *zone, char **members, int levels)
 {
 	static struct rota_layer_spec	 layer;
 	static struct rota_level_spec	 lv[2];
@@ -44,7 +44,7 @@ build(char **members, int levels)
 	    "09:00", "2026-01-05", NULL, 0 };
 	lv[0] = (struct rota_level_spec){ "primary", &layer, 1 };
 	lv[1] = (struct rota_level_spec){ "secondary", &layer, 1 };
-	rota = (struct rota_spec){ "db", "UTC", NULL, NULL, lv, levels,
+	rota = (struct rota_spec){ "db", (char *)zone, NULL, NULL, lv, levels,
 	    NULL, 0 };
 	spec = (struct rota_set_spec){ people, NELEM(people), NULL, 0,
 	    &rota, 1 };
@@ -52,6 +52,12 @@ build(char **members, int levels)
 		fail_msg("%s: %s", errs.n ? errs.v[0].key : "",
 		    errs.n ? errs.v[0].msg : "out of memory");
 	return set;
+}
+
+static struct rota_set *
+build(char **members, int levels)
+{
+	return build_in("UTC", members, levels);
 }
 
 static void
@@ -134,6 +140,32 @@ test_dropped_level_goes_to_nobody(void **state)
 	rota_set_free(n);
 }
 
+/* The shift of the spring-forward day is 23 hours, and so is the loss. */
+static void
+test_across_dst(void **state)
+{
+	struct rota_set		*o = build_in("Europe/Amsterdam", abc, 1);
+	struct rota_set		*n = build_in("Europe/Amsterdam", bac, 1);
+	const struct tz		*z;
+	struct rota_diff	 d;
+	int64_t			 t0, t1;
+
+	(void)state;
+	z = rota_tz(rota_set_find(o, "db"));
+	/* 2026-03-28 09:00 CET: day 82 since the anchor, b's (old order). */
+	t0 = tz_mktime(z, 2026, 3, 28, 9, 0, 0, NULL);
+	t1 = tz_mktime(z, 2026, 3, 29, 9, 0, 0, NULL);
+	assert_int_equal(t1 - t0, 23 * 3600000LL);
+	assert_int_equal(rota_diff(rota_set_find(o, "db"),
+	    rota_set_find(n, "db"), t0, t1, &d), 0);
+	assert_int_equal(d.n, 2);
+	expect(&d.v[0], 1, "b", 0, t0, t1);
+	expect(&d.v[1], 1, "a", 1, t0, t1);
+	rota_diff_free(&d);
+	rota_set_free(o);
+	rota_set_free(n);
+}
+
 int
 main(void)
 {
@@ -141,6 +173,7 @@ main(void)
 		cmocka_unit_test(test_member_order_swaps_two_shifts),
 		cmocka_unit_test(test_same_config_no_changes),
 		cmocka_unit_test(test_dropped_level_goes_to_nobody),
+		cmocka_unit_test(test_across_dst),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
