@@ -62,21 +62,6 @@ keyf(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void	merr(struct perr_list *, const char *, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static void
-merr(struct perr_list *errs, const char *key, const char *fmt, ...)
-{
-	char	 msg[256];
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	perr_add(errs, NULL, 0, key, "%s", msg);
-}
-
 static int
 window_build(struct window *w, const struct maint_spec *sp,
     const char *zonedir, const char *key, struct perr_list *errs)
@@ -90,17 +75,17 @@ window_build(struct window *w, const struct maint_spec *sp,
 	    (w->tz = tz_load(zonedir, sp->time_zone, err, sizeof(err))) ==
 	    NULL) {
 		keyf(k, sizeof(k), "%s.time_zone", key);
-		merr(errs, k, "%s", err);
+		perr_add(errs, NULL, 0, k, "%s", err);
 		return -1;
 	}
 	if (sp->time_zone == NULL &&
 	    (w->tz = tz_from_posix("UTC0", err, sizeof(err))) == NULL) {
-		merr(errs, key, "%s", err);
+		perr_add(errs, NULL, 0, key, "%s", err);
 		return -1;
 	}
 	if (sp->n_restrictions == 0) {
 		keyf(k, sizeof(k), "%s.restrictions", key);
-		merr(errs, k, "names no time: a window needs at least one, "
+		perr_add(errs, NULL, 0, k, "names no time: a window needs at least one, "
 		    "e.g. [ \"sun 02:00-04:00\" ]");
 		bad = 1;
 	}
@@ -110,7 +95,7 @@ window_build(struct window *w, const struct maint_spec *sp,
 		keyf(k, sizeof(k), "%s.restrictions[%zu]", key, i);
 		if ((why = rota_restriction_week(sp->restrictions[i],
 		    w->week)) != NULL) {
-			merr(errs, k, "\"%s\" %s", sp->restrictions[i], why);
+			perr_add(errs, NULL, 0, k, "\"%s\" %s", sp->restrictions[i], why);
 			bad = 1;
 		}
 	}
@@ -124,7 +109,7 @@ window_build(struct window *w, const struct maint_spec *sp,
 		bad = 1;
 	if (!bad && w->from_ms >= w->until_ms) {
 		keyf(k, sizeof(k), "%s.until", key);
-		merr(errs, k, "is not after from");
+		perr_add(errs, NULL, 0, k, "is not after from");
 		bad = 1;
 	}
 	return bad ? -1 : 0;
@@ -144,7 +129,7 @@ maint_build(const struct maint_spec *sp, size_t n, const char *zonedir,
 	if ((m = calloc(1, sizeof(*m))) == NULL ||
 	    (m->v = calloc(n, sizeof(*m->v))) == NULL ||
 	    (m->owners = calloc(n, sizeof(*m->owners))) == NULL) {
-		merr(errs, key, "out of memory");
+		perr_add(errs, NULL, 0, key, "out of memory");
 		maint_free(m);
 		return NULL;
 	}
@@ -154,7 +139,7 @@ maint_build(const struct maint_spec *sp, size_t n, const char *zonedir,
 		if (sp[i].owner == NULL)
 			bad = 1;
 		else if ((m->owners[i] = strdup(sp[i].owner)) == NULL) {
-			merr(errs, k, "out of memory");
+			perr_add(errs, NULL, 0, k, "out of memory");
 			bad = 1;
 		}
 		m->v[i].owner = m->owners[i];

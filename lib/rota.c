@@ -809,21 +809,6 @@ keyf(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void	berr(struct perr_list *, const char *, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static void
-berr(struct perr_list *errs, const char *key, const char *fmt, ...)
-{
-	char	 msg[256];
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	perr_add(errs, NULL, 0, key, "%s", msg);
-}
-
 static const struct tz *
 zone_get(struct rota_set *set, const char *name, const char *key,
     struct perr_list *errs)
@@ -836,13 +821,13 @@ zone_get(struct rota_set *set, const char *name, const char *key,
 		if (strcmp(tz_name(set->zones[i]), name) == 0)
 			return set->zones[i];
 	if ((z = tz_load(set->zonedir, name, err, sizeof(err))) == NULL) {
-		berr(errs, key, "%s", err);
+		perr_add(errs, NULL, 0, key, "%s", err);
 		return NULL;
 	}
 	if ((nz = realloc(set->zones, (set->nzones + 1) *
 	    sizeof(*nz))) == NULL) {
 		tz_free(z);
-		berr(errs, key, "out of memory");
+		perr_add(errs, NULL, 0, key, "out of memory");
 		return NULL;
 	}
 	set->zones = nz;
@@ -877,11 +862,11 @@ layer_parse(struct rota *r, struct layer *L, const struct rota_layer_spec *ls,
 	    == NULL)
 		goto nomem;
 	if (ls->n_members == 0 && ls->members != NULL) {
-		berr(errs, key, "members must name at least one person");
+		perr_add(errs, NULL, 0, key, "members must name at least one person");
 		ok = 0;
 	}
 	if (ls->n_members > MAX_MEMBERS) {
-		berr(errs, key, "has more than %d members", MAX_MEMBERS);
+		perr_add(errs, NULL, 0, key, "has more than %d members", MAX_MEMBERS);
 		ok = 0;
 	}
 	if ((L->members = calloc(ls->n_members + 1, sizeof(int))) == NULL)
@@ -894,7 +879,7 @@ layer_parse(struct rota *r, struct layer *L, const struct rota_layer_spec *ls,
 		L->members[i] = rota_set_person_index(r->set, ls->members[i]);
 		if (L->members[i] == -1) {
 			keyf(k, sizeof(k), "%s.members[%zu]", key, i);
-			berr(errs, k, "no person \"%s\" in people",
+			perr_add(errs, NULL, 0, k, "no person \"%s\" in people",
 			    ls->members[i]);
 			ok = 0;
 		}
@@ -906,19 +891,19 @@ layer_parse(struct rota *r, struct layer *L, const struct rota_layer_spec *ls,
 	if (ls->shift != NULL && (why = shift_parse(ls->shift,
 	    &L->len)) != NULL) {
 		keyf(k, sizeof(k), "%s.shift", key);
-		berr(errs, k, "\"%s\" %s", ls->shift, why);
+		perr_add(errs, NULL, 0, k, "\"%s\" %s", ls->shift, why);
 		ok = 0;
 	}
 	if (ls->handoff != NULL && (why = handoff_parse(ls->handoff, &wday,
 	    &hmin)) != NULL) {
 		keyf(k, sizeof(k), "%s.handoff", key);
-		berr(errs, k, "\"%s\" %s", ls->handoff, why);
+		perr_add(errs, NULL, 0, k, "\"%s\" %s", ls->handoff, why);
 		ok = 0;
 	}
 	if (ls->anchor != NULL && ((why = rota_check_date(ls->anchor)) !=
 	    NULL || p_date(ls->anchor, &day) == NULL)) {
 		keyf(k, sizeof(k), "%s.anchor", key);
-		berr(errs, k, "\"%s\" %s", ls->anchor, why ? why :
+		perr_add(errs, NULL, 0, k, "\"%s\" %s", ls->anchor, why ? why :
 		    "must be a date YYYY-MM-DD");
 		ok = 0;
 	} else if (ls->anchor != NULL)
@@ -926,13 +911,13 @@ layer_parse(struct rota *r, struct layer *L, const struct rota_layer_spec *ls,
 	if (ls->shift != NULL && L->len != 0 && wday != -1 &&
 	    L->len % WEEK != 0) {
 		keyf(k, sizeof(k), "%s.handoff", key);
-		berr(errs, k, "names a weekday, which needs a shift of whole "
+		perr_add(errs, NULL, 0, k, "names a weekday, which needs a shift of whole "
 		    "weeks (shift is \"%s\")", ls->shift);
 		ok = 0;
 	}
 	if (anchor_ok && wday != -1 && civil_weekday(day) != wday) {
 		keyf(k, sizeof(k), "%s.anchor", key);
-		berr(errs, k, "%s is a %s, but the handoff is on %ss",
+		perr_add(errs, NULL, 0, k, "%s is a %s, but the handoff is on %ss",
 		    ls->anchor, civil_weekday_name(civil_weekday(day)),
 		    civil_weekday_name(wday));
 		ok = 0;
@@ -949,17 +934,17 @@ layer_parse(struct rota *r, struct layer *L, const struct rota_layer_spec *ls,
 			continue;
 		keyf(k, sizeof(k), "%s.restrictions[%zu]", key, i);
 		if ((why = restr_parse(ls->restrictions[i], &rs)) != NULL) {
-			berr(errs, k, "\"%s\" %s", ls->restrictions[i], why);
+			perr_add(errs, NULL, 0, k, "\"%s\" %s", ls->restrictions[i], why);
 			ok = 0;
 			continue;
 		}
 		if (rs.kind == R_HOLIDAYS) {
 			if (r->cal == NULL && r->policy != POL_IGNORE) {
-				berr(errs, k, "\"holidays\" needs a calendar: "
+				perr_add(errs, NULL, 0, k, "\"holidays\" needs a calendar: "
 				    "set the rota's holidays");
 				ok = 0;
 			} else if (r->policy == POL_IGNORE) {
-				berr(errs, k, "\"holidays\" never applies "
+				perr_add(errs, NULL, 0, k, "\"holidays\" never applies "
 				    "with holiday_policy \"ignore\"");
 				ok = 0;
 			}
@@ -969,7 +954,7 @@ layer_parse(struct rota *r, struct layer *L, const struct rota_layer_spec *ls,
 	}
 	return ok ? 0 : 1;
 nomem:
-	berr(errs, key, "out of memory");
+	perr_add(errs, NULL, 0, key, "out of memory");
 	return -1;
 }
 
@@ -987,7 +972,7 @@ level_finish(struct rota *r, struct level *lv, const char *key,
 	int		 i, j, h, wd, src, m, full, none;
 
 	if ((bits = malloc((size_t)lv->n * 14 * DAY + 2 * DAY)) == NULL) {
-		berr(errs, key, "out of memory");
+		perr_add(errs, NULL, 0, key, "out of memory");
 		return -1;
 	}
 	mask = bits + (size_t)lv->n * 14 * DAY;
@@ -1005,7 +990,7 @@ level_finish(struct rota *r, struct level *lv, const char *key,
 				if (pat_from(&L->own[h][wd], b) == -1) {
 					keyf(k, sizeof(k), "%s.layers[%d]."
 					    "restrictions", key, i);
-					berr(errs, k, "make more than %d "
+					perr_add(errs, NULL, 0, k, "make more than %d "
 					    "separate windows in one day",
 					    PAT_MAX);
 					free(bits);
@@ -1054,7 +1039,7 @@ level_finish(struct rota *r, struct level *lv, const char *key,
 		free(lv->layers[i].week);	/* the patterns have it all */
 		lv->layers[i].week = NULL;
 		if (turns_build(r, &lv->layers[i]) == -1) {
-			berr(errs, key, "out of memory");
+			perr_add(errs, NULL, 0, key, "out of memory");
 			return -1;
 		}
 	}
@@ -1103,24 +1088,24 @@ overrides_build(struct rota *r, const struct rota_spec *sp, const char *key,
 		    os->until == NULL;
 		if (os->person != NULL && (o->person =
 		    rota_set_person_index(r->set, os->person)) == -1) {
-			berr(errs, k, "person \"%s\" is not in people",
+			perr_add(errs, NULL, 0, k, "person \"%s\" is not in people",
 			    os->person);
 			bad = 1;
 		}
 		o->covers = -1;
 		if (os->covers != NULL && (o->covers =
 		    rota_set_person_index(r->set, os->covers)) == -1) {
-			berr(errs, k, "covers \"%s\" is not in people",
+			perr_add(errs, NULL, 0, k, "covers \"%s\" is not in people",
 			    os->covers);
 			bad = 1;
 		}
 		o->level = os->level;
 		if (os->covers == NULL && os->level == 0) {
-			berr(errs, k, "needs covers (a person) or level "
+			perr_add(errs, NULL, 0, k, "needs covers (a person) or level "
 			    "(1..%d) to say whom it replaces", r->nlevels);
 			bad = 1;
 		} else if (os->level < 0 || os->level > r->nlevels) {
-			berr(errs, k, "level %d: the rota has levels 1..%d",
+			perr_add(errs, NULL, 0, k, "level %d: the rota has levels 1..%d",
 			    os->level, r->nlevels);
 			bad = 1;
 		}
@@ -1128,16 +1113,16 @@ overrides_build(struct rota *r, const struct rota_spec *sp, const char *key,
 			bad = 1;	/* no clock to read the times on */
 		if (os->from != NULL && (why = when_parse(os->from, r->tz,
 		    &o->from_ms)) != NULL) {
-			berr(errs, k, "from \"%s\" %s", os->from, why);
+			perr_add(errs, NULL, 0, k, "from \"%s\" %s", os->from, why);
 			bad = 1;
 		}
 		if (os->until != NULL && (why = when_parse(os->until, r->tz,
 		    &o->until_ms)) != NULL) {
-			berr(errs, k, "until \"%s\" %s", os->until, why);
+			perr_add(errs, NULL, 0, k, "until \"%s\" %s", os->until, why);
 			bad = 1;
 		}
 		if (!bad && o->until_ms <= o->from_ms) {
-			berr(errs, k, "until (%s) is not after from (%s)",
+			perr_add(errs, NULL, 0, k, "until (%s) is not after from (%s)",
 			    os->until, os->from);
 			bad = 1;
 		}
@@ -1199,24 +1184,24 @@ rota_build(struct rota_set *set, struct rota *r, const struct rota_spec *sp,
 	if (sp->holiday_policy != NULL &&
 	    (why = policy_parse(sp->holiday_policy, &r->policy)) != NULL) {
 		keyf(k, sizeof(k), "%s.holiday_policy", key);
-		berr(errs, k, "\"%s\" %s", sp->holiday_policy, why);
+		perr_add(errs, NULL, 0, k, "\"%s\" %s", sp->holiday_policy, why);
 		ok = 0;
 	}
 	if (sp->holidays != NULL &&
 	    (r->cal = rota_set_calendar(set, sp->holidays)) == NULL) {
 		keyf(k, sizeof(k), "%s.holidays", key);
-		berr(errs, k, "no holiday calendar \"%s\" in holidays",
+		perr_add(errs, NULL, 0, k, "no holiday calendar \"%s\" in holidays",
 		    sp->holidays);
 		ok = 0;
 	}
 	if (r->cal != NULL && r->policy != POL_IGNORE && hol_collect(r) == -1)
 		return -1;
 	if (sp->n_levels == 0) {
-		berr(errs, key, "needs levels: ( { layers = ( ... ); } )");
+		perr_add(errs, NULL, 0, key, "needs levels: ( { layers = ( ... ); } )");
 		ok = 0;
 	}
 	if (sp->n_levels > MAX_LEVELS) {
-		berr(errs, key, "has more than %d levels", MAX_LEVELS);
+		perr_add(errs, NULL, 0, key, "has more than %d levels", MAX_LEVELS);
 		return 1;
 	}
 	if ((r->levels = calloc(sp->n_levels + 1, sizeof(*r->levels))) ==
@@ -1234,7 +1219,7 @@ rota_build(struct rota_set *set, struct rota *r, const struct rota_spec *sp,
 		if (lv->name == NULL)
 			return -1;
 		if (ls->n_layers == 0 || ls->n_layers > MAX_LAYERS) {
-			berr(errs, k, "needs 1 to %d layers", MAX_LAYERS);
+			perr_add(errs, NULL, 0, k, "needs 1 to %d layers", MAX_LAYERS);
 			ok = 0;
 			continue;
 		}
