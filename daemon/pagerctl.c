@@ -529,6 +529,25 @@ print_json(const struct resp *r)
 }
 
 /*
+ * The answer to show: with --json the body is printed as it came and
+ * *root stays NULL; otherwise *root is the parsed body (for a table).
+ * Frees r. Returns PCTL_OK, or the exit code when nothing can be shown.
+ */
+static int
+answer_body(struct ctl *ctl, struct resp *r, json_t **root)
+{
+	int	 ret = PCTL_OK;
+
+	*root = NULL;
+	if (ctl->json)
+		ret = print_json(r) == 0 ? PCTL_OK : PCTL_NOANSWER;
+	else if ((*root = parse_body(r, 1)) == NULL)
+		ret = PCTL_NOANSWER;
+	resp_free(r);
+	return ret;
+}
+
+/*
  * A non-2xx answer: pagerd's errors are {"error": "..."}; a proxy in
  * between may answer HTML, so fall back to the body's first line.
  */
@@ -792,16 +811,8 @@ cmd_incidents(struct ctl *ctl, const char *status, long limit)
 	    status, limit);
 	if ((ret = api_get(ctl, path, &r)) != 0)
 		return ret;
-	if (ctl->json) {
-		ret = print_json(&r) == 0 ? PCTL_OK : PCTL_NOANSWER;
-		resp_free(&r);
+	if ((ret = answer_body(ctl, &r, &root)) != PCTL_OK || root == NULL)
 		return ret;
-	}
-	if ((root = parse_body(&r, 1)) == NULL) {
-		resp_free(&r);
-		return PCTL_NOANSWER;
-	}
-	resp_free(&r);
 	if (!json_is_array(list = json_object_get(root, "incidents"))) {
 		fprintf(stderr, "pagerctl: unexpected answer: no \"incidents\" "
 		    "list (try --json)\n");
@@ -1063,15 +1074,8 @@ cmd_incident(struct ctl *ctl, const char *arg)
 		resp_free(&r);
 		return PCTL_FAIL;
 	}
-	if (ctl->json) {
-		ret = print_json(&r) == 0 ? PCTL_OK : PCTL_NOANSWER;
-		resp_free(&r);
+	if ((ret = answer_body(ctl, &r, &root)) != PCTL_OK || root == NULL)
 		return ret;
-	}
-	root = parse_body(&r, 1);
-	resp_free(&r);
-	if (root == NULL)
-		return PCTL_NOANSWER;
 	if (!json_is_object(inc = json_object_get(root, "incident"))) {
 		fprintf(stderr, "pagerctl: unexpected answer: no \"incident\" "
 		    "object (try --json)\n");
@@ -1214,15 +1218,8 @@ cmd_silence_list(struct ctl *ctl, const struct silence_opts *o)
 	if ((ret = api_get(ctl, o->all ? "/api/v1/silences?all=1" :
 	    "/api/v1/silences", &r)) != 0)
 		return ret;
-	if (ctl->json) {
-		ret = print_json(&r) == 0 ? PCTL_OK : PCTL_NOANSWER;
-		resp_free(&r);
+	if ((ret = answer_body(ctl, &r, &root)) != PCTL_OK || root == NULL)
 		return ret;
-	}
-	root = parse_body(&r, 1);
-	resp_free(&r);
-	if (root == NULL)
-		return PCTL_NOANSWER;
 	if (!json_is_array(list = json_object_get(root, "silences"))) {
 		fprintf(stderr, "pagerctl: unexpected answer: no \"silences\" "
 		    "list (try --json)\n");
@@ -1458,15 +1455,8 @@ oncall_api(struct ctl *ctl, const struct rota_opts *o, const char *rota)
 	free(path);
 	if (ret != 0)
 		return ret;
-	if (ctl->json) {
-		ret = print_json(&r) == 0 ? PCTL_OK : PCTL_NOANSWER;
-		resp_free(&r);
+	if ((ret = answer_body(ctl, &r, &root)) != PCTL_OK || root == NULL)
 		return ret;
-	}
-	root = parse_body(&r, 1);
-	resp_free(&r);
-	if (root == NULL)
-		return PCTL_NOANSWER;
 	ret = print_oncall(ctl, root);
 	json_decref(root);
 	return ret;
@@ -1586,15 +1576,8 @@ schedule_api(struct ctl *ctl, const struct rota_opts *o, const char *rota)
 	free(path);
 	if (ret != 0)
 		return ret;
-	if (ctl->json) {
-		ret = print_json(&r) == 0 ? PCTL_OK : PCTL_NOANSWER;
-		resp_free(&r);
+	if ((ret = answer_body(ctl, &r, &root)) != PCTL_OK || root == NULL)
 		return ret;
-	}
-	root = parse_body(&r, 1);
-	resp_free(&r);
-	if (root == NULL)
-		return PCTL_NOANSWER;
 	ret = print_schedule(ctl, root);
 	json_decref(root);
 	return ret;
