@@ -15,85 +15,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "decode_testutil.h"
+
 #include "decode_generic.h"
 #include "fingerprint.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* A growable string for building hostile bodies. */
-struct sb {
-	char	*s;
-	size_t	 len;
-	size_t	 cap;
-};
-
-static void
-sb_add(struct sb *b, const char *p, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = realloc(b->s, b->cap);
-		assert_non_null(b->s);
-	}
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void
-sb_str(struct sb *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-static void
-sb_repeat(struct sb *b, const char *s, size_t times)
-{
-	while (times-- > 0)
-		sb_str(b, s);
-}
-
-static void __attribute__((format(printf, 2, 3)))
-sb_printf(struct sb *b, const char *fmt, ...)
-{
-	char	 tmp[512];
-	va_list	 ap;
-	int	 n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	assert_true(n >= 0 && (size_t)n < sizeof(tmp));
-	sb_add(b, tmp, (size_t)n);
-}
-
-/* Is s valid UTF-8 without control characters? */
-static int
-clean_utf8(const char *s)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 n, i;
-
-	while (*p != '\0') {
-		if (*p < 0x20 || *p == 0x7f)
-			return 0;
-		if (*p < 0x80)
-			n = 1;
-		else if (*p >= 0xc2 && *p <= 0xdf)
-			n = 2;
-		else if (*p >= 0xe0 && *p <= 0xef)
-			n = 3;
-		else if (*p >= 0xf0 && *p <= 0xf4)
-			n = 4;
-		else
-			return 0;
-		for (i = 1; i < n; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-		p += n;
-	}
-	return 1;
-}
 
 /*
  * Decode and expect a refusal; checks that nothing is handed back and
