@@ -164,6 +164,13 @@ struct pagerd_notification {
 	int			 attempt;	/* 1 for the first try */
 	/* The incident's details as a compact JSON object, or NULL. */
 	const char		*details_json;
+	/* The incident's service ("db"), or NULL. */
+	const char		*service;
+	/*
+	 * A link to the incident for people (the daemon's public URL plus
+	 * the API path), or NULL when no public URL is configured.
+	 */
+	const char		*url;
 };
 
 /* ----------------------------------------------------------- results */
@@ -385,6 +392,34 @@ struct pagerd_host {
 	 */
 	void		(*reply_submit)(void *ctx, const char *from_address,
 			    const char *text, pagerd_reply_cb *cb, void *arg);
+
+	/* ---- added within ABI 1: check PAGERD_HOST_HAS() before use ---- */
+
+	/*
+	 * reply_submit() with the provider's id for the inbound message
+	 * (Twilio's MessageSid), or NULL. A provider retries a webhook it
+	 * thinks failed; the host remembers message ids (in Redis, so every
+	 * instance does) and answers a repeat with the first answer again
+	 * without acting twice.
+	 */
+	void		(*reply_submit_id)(void *ctx, const char *from_address,
+			    const char *text, const char *message_id,
+			    pagerd_reply_cb *cb, void *arg);
+
+	/*
+	 * Report what became of a message after send() said DELIVERED: a
+	 * provider's delivery status callback (Twilio's "undelivered" or
+	 * "failed"). provider_id is the id send() reported; result is
+	 * PAGERD_NOTIFY_PERMANENT for a message that will never arrive (the
+	 * host then moves on to the person's next contact method, as for a
+	 * permanent failure at send time) or PAGERD_NOTIFY_DELIVERED for a
+	 * confirmed delivery (recorded on the timeline only). reason as in
+	 * struct pagerd_notify_status. Unknown ids are ignored. Copies its
+	 * arguments; may be called from any callback of the instance.
+	 */
+	void		(*delivery_update)(void *ctx, const char *provider_id,
+			    enum pagerd_notify_result result,
+			    const char *reason);
 };
 
 /* Does this host provide member (added to struct pagerd_host later)? */
