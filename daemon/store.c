@@ -22,6 +22,7 @@
 #include <hiredis/async.h>
 #include <hiredis/adapters/libevent.h>
 #include <jansson.h>
+#include <openssl/sha.h>
 
 #include "log.h"
 #include "metrics.h"
@@ -49,7 +50,8 @@ enum cmd_kind {
 	CMD_SETUP,		/* AUTH, SELECT, SCRIPT LOAD at connect */
 	CMD_RELOAD,		/* SCRIPT LOAD after a NOSCRIPT */
 	CMD_BATCH,
-	CMD_QUERY
+	CMD_QUERY,
+	CMD_RAW			/* store_command(), store_eval() */
 };
 
 /*
@@ -135,6 +137,22 @@ struct query {
 	const char		*canned;	/* deferred: its body */
 };
 
+/*
+ * A command or script of another module (store_command(), store_eval()).
+ * The arguments are owned copies: a NOSCRIPT is answered by sending the
+ * same arguments again with EVAL.
+ */
+struct raw {
+	struct cmd		 cmd;
+	store_reply_cb		*cb;
+	void			*arg;
+	struct store_lua	*lua;		/* NULL: a plain command */
+	int			 evaled;
+	int			 argc;		/* in a[], after EVALSHA sha 0 */
+	char			**a;
+	size_t			*len;
+};
+
 struct store {
 	struct event_base	*base;
 	struct metrics		*metrics;
@@ -184,6 +202,7 @@ static void	conn_start(struct store *);
 static void	conn_lost(struct store *, const char *, int);
 static void	flush_schedule(struct store *);
 static void	query_send(struct store *, struct query *);
+static void	deferred_answer(struct cmd *);
 
 static int64_t
 mono_ms(void)
@@ -1270,14 +1289,11 @@ static void
 flush_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct store	*s = arg;
-	struct query	*q;
 	struct cmd	*c;
 
 	while ((c = TAILQ_FIRST(&s->deferred)) != NULL) {
 		TAILQ_REMOVE(&s->deferred, c, entry);
-		q = (struct query *)c;
-		query_answer(q, q->answer, q->canned,
-		    q->canned != NULL ? strlen(q->canned) : 0);
+		deferred_answer(c);
 	}
 	while (!s->hold && s->batches_inflight < BATCHES_INFLIGHT &&
 	    (c = TAILQ_FIRST(&s->pending)) != NULL) {
@@ -1288,6 +1304,204 @@ flush_cb(evutil_socket_t fd, short what, void *arg)
 		log_debug("redis: batches held until the resent ones are in");
 	if (s->shutting)
 		shutdown_step(s);
+}
+
+/* ------------------------------------------------ other modules' commands */
+
+static void
+raw_free(struct raw *x)
+{
+	int	 i;
+
+	for (i = 0; i < x->argc; i++)
+		free(x->a[i]);
+	free(x->a);
+	free(x->len);
+	free(x);
+}
+
+/* Answer x (reply NULL: failed) and free it. */
+static void
+raw_answer(struct raw *x, const redisReply *reply)
+{
+	x->cb(x->arg, reply);
+	raw_free(x);
+}
+
+static void	raw_send(struct store *, struct raw *);
+
+static void
+raw_reply(redisAsyncContext *ac, void *r, void *priv)
+{
+	struct raw	*x = priv;
+	struct store	*s = x->cmd.s;
+	redisReply	*reply = r;
+
+	inflight_remove(s, &x->cmd);
+	if (reply == NULL) {
+		if (s->ac == ac) {
+			count_error(s, "connect");
+			conn_lost(s, ac_error(ac), 0);
+		}
+		raw_answer(x, NULL);
+		return;
+	}
+	if (x->lua != NULL && is_noscript(reply) && !x->evaled &&
+	    s->ac == ac) {
+		count_error(s, "noscript");
+		x->evaled = 1;
+		raw_send(s, x);
+		return;
+	}
+	if (reply->type == REDIS_REPLY_ERROR) {
+		count_error(s, "reply");
+		log_warnx("redis: %s: %s", x->lua != NULL ? x->lua->name :
+		    x->a[0], reply->str);
+	}
+	raw_answer(x, reply);
+}
+
+/* Not sendable now: fail it from the loop, never inside the caller. */
+static void
+raw_defer(struct store *s, struct raw *x)
+{
+	if (s->freeing) {
+		raw_answer(x, NULL);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&s->deferred, &x->cmd, entry);
+	flush_schedule(s);
+}
+
+static void
+raw_send(struct store *s, struct raw *x)
+{
+	const char	**argv;
+	size_t		 *argvlen;
+	int		  i, off = x->lua != NULL ? 3 : 0;
+
+	if (s->ac == NULL || s->state != ST_READY) {
+		raw_defer(s, x);
+		return;
+	}
+	argv = calloc((size_t)(x->argc + off), sizeof(*argv));
+	argvlen = calloc((size_t)(x->argc + off), sizeof(*argvlen));
+	if (argv == NULL || argvlen == NULL) {
+		free(argv);
+		free(argvlen);
+		raw_defer(s, x);
+		return;
+	}
+	if (x->lua != NULL) {
+		argv[0] = x->evaled ? "EVAL" : "EVALSHA";
+		argv[1] = x->evaled ? x->lua->text : x->lua->sha;
+		argv[2] = "0";
+		for (i = 0; i < 3; i++)
+			argvlen[i] = strlen(argv[i]);
+	}
+	for (i = 0; i < x->argc; i++) {
+		argv[off + i] = x->a[i];
+		argvlen[off + i] = x->len[i];
+	}
+	if (redisAsyncCommandArgv(s->ac, raw_reply, x, x->argc + off, argv,
+	    argvlen) == REDIS_OK)
+		inflight_add(s, &x->cmd);
+	else
+		raw_defer(s, x);
+	free(argv);
+	free(argvlen);
+}
+
+static struct raw *
+raw_new(struct store *s, struct store_lua *lua, int argc, const char **argv,
+    const size_t *argvlen, store_reply_cb *cb, void *arg)
+{
+	struct raw	*x;
+	size_t		 n;
+	int		 i;
+
+	if (argc < (lua != NULL ? 0 : 1) || (x = calloc(1, sizeof(*x))) == NULL)
+		return NULL;
+	x->cmd.s = s;
+	x->cmd.kind = CMD_RAW;
+	x->cb = cb;
+	x->arg = arg;
+	x->lua = lua;
+	if (argc > 0 && ((x->a = calloc((size_t)argc, sizeof(*x->a))) ==
+	    NULL || (x->len = calloc((size_t)argc, sizeof(*x->len))) ==
+	    NULL)) {
+		raw_free(x);
+		return NULL;
+	}
+	for (i = 0; i < argc; i++) {
+		n = argvlen != NULL ? argvlen[i] : strlen(argv[i]);
+		if ((x->a[i] = malloc(n + 1)) == NULL) {
+			raw_free(x);
+			return NULL;
+		}
+		memcpy(x->a[i], argv[i], n);
+		x->a[i][n] = '\0';
+		x->len[i] = n;
+		x->argc = i + 1;
+	}
+	x->argc = argc;
+	return x;
+}
+
+int
+store_command(struct store *s, int argc, const char **argv,
+    const size_t *argvlen, store_reply_cb *cb, void *arg)
+{
+	struct raw	*x;
+
+	if ((x = raw_new(s, NULL, argc, argv, argvlen, cb, arg)) == NULL)
+		return -1;
+	raw_send(s, x);
+	return 0;
+}
+
+int
+store_eval(struct store *s, struct store_lua *lua, int argc,
+    const char **argv, const size_t *argvlen, store_reply_cb *cb, void *arg)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 md[SHA_DIGEST_LENGTH];
+	struct raw		*x;
+	int			 i;
+
+	if (lua->sha[0] == '\0') {
+		SHA1((const unsigned char *)lua->text, strlen(lua->text), md);
+		for (i = 0; i < SHA_DIGEST_LENGTH; i++) {
+			lua->sha[2 * i] = hex[md[i] >> 4];
+			lua->sha[2 * i + 1] = hex[md[i] & 15];
+		}
+		lua->sha[40] = '\0';
+	}
+	if ((x = raw_new(s, lua, argc, argv, argvlen, cb, arg)) == NULL)
+		return -1;
+	raw_send(s, x);
+	return 0;
+}
+
+const char *
+store_prefix(const struct store *s)
+{
+	return s->prefix != NULL ? s->prefix : "";
+}
+
+/* Fail a deferred entry of the queue: a query or another module's. */
+static void
+deferred_answer(struct cmd *c)
+{
+	struct query	*q;
+
+	if (c->kind == CMD_RAW) {
+		raw_answer((struct raw *)c, NULL);
+		return;
+	}
+	q = (struct query *)c;
+	query_answer(q, q->answer, q->canned,
+	    q->canned != NULL ? strlen(q->canned) : 0);
 }
 
 /* ------------------------------------------------------------- public */
@@ -1739,7 +1953,6 @@ void
 store_free(struct store *s)
 {
 	struct cmd	*c;
-	struct query	*q;
 
 	if (s == NULL)
 		return;
@@ -1758,9 +1971,7 @@ store_free(struct store *s)
 	}
 	while ((c = TAILQ_FIRST(&s->deferred)) != NULL) {
 		TAILQ_REMOVE(&s->deferred, c, entry);
-		q = (struct query *)c;
-		query_answer(q, q->answer, q->canned,
-		    q->canned != NULL ? strlen(q->canned) : 0);
+		deferred_answer(c);
 	}
 	if (s->ev_timer != NULL)
 		event_free(s->ev_timer);

@@ -205,4 +205,47 @@ void		 store_shutdown(struct store *, void (*done)(void *),
 /* Free everything; pending callbacks are called with ok = 0 / 503. */
 void		 store_free(struct store *);
 
+/* ------------------------------------------- for the other daemon modules */
+
+/*
+ * The escalation engine, the overrides and the reply handler keep their
+ * own Lua scripts and commands next to their code; these run them on
+ * the store's connection, with its reconnects, watchdog and shutdown
+ * drain. Keys are the module's to document (prefix them with
+ * store_prefix()).
+ */
+struct redisReply;
+
+/* A module's script; sha is computed on first use. Static storage. */
+struct store_lua {
+	const char	*name;		/* for logs: "escalation step" */
+	const char	*text;
+	char		 sha[41];	/* "" until first used */
+};
+
+/*
+ * The answer to one store_command() or store_eval(): r is the reply
+ * (maybe an error reply: r->type == REDIS_REPLY_ERROR, already logged),
+ * or NULL when Redis is unavailable or the connection went away before
+ * the reply (the command may or may not have run). r is valid only
+ * during the call.
+ */
+typedef void	store_reply_cb(void *arg, const struct redisReply *r);
+
+/*
+ * Send one command (argv[0] the command name) or run one script with
+ * EVALSHA (EVAL when Redis has lost it; no keys: pass them as ARGV).
+ * argvlen may be NULL for NUL-terminated arguments; all are copied. cb is
+ * called exactly once, never from inside the call. Returns 0, or -1 when
+ * out of memory (cb is then never called).
+ */
+int		 store_command(struct store *, int argc, const char **argv,
+		    const size_t *argvlen, store_reply_cb *cb, void *arg);
+int		 store_eval(struct store *, struct store_lua *, int argc,
+		    const char **argv, const size_t *argvlen,
+		    store_reply_cb *cb, void *arg);
+
+/* The configured key prefix ("pagerd:"). */
+const char	*store_prefix(const struct store *);
+
 #endif /* PAGERD_STORE_H */

@@ -1,0 +1,83 @@
+/*
+ * daemon/escalation.h — the escalation engine: from "group_wait is over"
+ * to pages through the notifiers, step by step, until someone
+ * acknowledges; and the actions people take on an incident (ack,
+ * resolve, escalate) from the API, pagerctl and SMS replies.
+ *
+ * State lives in Redis (keys below, P = redis.prefix) so that any
+ * instance can carry on any incident, and a kill -9 loses nothing:
+ *
+ *   P timers                  zset  (shared with daemon/timers.c) also
+ *                                   holds "esc:ID" (the next step of
+ *                                   incident ID is due), "contact:..."
+ *                                   (a person's later contact rule),
+ *                                   "retry:..." (a notification to try
+ *                                   again) and "unack:ID" (a timed ack
+ *                                   ends); claimed with a lease
+ *   P outbox                  stream notifications to send, consumer
+ *                                   group "pagerd"; each entry carries
+ *                                   its idempotency key
+ *   P person:PID:codes        hash  reply code -> incident id, for that
+ *                                   person's open pages (the smallest
+ *                                   free code is used: short replies)
+ *   P person:PID:pages        zset  incident id -> time of the latest
+ *                                   page to that person ("a" = latest)
+ *   P optout                  set   phone numbers that sent STOP
+ *   P incident:ID             hash  adds esc_step, esc_round, acked_by,
+ *                                   acked_via, acked_at, ack_until
+ *   P incident:ID:timeline    stream adds paged, delivered, failed,
+ *                                   retry, skipped, deferred,
+ *                                   acknowledged, unacknowledged,
+ *                                   escalated, resolved (by a person),
+ *                                   dropped (queued page of an acked
+ *                                   incident)
+ */
+#ifndef PAGERD_ESCALATION_H
+#define PAGERD_ESCALATION_H
+
+#include <stdint.h>
+
+struct pagerd;
+struct escalation;
+
+enum escalation_action {
+	ESC_ACK = 0,		/* stop escalating; for_ms > 0: until then */
+	ESC_RESOLVE,		/* close the incident */
+	ESC_ESCALATE		/* go to the next step now */
+};
+
+enum escalation_outcome {
+	ESC_DONE = 0,		/* done now */
+	ESC_ALREADY,		/* nothing to do: already acked/resolved */
+	ESC_NOT_FOUND,		/* no such incident */
+	ESC_FAILED		/* Redis unavailable: try again */
+};
+
+/*
+ * The end of one escalation_act(): title is the incident's title (for
+ * "Acknowledged #42 db-primary down"), or NULL; borrowed for the call.
+ */
+typedef void	escalation_act_cb(void *arg, enum escalation_outcome,
+		    const char *title);
+
+struct escalation	*escalation_start(struct pagerd *);
+
+/*
+ * Apply action to incident id on behalf of who ("alice", "api:admin"),
+ * through via ("sms", "api", "pagerctl", "pagerduty"). for_ms is the
+ * length of a timed ack (0: until resolved). An ack or resolve stops
+ * every pending step and drops the incident's queued notifications,
+ * whichever instance holds them, within a second. cb is called exactly
+ * once, never from inside the call.
+ */
+void			 escalation_act(struct escalation *, long long id,
+			    enum escalation_action, const char *who,
+			    const char *via, int64_t for_ms,
+			    escalation_act_cb *cb, void *arg);
+
+/* Config reloaded (pd->cfg is the new one). */
+void			 escalation_reconfigure(struct escalation *);
+void			 escalation_stop(struct escalation *);
+void			 escalation_free(struct escalation *);
+
+#endif /* PAGERD_ESCALATION_H */
