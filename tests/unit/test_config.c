@@ -1200,6 +1200,8 @@ test_bad_escalation_references(void **state)
 	    NULL, 0);
 	expect_err(fx, "/c.conf", 2, "people.x.contact[0].after",
 	    "out of range");
+	expect_err(fx, "/c.conf", 2, "people.x.contact[0].notifier",
+	    "no notifier \"sms\" in notifiers");
 	expect_err(fx, "/c.conf", 7, "policies[0].steps[0].targets",
 	    "rota \"r\" has no level \"second\" (1 level)");
 	expect_err(fx, "/c.conf", 8, "policies[0].steps[1].targets",
@@ -1216,6 +1218,7 @@ test_bad_escalation_references(void **state)
 	perr_list_clear(&fx->errs);
 	c = load_ok(fx, tmpfile_with(fx, "d.conf",
 	    "people: { x: { phone = \"+31600000000\"; }; };\n"
+	    "notifiers: { log: { type = \"log\"; }; };\n"
 	    "contact_defaults = ( { notifier = \"log\"; } );\n"
 	    "policies = ( { name = \"p\"; steps = (\n"
 	    "\t{ targets = [ \"person:x\" ]; delay = \"2s\"; } ); } );\n"
