@@ -43,6 +43,9 @@ POLICIES = {
 }
 
 
+PDKEY = "esc-pd-key-0123456789"
+
+
 def configure(p):
     c = p.config
     c["notifiers"] = {
@@ -86,6 +89,8 @@ def configure(p):
          "working_hours": {"time_zone": "UTC", "restrictions": [AWAY]}},
         {"name": "none", "group_by": ["alertname"], "group_wait": "0s"},
     ]
+    c["integrations"] = c["integrations"] + [
+        {"name": "pd", "key": PDKEY, "service": "main"}]
     c["routes"] = [{"match": ['svc="%s"' % s["name"]], "service": s["name"]}
                    for s in c["services"]]
 
@@ -212,6 +217,30 @@ def _():
     expect_error(act(iid, "ack", {"for": "soon"}), 400, "for")
     expect_error(act(iid, "ack", {"nope": 1}), 400, "nope")
     expect_error(act(iid, "nope"), 404)
+
+
+@t.case("a PagerDuty acknowledge stops escalation the same way")
+def _():
+    up()
+    key = pt.uniq("pdack")
+    ev = {"routing_key": PDKEY, "event_action": "trigger", "dedup_key": key,
+          "payload": {"summary": "disk full", "source": "db1",
+                      "severity": "critical"}}
+    expect_status(pd.request("POST", "/v2/enqueue", json.dumps(ev),
+                             {"Content-Type": "application/json"}), 202,
+                  "trigger")
+    iid = int(R.alert(key)["incident"])
+    wait_pages(iid, 1)
+    ev = {"routing_key": PDKEY, "event_action": "acknowledge",
+          "dedup_key": key}
+    expect_status(pd.request("POST", "/v2/enqueue", json.dumps(ev),
+                             {"Content-Type": "application/json"}), 202,
+                  "acknowledge")
+    time.sleep(3.5)
+    eq(who(iid), ["alice"], "no step 2")
+    eq(incident(iid)["acked_via"], "pagerduty", "acked via")
+    eq(R.cmd("ZSCORE", pt.PREFIX + "timers", "esc:%d" % iid), None,
+       "its step timer is gone")
 
 
 @t.case("an ack drops the pages already queued (within 1 s)")
@@ -365,6 +394,11 @@ def _():
     sk = wait_until(lambda: events(iid, "skipped"), what="skipped")[0]
     eq(sk["reason"], "no escalation policy", "reason")
     eq(who(iid), [], "nobody paged")
+    r = pt.run([pt.PAGERD, "-t", "-c", pd.conf_path],
+               env=dict(os.environ, **pd.extra_env))
+    eq(r.returncode, 0, "pagerd -t")
+    check("warning: service none has no escalation policy" in r.stdout,
+          r.stdout)
 
 
 @t.case("kill -9 mid-escalation: after restart the step fires on time")
