@@ -308,8 +308,8 @@ check_request(const struct pagerd_http_request *req, int *smtp)
 	const char	*p;
 	size_t		 i;
 
-	if (req->url == NULL || req->method == NULL)
-		return "url and method are required";
+	if (req->url == NULL)
+		return "url is required";
 	for (p = req->url; *p != '\0'; p++)
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
 			return "url contains a space or a control character";
@@ -317,9 +317,10 @@ check_request(const struct pagerd_http_request *req, int *smtp)
 	if (!*smtp && !scheme_is(req->url, "http") &&
 	    !scheme_is(req->url, "https"))
 		return "url must be http://, https://, smtp:// or smtps://";
-	if (*req->method == '\0')
-		return "empty method";
-	for (p = req->method; *p != '\0'; p++)
+	/* SMTP has no method: whatever was passed is not used. */
+	if (!*smtp && (req->method == NULL || *req->method == '\0'))
+		return "method is required";
+	for (p = req->method; !*smtp && *p != '\0'; p++)
 		if (!isupper((unsigned char)*p))
 			return "method must be upper-case letters";
 	if (req->nheaders > 0 && req->headers == NULL)

@@ -614,31 +614,52 @@ def _():
     echo.write_config()
 
 
-@t.case("SIGTERM with a send in flight: exit 0 in time, the send answered "
-        "retry, the plugin's leftover timers reaped (clean under ASan)")
+@t.case("SMTP through the host: the mail arrives with its envelope; CR/LF "
+        "in a recipient is refused before libcurl")
 def _():
-    up_echo()
-    out = {}
+    try:
+        from aiosmtpd.controller import Controller
+    except ImportError:
+        raise pt.Skip("python3-aiosmtpd is not installed")
+    got = []
 
-    def slow():
-        try:
-            out["r"] = echo.request("POST", "/api/v1/notifiers/slow/test",
-                                    '{"address": "x"}', AUTH, timeout=20)
-        except Exception as e:      # the connection may close instead
-            out["e"] = e
-    th = threading.Thread(target=slow)
-    th.start()
-    wait_until(lambda: echo.metrics().value("pagerd_notifier_inflight",
-                                            notifier="slow") == 1, 5,
-               what="the send to be in flight")
-    t0 = time.monotonic()
-    echo.stop(timeout=8)
-    th.join(10)
-    check(time.monotonic() - t0 < 6, "stop took too long")
-    if "r" in out:
-        expect_status(out["r"], 502)
-        eq(out["r"].json()["result"], "retry", "result")
-        check("stopping" in out["r"].json()["error"], out["r"].json())
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            got.append(envelope)
+            return "250 OK"
+    port = pt.free_port()
+    ctlr = Controller(Handler(), hostname="127.0.0.1", port=port)
+    ctlr.start()
+    try:
+        up_echo()
+        url = "smtp://127.0.0.1:%d" % port
+        echo.config["notifiers"]["mail"] = {"type": "echo", "smtp_url": url}
+        echo.config["notifiers"]["evil"] = {"type": "echo", "smtp_url": url,
+                                            "evil_rcpt": True}
+        echo.write_config()
+        m0 = echo.metrics().value("pagerd_config_reloads_total",
+                                  result="success")
+        echo.reload()
+        wait_until(lambda: echo.metrics().value(
+            "pagerd_config_reloads_total", result="success") > m0, 5,
+            what="reload")
+        r = echo.request("POST", "/api/v1/notifiers/mail/test",
+                         '{"address": "ops@example.com", "title": "hi"}',
+                         AUTH, timeout=20)
+        expect_status(r, 200)
+        wait_until(lambda: got, 5, what="the mail")
+        eq((got[0].mail_from, got[0].rcpt_tos),
+           ("pagerd@example.com", ["ops@example.com"]), "envelope")
+        check(b"\r\n\r\nhi\r\n" in got[0].content, got[0].content)
+        r = echo.request("POST", "/api/v1/notifiers/evil/test",
+                         '{"address": "ops@example.com"}', AUTH, timeout=20)
+        expect_status(r, 502)
+        eq(r.json()["error"], "the host refused the mail", "evil")
+        eq(len(got), 1, "mails received")
+    finally:
+        ctlr.stop()
+        echo.config = copy.deepcopy(ECHO_BASE)
+        echo.write_config()
 
 
 def ctl(*args):
@@ -671,6 +692,33 @@ def _():
     eq(rc, 1, err)
     eq(json.loads(out)["result"], "retry", "json")
     SINK.answer()
+
+
+@t.case("SIGTERM with a send in flight: exit 0 in time, the send answered "
+        "retry, the plugin's leftover timers reaped (clean under ASan)")
+def _():
+    up_echo()
+    out = {}
+
+    def slow():
+        try:
+            out["r"] = echo.request("POST", "/api/v1/notifiers/slow/test",
+                                    '{"address": "x"}', AUTH, timeout=20)
+        except Exception as e:      # the connection may close instead
+            out["e"] = e
+    th = threading.Thread(target=slow)
+    th.start()
+    wait_until(lambda: echo.metrics().value("pagerd_notifier_inflight",
+                                            notifier="slow") == 1, 5,
+               what="the send to be in flight")
+    t0 = time.monotonic()
+    echo.stop(timeout=8)
+    th.join(10)
+    check(time.monotonic() - t0 < 6, "stop took too long")
+    if "r" in out:
+        expect_status(out["r"], 502)
+        eq(out["r"].json()["result"], "retry", "result")
+        check("stopping" in out["r"].json()["error"], out["r"].json())
 
 
 if __name__ == "__main__":
