@@ -41,6 +41,7 @@ struct curl_call {
 	char			*resp;		/* NUL-terminated */
 	size_t			 resp_len;
 	int			 too_big;
+	int			 finishing;	/* its callback runs */
 	char			**hdrs;		/* response headers */
 	size_t			 nhdrs;
 	char			 errbuf[CURL_ERROR_SIZE];
@@ -116,6 +117,7 @@ finish(struct curl_loop *cl, struct curl_call *c, CURLcode rc)
 	resp.nheaders = c->nhdrs;
 	resp.body = c->resp != NULL && resp.error == NULL ? c->resp : "";
 	resp.body_len = resp.error == NULL ? c->resp_len : 0;
+	c->finishing = 1;
 	c->cb(c->arg, &resp);
 	call_free(c);
 }
@@ -482,7 +484,8 @@ nomem:
 void
 curl_loop_cancel(struct curl_loop *cl, struct curl_call *c)
 {
-	if (c == NULL)
+	/* Cancelling a call from its own callback: it is going anyway. */
+	if (c == NULL || c->finishing)
 		return;
 	call_detach(c);
 	call_free(c);
