@@ -101,12 +101,18 @@ finish(struct curl_loop *cl, struct curl_call *c, CURLcode rc)
 
 	memset(&resp, 0, sizeof(resp));
 	call_detach(c);
+	/* Over the cap by Content-Length (MAXFILESIZE) or while reading. */
+	if (rc == CURLE_FILESIZE_EXCEEDED)
+		c->too_big = 1;
 	if (c->too_big)
 		snprintf(why, sizeof(why), "response body larger than %d "
 		    "bytes", CURL_LOOP_BODY_MAX);
+	else if (rc != CURLE_OK && (c->errbuf[0] == '\0' ||
+	    strcmp(c->errbuf, curl_easy_strerror(rc)) == 0))
+		snprintf(why, sizeof(why), "%s", curl_easy_strerror(rc));
 	else if (rc != CURLE_OK)
-		snprintf(why, sizeof(why), "%s%s%s", curl_easy_strerror(rc),
-		    c->errbuf[0] != '\0' ? ": " : "", c->errbuf);
+		snprintf(why, sizeof(why), "%s: %s", curl_easy_strerror(rc),
+		    c->errbuf);
 	if (c->too_big || rc != CURLE_OK)
 		resp.error = why;
 	else {

@@ -13,6 +13,7 @@ import http.server
 import json
 import os
 import re
+import ssl
 import threading
 import time
 
@@ -243,7 +244,9 @@ class Sink:
                     self.send_response(status)
                     for k, v in rh.items():
                         self.send_header(k, v)
-                    self.send_header("Content-Length", str(len(rbody)))
+                    if "X-No-Length" not in rh:
+                        self.send_header("Content-Length",
+                                         str(len(rbody)))
                     self.end_headers()
                     self.wfile.write(rbody)
                 except OSError:
@@ -395,6 +398,61 @@ def _():
     dt = time.monotonic() - t0
     check(1.5 < dt < 3.9, "answered after %.1fs, timeout is 2s" % dt)
     SINK.answer()
+
+
+@t.case("the host follows no redirect, caps a response at 1 MiB and "
+        "verifies certificates")
+def _():
+    up_plugins()
+    SINK.answer(302, b"moved", {"Location": SINK.url("/elsewhere")})
+    r = post_test("hook", {"address": "a"})
+    eq((r.json()["result"], r.json()["error"]), ("permanent",
+       "HTTP 302: moved"), "redirect")
+    eq([p for p, _, _ in SINK.requests], ["/hook"], "requests")
+    SINK.answer(200, b"x" * (1024 * 1024 + 10))
+    r = post_test("hook", {"address": "a"})
+    eq(r.json()["result"], "retry", "oversized answer")
+    check("larger than 1048576 bytes" in r.json()["error"], r.json())
+    # The same without Content-Length: cut while reading.
+    SINK.answer(200, b"x" * (1024 * 1024 + 10), {"X-No-Length": "1"})
+    r = post_test("hook", {"address": "a"})
+    eq(r.json()["result"], "retry", "oversized answer, no length")
+    check("larger than 1048576 bytes" in r.json()["error"], r.json())
+    SINK.answer(200, b"x" * 1000, {"X-No-Length": "1"})
+    eq(post_test("hook", {"address": "a"}).json()["result"], "delivered",
+       "a small answer without Content-Length")
+    SINK.answer()
+    # A self-signed certificate is refused.
+    d = os.path.join(t.dir, "tls")
+    os.makedirs(d, exist_ok=True)
+    key, crt = os.path.join(d, "key.pem"), os.path.join(d, "crt.pem")
+    rr = pt.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
+                 "-nodes", "-keyout", key, "-out", crt, "-days", "1",
+                 "-subj", "/CN=127.0.0.1",
+                 "-addext", "subjectAltName=IP:127.0.0.1"])
+    if rr.returncode != 0:
+        raise pt.Skip("openssl cannot make a certificate: " + rr.stderr)
+    tls = Sink()
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(crt, key)
+    tls.server.socket = ctx.wrap_socket(tls.server.socket,
+                                        server_side=True)
+    try:
+        pd.config["notifiers"]["tls"] = {
+            "type": "webhook",
+            "url": "https://127.0.0.1:%d/hook" % tls.port}
+        pd.write_config()
+        reload_and_wait("success")
+        r = post_test("tls", {"address": "a"})
+        expect_status(r, 502)
+        eq(r.json()["result"], "retry", "untrusted certificate")
+        check("certificate" in r.json()["error"].lower(), r.json())
+        eq(tls.requests, [], "a request got through")
+    finally:
+        tls.server.shutdown()
+        del pd.config["notifiers"]["tls"]
+        pd.write_config()
+        reload_and_wait("success")
 
 
 @t.case("CR/LF and <>& in alert text stay inside the webhook JSON (no "
