@@ -693,6 +693,8 @@
 	"return '{\"incident\":' .. inc .. ',\"status\":' ..\n" \
 	"    cjson.encode(redis.call('HGET', ikey, 'status')) .. '}'\n"
 
+const char store_lua_write_lib[] = LUA_WRITE_LIB;
+
 const struct store_script_def store_scripts[STORE_SCRIPT_COUNT] = {
 	[STORE_SCRIPT_INGEST] = { "ingest", LUA_WRITE_LIB LUA_INGEST },
 	[STORE_SCRIPT_LIST] = { "list", LUA_COMMON LUA_LIST },

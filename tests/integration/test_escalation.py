@@ -266,7 +266,8 @@ def _():
 @t.case("resolve by a person closes the incident and stops paging")
 def _():
     up()
-    iid = fire("main")
+    name = pt.uniq("res")
+    iid = fire("main", name=name)
     wait_pages(iid, 1)
     r = act(iid, "resolve", {"by": "alice"})
     expect_status(r, 200, "resolve")
@@ -283,6 +284,9 @@ def _():
     # The group forgets it: the next alert opens a new incident.
     eq(R.cmd("GET", pt.PREFIX + "group:" + inc["group_key"]), None,
        "the group forgot it")
+    eq(incident(iid)["alerts"][0]["status"], "resolved", "its alert too")
+    again = fire("main", name=name)
+    check(again != iid, "a repeat opens a new incident: %s" % again)
 
 
 @t.case("escalate now pages the next step at once")
