@@ -45,17 +45,31 @@ struct sms {
 	char				*userpwd;
 	int				 timeout_ms;
 	struct nu_call			*calls;		/* in flight */
+	struct sms_reply		*replies;	/* at the host */
 };
 
 /*
- * A reply handed to the host, waiting for its answer. It holds only
- * what answering needs, not the instance: the host may answer after a
- * reload replaced the instance.
+ * A reply handed to the host, waiting for its answer. The host never
+ * answers one after destroy() (it answers the webhook 503 itself), so
+ * destroy() frees those still waiting.
  */
 struct sms_reply {
+	struct sms			*sms;
 	pagerd_inbound_respond_cb	*respond;
 	void				*respond_arg;
+	struct sms_reply		*prev, *next;
 };
+
+static void
+sms_reply_unlink(struct sms_reply *r)
+{
+	if (r->prev != NULL)
+		r->prev->next = r->next;
+	else
+		r->sms->replies = r->next;
+	if (r->next != NULL)
+		r->next->prev = r->prev;
+}
 
 static void
 sms_free(struct sms *sms)
@@ -414,6 +428,7 @@ sms_reply_answer(void *arg, const char *answer)
 	else
 		r->respond(r->respond_arg, 200, "text/xml", b.s, b.len);
 	free(b.s);
+	sms_reply_unlink(r);
 	free(r);
 }
 
@@ -444,8 +459,12 @@ sms_hook_reply(void *arg, const struct pagerd_inbound_request *req,
 		respond(respond_arg, 503, "text/plain", "out of memory\n", 14);
 		return;
 	}
+	r->sms = sms;
 	r->respond = respond;
 	r->respond_arg = respond_arg;
+	if ((r->next = sms->replies) != NULL)
+		r->next->prev = r;
+	sms->replies = r;
 	if (PAGERD_HOST_HAS(host, reply_submit_id))
 		host->reply_submit_id(host->ctx, from, body, sid,
 		    sms_reply_answer, r);
@@ -497,9 +516,14 @@ static void
 sms_destroy(void *inst)
 {
 	struct sms	*sms = inst;
+	struct sms_reply *r;
 
 	/* Sends in flight are written off by the host: no done calls. */
 	nu_call_cancel_all(&sms->calls);
+	while ((r = sms->replies) != NULL) {
+		sms_reply_unlink(r);
+		free(r);
+	}
 	sms_free(sms);
 }
 

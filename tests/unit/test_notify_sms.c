@@ -210,6 +210,20 @@ test_reply_reaches_the_host_with_its_sid(void **state)
 }
 
 static void
+test_destroy_with_a_reply_at_the_host(void **state)
+{
+	void	*inst = make(0);
+
+	(void)state;
+	assert_int_equal(post("/hooks/sms/oncall", REPLY, 1), 0);
+	assert_int_equal(fh.nreplies, 1);
+	/* The host answers the webhook itself and never calls back. */
+	pagerd_notifier_v1.destroy(inst);
+	assert_int_equal(fh.nresponses, 0);
+	fake_host_free(&fh);
+}
+
+static void
 test_bad_signature_reaches_nothing(void **state)
 {
 	void	*inst = make(0);
@@ -325,6 +339,7 @@ main(void)
 		cmocka_unit_test(test_answers),
 		cmocka_unit_test(test_destroy_cancels_without_done),
 		cmocka_unit_test(test_reply_reaches_the_host_with_its_sid),
+		cmocka_unit_test(test_destroy_with_a_reply_at_the_host),
 		cmocka_unit_test(test_bad_signature_reaches_nothing),
 		cmocka_unit_test(test_status_reports),
 		cmocka_unit_test(test_older_host_without_the_abi_1_additions),
