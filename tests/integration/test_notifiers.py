@@ -519,6 +519,128 @@ def _():
        "inflight")
 
 
+# ------------------------------------------------------------ host services
+
+TEST_PLUGINS = os.path.join(os.path.dirname(pt.PAGERD), "tests", "plugins",
+                            ".libs")
+echo = t.pagerd(redis, name="echo")
+echo.config["plugin_dir"] = TEST_PLUGINS
+echo.config["notifiers"] = {
+    "e1": {"type": "echo", "secret_file": "echo.secret"},
+    "e2": {"type": "echo"},
+    "slow": {"type": "echo", "delay_ms": 8000},
+}
+ECHO_BASE = copy.deepcopy(echo.config)
+
+
+def up_echo():
+    if not os.path.exists(os.path.join(TEST_PLUGINS, "notify_echo.so")):
+        raise pt.Skip("test plugins not built (make check builds them)")
+    with open(os.path.join(echo.dir, "echo.secret"), "w") as f:
+        f.write("s3cr3t\n")
+    redis.ensure()
+    return echo.ensure()
+
+
+def hook(path, body=b"hi", **kw):
+    return echo.request("POST", path, body, {}, **kw)
+
+
+@t.case("a plugin's /hooks/ route gets method, path, query and body, "
+        "answers later from a timer; read_secret reads beside the config")
+def _():
+    up_echo()
+    r = hook("/hooks/echo/e1?x=1", b"hello")
+    expect_status(r, 200)
+    eq(r.body.decode(), "e1 POST /hooks/echo/e1 x=1 secret=s3cr3t "
+       "body=hello", "answer")
+    eq(hook("/hooks/echo/e2").body.decode(),
+       "e2 POST /hooks/echo/e2 - secret=- body=hi", "e2")
+    expect_error(hook("/hooks/echo/e3"), 404)
+    expect_error(hook("/hooks/echo/e1/x"), 404)
+    # A body announced over http.max_body is refused before the plugin.
+    s = pt.raw_connect(echo.port)
+    try:
+        s.sendall(b"POST /hooks/echo/e1 HTTP/1.1\r\nHost: x\r\n"
+                  b"Content-Length: %d\r\n\r\n"
+                  % (echo.config["http"]["max_body"] + 1))
+        try:
+            r = pt.RawReader(s).response()
+        except OSError:
+            r = None
+    finally:
+        s.close()
+    check(r is not None and r.status == 413, "over max_body: %r" % r)
+
+
+@t.case("reply_submit without a reply handler answers nothing, on a later "
+        "loop turn")
+def _():
+    up_echo()
+    r = hook("/hooks/echo/e1?reply=1", b"+15551230001")
+    expect_status(r, 200)
+    eq(r.body.decode(), "answer=(none)", "answer")
+
+
+@t.case("a send completed from a plugin timer reports its provider id")
+def _():
+    up_echo()
+    r = echo.request("POST", "/api/v1/notifiers/e2/test",
+                     '{"address": "x"}', AUTH)
+    expect_status(r, 200)
+    check(re.fullmatch(r"echo-\d+", r.json()["provider_id"] or ""),
+          "provider_id %r" % r.json())
+
+
+@t.case("SIGHUP moves the routes: a removed instance's path is 404, a "
+        "changed one answers with its new settings")
+def _():
+    up_echo()
+    with open(os.path.join(echo.dir, "echo2.secret"), "w") as f:
+        f.write("other\n")
+    echo.config["notifiers"] = {
+        "e1": {"type": "echo", "secret_file": "echo2.secret"},
+        "slow": {"type": "echo", "delay_ms": 8000}}
+    echo.write_config()
+    m0 = echo.metrics().value("pagerd_config_reloads_total",
+                              result="success")
+    echo.reload()
+    wait_until(lambda: echo.metrics().value("pagerd_config_reloads_total",
+                                            result="success") > m0, 5,
+               what="reload")
+    check("secret=other" in hook("/hooks/echo/e1").body.decode(), "e1")
+    expect_error(hook("/hooks/echo/e2"), 404)
+    echo.config = copy.deepcopy(ECHO_BASE)
+    echo.write_config()
+
+
+@t.case("SIGTERM with a send in flight: exit 0 in time, the send answered "
+        "retry, the plugin's leftover timers reaped (clean under ASan)")
+def _():
+    up_echo()
+    out = {}
+
+    def slow():
+        try:
+            out["r"] = echo.request("POST", "/api/v1/notifiers/slow/test",
+                                    '{"address": "x"}', AUTH, timeout=20)
+        except Exception as e:      # the connection may close instead
+            out["e"] = e
+    th = threading.Thread(target=slow)
+    th.start()
+    wait_until(lambda: echo.metrics().value("pagerd_notifier_inflight",
+                                            notifier="slow") == 1, 5,
+               what="the send to be in flight")
+    t0 = time.monotonic()
+    echo.stop(timeout=8)
+    th.join(10)
+    check(time.monotonic() - t0 < 6, "stop took too long")
+    if "r" in out:
+        expect_status(out["r"], 502)
+        eq(out["r"].json()["result"], "retry", "result")
+        check("stopping" in out["r"].json()["error"], out["r"].json())
+
+
 def ctl(*args):
     r = pt.run([pt.PAGERCTL, "-u", pd.url, "-T", pt.TOKEN] + list(args),
                timeout=30)
