@@ -173,8 +173,8 @@ twilio_classify(int status, const char *body, size_t len,
 		snprintf(out->reason, sizeof(out->reason), "Twilio %d: %s",
 		    out->code, clean);
 	} else if (out->code != 0)
-		snprintf(out->reason, sizeof(out->reason), "Twilio %d (HTTP %d)",
-		    out->code, status);
+		snprintf(out->reason, sizeof(out->reason),
+		    "Twilio %d (HTTP %d)", out->code, status);
 	else if (status == 401 || status == 403)
 		snprintf(out->reason, sizeof(out->reason), "HTTP %d: "
 		    "authentication failed (check account_sid and auth_token)",

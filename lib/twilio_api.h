@@ -37,7 +37,8 @@ enum twilio_outcome {
 struct twilio_result {
 	enum twilio_outcome	 outcome;
 	int			 code;		/* Twilio error code, or 0 */
-	int			 retry_after_s;	/* TWILIO_RETRY: 0 = none said */
+	int			 retry_after_s;	/* TWILIO_RETRY: 0 = none
+						 * said */
 	char			 sid[TWILIO_SID_MAX + 1]; /* TWILIO_SENT:
 						 * "SM..." */
 	char			 reason[200];	/* else: one line of

@@ -111,7 +111,8 @@ email_create(const char *instance, const struct pagerd_kv *cfg,
 
 		if (strcmp(k, "url") == 0) {
 			if (!smtp_url_ok(v)) {
-				notify_set_error(err, k, "must be smtp://HOST[:PORT] "
+				notify_set_error(err, k,
+				    "must be smtp://HOST[:PORT] "
 				    "or smtps://HOST[:PORT] (no user or "
 				    "query: use username and password_file)");
 				goto fail;
@@ -119,14 +120,16 @@ email_create(const char *instance, const struct pagerd_kv *cfg,
 			slot = &em->url;
 		} else if (strcmp(k, "from") == 0) {
 			if (!mail_addr_valid(v)) {
-				notify_set_error(err, k, "must be a plain address "
+				notify_set_error(err, k,
+				    "must be a plain address "
 				    "(\"pagerd@example.com\")");
 				goto fail;
 			}
 			slot = &em->from;
 		} else if (strcmp(k, "username") == 0) {
 			if (*v == '\0' || strchr(v, ':') != NULL) {
-				notify_set_error(err, k, "must be non-empty, without "
+				notify_set_error(err, k,
+				    "must be non-empty, without "
 				    "':'");
 				goto fail;
 			}
@@ -135,7 +138,8 @@ email_create(const char *instance, const struct pagerd_kv *cfg,
 			slot = &password_file;
 		else if (strcmp(k, "subject_prefix") == 0) {
 			if (!prefix_ok(v)) {
-				notify_set_error(err, k, "must be printable ASCII, "
+				notify_set_error(err, k,
+				    "must be printable ASCII, "
 				    "%d characters at most", EMAIL_PREFIX_MAX);
 				goto fail;
 			}
@@ -145,7 +149,8 @@ email_create(const char *instance, const struct pagerd_kv *cfg,
 			    &em->timeout_ms, err) == -1)
 				goto fail;
 		} else {
-			notify_set_error(err, k, "unknown key (known: url, from, "
+			notify_set_error(err, k,
+			    "unknown key (known: url, from, "
 			    "username, password_file, subject_prefix, "
 			    "timeout)");
 			goto fail;
@@ -164,7 +169,8 @@ email_create(const char *instance, const struct pagerd_kv *cfg,
 	}
 	em->domain = strchr(em->from, '@') + 1;
 	if ((em->username == NULL) != (password_file == NULL)) {
-		notify_set_error(err, em->username ? "password_file" : "username",
+		notify_set_error(err,
+		    em->username ? "password_file" : "username",
 		    "give both username and password_file, or neither");
 		goto fail;
 	}
@@ -324,7 +330,8 @@ email_send(void *inst, const struct pagerd_notification *n,
 	struct mail_msg			 m;
 	char				 msgid[256], thread[64], tid[256];
 	char				 err[128];
-	char				*subject = NULL, *body = NULL, *msg = NULL;
+	char				*subject = NULL, *body = NULL;
+	char				*msg = NULL;
 	const char			*rcpt[1];
 	size_t				 len;
 

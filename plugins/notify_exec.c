@@ -147,7 +147,8 @@ exec_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 				goto fail;
 			}
 			if (ex->argc == 0 && v[0] != '/') {
-				notify_set_error(err, k, "the program must be an "
+				notify_set_error(err, k,
+				    "the program must be an "
 				    "absolute path (no shell, no PATH "
 				    "search)");
 				goto fail;
@@ -167,7 +168,8 @@ exec_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 				goto fail;
 		} else if (strcmp(k, "env") == 0) {
 			if (!env_name_ok(v)) {
-				notify_set_error(err, k, "\"%.64s\" is not a variable "
+				notify_set_error(err, k,
+				    "\"%.64s\" is not a variable "
 				    "name (letters, digits, '_'; not "
 				    "PAGERD_*)", v);
 				goto fail;
@@ -188,7 +190,8 @@ exec_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 		}
 	}
 	if (ex->argc == 0) {
-		notify_set_error(err, "command", "is required: [ \"/path/to/program\", "
+		notify_set_error(err, "command",
+		    "is required: [ \"/path/to/program\", "
 		    "\"arg\", ... ]");
 		goto fail;
 	}

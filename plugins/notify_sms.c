@@ -116,7 +116,8 @@ sms_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 
 		if (strcmp(k, "account_sid") == 0) {
 			if (!twilio_sid_ok(v)) {
-				notify_set_error(err, k, "must be letters and digits "
+				notify_set_error(err, k,
+				    "must be letters and digits "
 				    "(\"AC\" and 32 hex digits at Twilio)");
 				goto fail;
 			}
@@ -124,7 +125,8 @@ sms_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 				goto fail;
 		} else if (strcmp(k, "auth_token") == 0) {
 			if (*v == '\0' || strchr(v, ':') != NULL) {
-				notify_set_error(err, k, "must be a non-empty token "
+				notify_set_error(err, k,
+				    "must be a non-empty token "
 				    "without ':'");
 				goto fail;
 			}
@@ -135,7 +137,8 @@ sms_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 				goto fail;
 		} else if (strcmp(k, "from") == 0) {
 			if (!nu_e164(v)) {
-				notify_set_error(err, k, "must be an E.164 number "
+				notify_set_error(err, k,
+				    "must be an E.164 number "
 				    "(\"+15551230000\")");
 				goto fail;
 			}
@@ -143,7 +146,8 @@ sms_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 				goto fail;
 		} else if (strcmp(k, "messaging_service_sid") == 0) {
 			if (!twilio_sid_ok(v)) {
-				notify_set_error(err, k, "must be letters and digits "
+				notify_set_error(err, k,
+				    "must be letters and digits "
 				    "(\"MG\" and 32 hex digits)");
 				goto fail;
 			}
@@ -169,7 +173,8 @@ sms_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 				goto fail;
 		} else {
 			/* A typo must not silently stop paging. */
-			notify_set_error(err, k, "unknown key (known: account_sid, "
+			notify_set_error(err, k,
+			    "unknown key (known: account_sid, "
 			    "auth_token, auth_token_file, from, "
 			    "messaging_service_sid, base_url, public_url, "
 			    "timeout)");
@@ -182,19 +187,22 @@ sms_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 		goto fail;
 	}
 	if ((sms->token == NULL) == (token_file == NULL)) {
-		notify_set_error(err, token_file ? "auth_token_file" : "auth_token",
+		notify_set_error(err,
+		    token_file ? "auth_token_file" : "auth_token",
 		    "give exactly one of auth_token and auth_token_file");
 		goto fail;
 	}
 	if ((sms->from == NULL) == (sms->service_sid == NULL)) {
-		notify_set_error(err, sms->from ? "messaging_service_sid" : "from",
+		notify_set_error(err,
+		    sms->from ? "messaging_service_sid" : "from",
 		    "give exactly one of from and messaging_service_sid");
 		goto fail;
 	}
 	if (token_file != NULL) {
 		n = host->read_secret(host->ctx, token_file, buf, sizeof(buf));
 		if (n <= 0 || memchr(buf, ':', (size_t)n) != NULL) {
-			notify_set_error(err, "auth_token_file", "cannot read a "
+			notify_set_error(err, "auth_token_file",
+			    "cannot read a "
 			    "token from %s (see the log)", token_file);
 			explicit_bzero(buf, sizeof(buf));
 			goto fail;
@@ -392,7 +400,8 @@ sms_hook_verify(struct sms *sms, const struct pagerd_inbound_request *req,
 		return -1;
 	}
 	url = nu_strf("%s%s%s%s", sms->public_url, req->path,
-	    req->query != NULL ? "?" : "", req->query != NULL ? req->query : "");
+	    req->query != NULL ? "?" : "",
+	    req->query != NULL ? req->query : "");
 	if (url == NULL || twilio_form_parse(req->body, req->body_len,
 	    form) == -1) {
 		free(url);

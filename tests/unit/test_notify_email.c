@@ -237,7 +237,8 @@ main(void)
 		cmocka_unit_test(test_crlf_in_alert_text_stays_out_of_headers),
 		cmocka_unit_test(test_smtp_replies),
 		cmocka_unit_test(test_bad_recipient_is_permanent_and_not_sent),
-		cmocka_unit_test(test_destroy_with_a_send_in_flight_calls_no_done),
+		cmocka_unit_test(
+		    test_destroy_with_a_send_in_flight_calls_no_done),
 		cmocka_unit_test(test_create_errors),
 	};
 

@@ -36,7 +36,8 @@ test_form_add_encodes_and_round_trips(void **state)
 	/* What we encode, the inbound parser decodes to the same bytes. */
 	assert_int_equal(twilio_form_parse(b.s, b.len, &f), 0);
 	assert_int_equal(f.nparams, 3);
-	assert_string_equal(twilio_form_get(&f, "Body"), "#42 SEV1 a&b=c ü\n~");
+	assert_string_equal(twilio_form_get(&f, "Body"),
+	    "#42 SEV1 a&b=c ü\n~");
 	assert_string_equal(twilio_form_get(&f, "To"), "+15551230001");
 	assert_string_equal(twilio_form_get(&f, "Empty"), "");
 	twilio_form_free(&f);
