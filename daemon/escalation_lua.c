@@ -351,9 +351,10 @@
 	"        f.idem, 'PX', 7 * 86400000)\n" \
 	"  end\n" \
 	"elseif res == 'retry' then\n" \
+	"  -- kv holds the next attempt's number: this one failed.\n" \
 	"  tl(id, 'event', 'retry', 'person', f.person, 'notifier', f.notifier,\n" \
-	"      'reason', reason, 'attempt', f.attempt, 'until', retry_at,\n" \
-	"      'at', now)\n" \
+	"      'reason', reason, 'attempt', (tonumber(f.attempt) or 2) - 1,\n" \
+	"      'until', retry_at, 'at', now)\n" \
 	"  if redis.call('HGET', P .. 'incident:' .. id, 'status') ==\n" \
 	"      'triggered' then\n" \
 	"    redis.call('HSET', P .. 'note:' .. f.idem, unpack(kv))\n" \

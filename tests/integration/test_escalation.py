@@ -429,6 +429,7 @@ def _():
     eq(p[0]["key"], p[1]["key"], "a retry keeps its key")
     r = events(iid, "retry")[0]
     check("retry" in r["reason"], r)
+    eq(r["attempt"], 1, "the attempt that failed")
     iid = fire("fall")
     p = wait_pages(iid, 2, timeout=3)
     eq([x["person"] for x in p], ["dave", "dave"], "dave twice")
