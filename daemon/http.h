@@ -38,7 +38,8 @@ void	http_api_incidents(struct pagerd *, struct evhttp_request *);
 void	http_api_incident(struct pagerd *, struct evhttp_request *,
 	    const char *id);
 void	http_api_oncall(struct pagerd *, struct evhttp_request *);
-/* path: after "/api/v1/rotas/" ("R/schedule", "R.ics"), "/api/v1/people/". */
+/* path: after "/api/v1/rotas/" ("R/schedule", "R/fairness", "R.ics"),
+ * "/api/v1/people/". */
 void	http_api_rotas(struct pagerd *, struct evhttp_request *,
 	    const char *path);
 void	http_api_people(struct pagerd *, struct evhttp_request *,
@@ -56,6 +57,10 @@ void	http_reply_body(struct pagerd *, struct evhttp_request *, int code,
 	    const char *ctype, struct evbuffer *body);
 void	http_reply_raw_json(struct pagerd *, struct evhttp_request *,
 	    int code, const char *json, size_t len);
+/* o dumped compactly (503 when o is NULL or out of memory); takes o. */
+struct json_t;
+void	http_reply_json(struct pagerd *, struct evhttp_request *, int code,
+	    struct json_t *o);
 void	http_count(struct pagerd *, int code);
 /* Append s JSON-escaped (no quotes added). */
 void	http_json_escape(struct evbuffer *, const char *s);

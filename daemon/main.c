@@ -31,6 +31,7 @@
 #include "store.h"
 #include "syslog_in.h"
 #include "silences.h"
+#include "overrides.h"
 #include "timers.h"
 #include "udp.h"
 
@@ -194,6 +195,7 @@ reload(evutil_socket_t sig, short ev, void *arg)
 		log_warnx("reload: redis.spawn and state_dir change only on "
 		    "restart");
 	pd->cfg = ncfg;
+	overrides_reconfigure(pd->rota_overrides);
 	log_init(ncfg->log_level, ncfg->log_syslog, "pagerd");
 	store_settings_of(ncfg, pd->spawn != NULL ? spawned_addr : NULL, &ss);
 	store_configure(pd->store, &ss);
@@ -246,6 +248,7 @@ stop(evutil_socket_t sig, short ev, void *arg)
 	pd->udp = NULL;
 	timers_stop(pd->timers);
 	silences_stop(pd->silences);
+	overrides_stop(pd->rota_overrides);
 	syslog_in_stop(pd->syslog);
 	pd->syslog = NULL;
 	pd->ev_stop_deadline = evtimer_new(pd->base, stop_now, pd);
@@ -385,7 +388,8 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	if ((pd.timers = timers_start(&pd)) == NULL ||
-	    (pd.silences = silences_start(&pd)) == NULL)
+	    (pd.silences = silences_start(&pd)) == NULL ||
+	    (pd.rota_overrides = overrides_start(&pd)) == NULL)
 		fatalx("out of memory");
 
 	pd.ev_sighup = evsignal_new(pd.base, SIGHUP, reload, &pd);
@@ -410,6 +414,7 @@ out:
 	store_free(pd.store);	/* answers the timers' calls in flight */
 	timers_free(pd.timers);
 	silences_free(pd.silences);
+	overrides_free(pd.rota_overrides);
 	if (pd.spawn != NULL)
 		redis_spawn_stop(pd.spawn);
 	if (pd.ev_sighup != NULL)

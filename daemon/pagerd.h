@@ -14,6 +14,7 @@ struct event;
 struct event_base;
 struct http_server;
 struct metrics;
+struct overrides;
 struct redis_spawn;
 struct store;
 struct silences;
@@ -32,6 +33,7 @@ struct pagerd {
 	struct timers		*timers;	/* group_wait, endsAt */
 	struct syslog_in	*syslog;
 	struct silences		*silences;	/* active ones, for intake */
+	struct overrides	*rota_overrides; /* runtime ones, per rota */
 
 	const char		*config_path;
 	struct config_override	*overrides;
