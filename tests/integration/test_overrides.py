@@ -279,6 +279,33 @@ def _():
     pd2.stop()
 
 
+@t.case("Redis down: oncall still applies the copy; changes answer 503")
+def _():
+    up()
+    clear()
+    oid = add_future()
+    redis.stop()
+    pt.wait_until(lambda: pd.healthz().status == 503, what="redis down")
+    check(shows_it(), "oncall without Redis")
+    r = post({"person": "dora", "level": 1, "from": "2027-03-03 12:00",
+              "until": "2027-03-03 13:00"})
+    pt.expect_error(r, 503)
+    eq(r.header("Retry-After"), "1", "Retry-After")
+    pt.expect_error(pt.http_request(pd.port, "GET",
+                                    "/api/v1/rotas/ops/overrides",
+                                    headers=AUTH), 503, what="list")
+    pt.expect_error(delete(oid), 503, what="delete")
+    # A bad body is still a 400: it is checked before Redis is needed.
+    pt.expect_error(post({"person": "zoe", "level": 1, "until": "now"}),
+                    400, "zoe")
+    redis.ensure()
+    pt.wait_until(lambda: pd.healthz().status == 200, what="redis back")
+    eq([o["id"] for o in listing() if o["source"] == "api"], [oid],
+       "kept across the outage")
+    check(shows_it(), "oncall after the outage")
+    clear()
+
+
 @t.case("refusals: 400 for bad bodies, 401, 404, 405, 409 naming the clash")
 def _():
     up()
