@@ -195,10 +195,10 @@ reload(evutil_socket_t sig, short ev, void *arg)
 		log_warnx("reload: redis.spawn and state_dir change only on "
 		    "restart");
 	pd->cfg = ncfg;
-	overrides_reconfigure(pd->rota_overrides);
 	log_init(ncfg->log_level, ncfg->log_syslog, "pagerd");
 	store_settings_of(ncfg, pd->spawn != NULL ? spawned_addr : NULL, &ss);
 	store_configure(pd->store, &ss);
+	overrides_reconfigure(pd->rota_overrides);
 	if (pd->http != NULL)
 		http_reconfigure(pd->http);
 	if (pd->syslog != NULL && syslog_in_reconfigure(pd->syslog) == -1)

@@ -76,9 +76,9 @@ void		 overrides_refresh(struct overrides *ov,
 
 /*
  * The HTTP API (daemon/overrides_api.c). path is what follows
- * "/api/v1/rotas/": handles "R/overrides" (GET, POST),
- * "R/overrides/ID" (DELETE) and "R/fairness" (GET), returning 1; 0
- * for any other path (the caller routes it on).
+ * "/api/v1/rotas/": handles "R/overrides" (GET, HEAD, POST) and
+ * "R/overrides/ID" (DELETE), returning 1 (answered, or answering once
+ * Redis replies); 0 for any other path (the caller routes it on).
  */
 int		 http_api_overrides(struct pagerd *, struct evhttp_request *,
 		    const char *path);
