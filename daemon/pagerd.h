@@ -14,6 +14,7 @@ struct event;
 struct event_base;
 struct http_server;
 struct metrics;
+struct notifier_host;
 struct overrides;
 struct redis_spawn;
 struct store;
@@ -34,6 +35,7 @@ struct pagerd {
 	struct syslog_in	*syslog;
 	struct silences		*silences;	/* active ones, for intake */
 	struct overrides	*rota_overrides; /* runtime ones, per rota */
+	struct notifier_host	*notifiers;	/* plugin instances */
 
 	const char		*config_path;
 	struct config_override	*overrides;
@@ -45,6 +47,7 @@ struct pagerd {
 	struct event		*ev_sigint;
 	struct event		*ev_stop_deadline;
 	int			 stopping;
+	int			 draining;	/* parts not yet idle */
 };
 
 /* Wall-clock milliseconds since the epoch (the daemon owns the clock). */
