@@ -34,9 +34,9 @@ setup(void **state)
 {
 	static char		*m1[] = { "anna", "bram" }, *m2[] = { "carl" };
 	static struct rota_person_spec people[] = {
-		{ "anna", "Anna", "+31600000001", NULL, NULL , NULL, 0 },
-		{ "bram", "Bram", "+31600000002", NULL, NULL , NULL, 0 },
-		{ "carl", "Carl", "+31600000003", NULL, NULL , NULL, 0 },
+		{ "anna", "Anna", "+31600000001", NULL, NULL, NULL, 0 },
+		{ "bram", "Bram", "+31600000002", NULL, NULL, NULL, 0 },
+		{ "carl", "Carl", "+31600000003", NULL, NULL, NULL, 0 },
 	};
 	static struct rota_layer_spec l1 = { "daily", m1, 2, "1d", "09:00",
 	    "2026-01-05", NULL, 0 };
