@@ -48,7 +48,7 @@ struct run {
 	int			 port, sinkport;
 	int			 nconns, batch, dedup;
 	double			 secs, window, rate;
-	long			 limit;		/* requests; 0 = by time */
+	long			 limit;	/* requests; 0 = by time */
 
 	uint64_t		 seq;		/* next alert number */
 	long			 issued, done, errors, non2xx, open;
@@ -59,7 +59,7 @@ struct run {
 	uint32_t		*lat;		/* µs, one per request */
 	size_t			 nlat, caplat;
 
-	long			 win[MAX_WINDOWS];	/* alerts per window */
+	long			 win[MAX_WINDOWS]; /* alerts per window */
 	struct event		*ev_win, *ev_stop, *ev_udp;
 	int			 nwin;
 	long			 win_last;
@@ -74,7 +74,7 @@ struct run {
 	int64_t			 udp_last;
 	long			 sent, udp_dropped;
 
-	int64_t			 sink_at;	/* MODE_LATENCY: last sink hit */
+	int64_t			 sink_at;	/* latency mode: sink hit */
 	struct evhttp		*sink;
 };
 
@@ -273,7 +273,7 @@ conn_read(struct bufferevent *bev, void *arg)
 		if (st < 200 || st > 299)
 			r->non2xx++;
 		if (r->mode == MODE_LATENCY)
-			return;		/* the sink or the timer goes on */
+			return;	/* the sink or the timer goes on */
 		conn_send(c);
 		if (c->bev == NULL)
 			return;
@@ -525,7 +525,8 @@ static void
 report(struct run *r)
 {
 	double	 secs = (double)(r->tend - r->t0) / 1e6;
-	long	 alerts = r->mode == MODE_UDP ? r->sent : r->done * r->batch;
+	long	 alerts = r->mode == MODE_UDP ? r->sent :
+		    r->done * r->batch;
 	int	 i;
 
 	if (r->nlat > 0)
@@ -585,7 +586,8 @@ main(int argc, char *argv[])
 	r.udpfd = -1;
 	snprintf(runid, sizeof(runid), "%lx-%d", (long)now, (int)getpid());
 	r.runid = runid;
-	while ((ch = getopt(argc, argv, "b:c:d:f:H:k:m:n:p:r:R:S:u:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:c:d:f:H:k:m:n:p:r:R:S:u:w:")) !=
+	    -1) {
 		switch (ch) {
 		case 'b': r.batch = atoi(optarg); break;
 		case 'c': r.nconns = atoi(optarg); break;
