@@ -170,4 +170,33 @@ def _():
     expect_status(r, 200, "resolve")
 
 
+@t.case("alert text with CR/LF cannot add a mail header: a summary with "
+        "'\\r\\nBcc: x@y' gives no Bcc header and no extra recipient")
+def _():
+    import email
+    import email.policy
+    up()
+    gw.invalid_numbers.add(ALICE)
+    name = pt.uniq("inj")
+    iid = pd.post_ok({"summary": "%s down\r\nBcc: x@y.example" % name,
+                      "severity": "critical",
+                      "labels": {"alertname": name}})[0]["incident"]
+    env = wait_until(lambda: sink.to("alice@example.com"), timeout=6,
+                     what="alice's email")
+    eq(env[0].rcpt_tos, ["alice@example.com"], "recipients")
+    m = email.message_from_bytes(env[0].content, policy=email.policy.default)
+    eq(m.get_all("Bcc"), None, "Bcc headers")
+    for k, v in m.items():
+        check("\r" not in v and "\n" not in v.replace("\r\n ", ""),
+              "header %s folded with a raw line break: %r" % (k, v))
+    check(name in m["Subject"], "the title in the subject: %r" %
+          m["Subject"])
+    head = env[0].content.split(b"\r\n\r\n", 1)[0]
+    check(not any(l.lower().startswith(b"bcc:")
+                  for l in head.split(b"\r\n")),
+          "a Bcc line in the header block:\n%r" % head)
+    r = pd.request("POST", "/api/v1/incidents/%d/resolve" % iid, "{}", AUTH)
+    expect_status(r, 200, "resolve")
+
+
 t.run()
