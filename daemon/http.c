@@ -33,6 +33,7 @@
 #include "http_check.h"
 #include "log.h"
 #include "metrics.h"
+#include "notifier_host.h"
 #include "pagerd.h"
 #include "config.h"
 
@@ -132,6 +133,7 @@ reply(struct pagerd *pd, struct evhttp_request *req, int code,
 	case 401: reason = "Unauthorized"; break;
 	case 404: reason = "Not Found"; break;
 	case 405: reason = "Method Not Allowed"; break;
+	case 502: reason = "Bad Gateway"; break;
 	case 413: reason = "Payload Too Large"; break;
 	case 415: reason = "Unsupported Media Type"; break;
 	case 503: reason = "Service Unavailable"; break;
@@ -209,6 +211,18 @@ http_reply_body(struct pagerd *pd, struct evhttp_request *req, int code,
     const char *ctype, struct evbuffer *body)
 {
 	reply(pd, req, code, ctype, body);
+}
+
+void
+http_reply_method(struct pagerd *pd, struct evhttp_request *req,
+    const char *allow, const char *use)
+{
+	char	 msg[64];
+
+	snprintf(msg, sizeof(msg), "method not allowed: use %s", use);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
+	    allow);
+	http_reply_error(pd, req, 405, msg, -1);
 }
 
 void
@@ -338,6 +352,18 @@ route(struct evhttp_request *req, void *arg)
 			return;
 		}
 		intake_routes[i].fn(pd, req);
+		return;
+	}
+	/* Plugin webhooks (an SMS provider's replies): theirs or 404. */
+	if (strncmp(path, "/hooks/", 7) == 0) {
+		if (pd->notifiers == NULL ||
+		    !notifier_host_route(pd->notifiers, req, path))
+			http_reply_error(pd, req, 404, "no such endpoint", -1);
+		return;
+	}
+	if (strncmp(path, "/api/v1/notifiers", 17) == 0 &&
+	    (path[17] == '\0' || path[17] == '/')) {
+		http_api_notifiers(pd, req, path + 17);
 		return;
 	}
 	if (strncmp(path, "/api/v1/silences", 16) == 0) {

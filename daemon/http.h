@@ -43,6 +43,9 @@ void	http_api_rotas(struct pagerd *, struct evhttp_request *,
 	    const char *path);
 void	http_api_people(struct pagerd *, struct evhttp_request *,
 	    const char *path);
+/* path: after "/api/v1/notifiers" ("", "/NAME/test"); http_notifiers.c */
+void	http_api_notifiers(struct pagerd *, struct evhttp_request *,
+	    const char *path);
 
 /* Helpers shared by the handlers (http.c). Every reply is counted. */
 struct evbuffer;
@@ -54,6 +57,9 @@ void	http_reply_error(struct pagerd *, struct evhttp_request *, int code,
 /* Send body (may be NULL) with the given Content-Type; body is drained. */
 void	http_reply_body(struct pagerd *, struct evhttp_request *, int code,
 	    const char *ctype, struct evbuffer *body);
+/* 405 with an Allow header: allow "GET, HEAD", use "GET" in the text. */
+void	http_reply_method(struct pagerd *, struct evhttp_request *,
+	    const char *allow, const char *use);
 void	http_reply_raw_json(struct pagerd *, struct evhttp_request *,
 	    int code, const char *json, size_t len);
 void	http_count(struct pagerd *, int code);

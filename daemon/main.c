@@ -23,6 +23,7 @@
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
+#include "notifier_host.h"
 #include "pagerd.h"
 #include "perr.h"
 #include "redis_spawn.h"
@@ -166,12 +167,16 @@ reload(evutil_socket_t sig, short ev, void *arg)
 	struct pagerd		*pd = arg;
 	struct perr_list	 errs = { NULL, 0, 0 };
 	struct config		*ncfg, *old = pd->cfg;
+	struct notifier_set	*nset = NULL;
 	struct store_settings	 ss;
 	const char		*kv[2] = { "result", "failure" };
 
 	sdnotify_reloading();
 	log_info("reloading %s", pd->config_path);
-	if ((ncfg = load(pd, &errs)) == NULL) {
+	/* The notifier instances are part of the config: all or nothing. */
+	if ((ncfg = load(pd, &errs)) == NULL ||
+	    (nset = notifier_set_load(pd->notifiers, ncfg, &errs)) == NULL) {
+		config_free(ncfg);
 		log_errors(&errs);
 		log_warnx("reload failed (%zu errors): keeping the running "
 		    "configuration", errs.n);
@@ -194,6 +199,7 @@ reload(evutil_socket_t sig, short ev, void *arg)
 		log_warnx("reload: redis.spawn and state_dir change only on "
 		    "restart");
 	pd->cfg = ncfg;
+	notifier_set_activate(pd->notifiers, nset);
 	log_init(ncfg->log_level, ncfg->log_syslog, "pagerd");
 	store_settings_of(ncfg, pd->spawn != NULL ? spawned_addr : NULL, &ss);
 	store_configure(pd->store, &ss);
@@ -217,14 +223,17 @@ stop_now(evutil_socket_t fd, short ev, void *arg)
 	event_base_loopexit(pd->base, NULL);
 }
 
+/* The store and the notifiers each call this once they are idle. */
 static void
-store_drained(void *arg)
+drained(void *arg)
 {
 	struct pagerd	*pd = arg;
 	struct timeval	 tv = { 0, 100000 };
 
+	if (--pd->draining > 0)
+		return;
 	/* Give the last replies a moment to leave the socket buffers. */
-	log_info("store drained: exiting");
+	log_info("store and notifiers drained: exiting");
 	event_base_loopexit(pd->base, &tv);
 }
 
@@ -251,7 +260,9 @@ stop(evutil_socket_t sig, short ev, void *arg)
 	pd->ev_stop_deadline = evtimer_new(pd->base, stop_now, pd);
 	if (pd->ev_stop_deadline != NULL)
 		evtimer_add(pd->ev_stop_deadline, &tv);
-	store_shutdown(pd->store, store_drained, pd);
+	pd->draining = 2;
+	notifier_host_shutdown(pd->notifiers, drained, pd);
+	store_shutdown(pd->store, drained, pd);
 }
 
 int
@@ -260,6 +271,7 @@ main(int argc, char *argv[])
 	struct pagerd		 pd;
 	struct perr_list	 errs = { NULL, 0, 0 };
 	struct store_settings	 ss;
+	struct notifier_set	*nset;
 	int			 ch, check = 0, debug = 0, rc = 0;
 
 	memset(&pd, 0, sizeof(pd));
@@ -326,6 +338,14 @@ main(int argc, char *argv[])
 
 	pd.cfg = load(&pd, &errs);
 	if (check) {
+		/* Plugins too: a bad plugin setting shows up here. */
+		if (pd.cfg != NULL && (nset = notifier_set_load(NULL, pd.cfg,
+		    &errs)) != NULL)
+			notifier_set_free(nset);
+		else if (pd.cfg != NULL) {
+			config_free(pd.cfg);
+			pd.cfg = NULL;
+		}
 		if (pd.cfg == NULL) {
 			print_errors(&errs);
 			fprintf(stderr, "%s: %zu error%s\n", pd.config_path,
@@ -375,6 +395,17 @@ main(int argc, char *argv[])
 	if (store_configure(pd.store, &ss) == -1)
 		fatalx("redis.address %s is not usable", ss.address);
 
+	if ((pd.notifiers = notifier_host_new(&pd)) == NULL)
+		fatalx("cannot start the notifier host");
+	if ((nset = notifier_set_load(pd.notifiers, pd.cfg, &errs)) == NULL) {
+		print_errors(&errs);
+		fprintf(stderr, "pagerd: %s: %zu error%s, not starting\n",
+		    pd.config_path, errs.n, errs.n == 1 ? "" : "s");
+		perr_list_clear(&errs);
+		rc = 1;
+		goto out;
+	}
+	notifier_set_activate(pd.notifiers, nset);
 	if ((pd.http = http_start(&pd)) == NULL) {
 		rc = 1;
 		goto out;
@@ -405,6 +436,8 @@ main(int argc, char *argv[])
 
 out:
 	http_free(pd.http);
+	/* Before the store: a send's owner may still hold store work. */
+	notifier_host_free(pd.notifiers);
 	udp_stop(pd.udp);
 	syslog_in_stop(pd.syslog);
 	store_free(pd.store);	/* answers the timers' calls in flight */

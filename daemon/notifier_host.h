@@ -83,6 +83,11 @@ const char		*notifier_type(const struct notifier_host *,
 enum notifier_address	 notifier_address_of(const struct notifier_host *,
 			    const char *instance);
 
+/* The instances in force, in config order (for listings). */
+size_t			 notifier_count(const struct notifier_host *);
+const char		*notifier_name_at(const struct notifier_host *,
+			    size_t i);
+
 /*
  * Start one delivery attempt through instance. n is borrowed until the
  * call returns. done is called exactly once, never from inside this call
@@ -108,7 +113,14 @@ void			 notifier_host_set_delivery_handler(
 int			 notifier_host_route(struct notifier_host *,
 			    struct evhttp_request *, const char *path);
 
-/* SIGTERM: wait up to the deadline for sends in flight, then done(arg). */
+/*
+ * SIGTERM: done(arg) once no send is in flight (on the next loop turn at
+ * the earliest); main's stop deadline bounds the wait.
+ * notifier_host_free() then destroys every instance: sends still in
+ * flight are answered RETRY ("pagerd is stopping") so that their owners
+ * can let go (the outbox sends them again: at least once holds). Free the
+ * host before whatever those done callbacks touch.
+ */
 void			 notifier_host_shutdown(struct notifier_host *,
 			    void (*done)(void *), void *arg);
 void			 notifier_host_free(struct notifier_host *);

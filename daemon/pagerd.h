@@ -14,6 +14,7 @@ struct event;
 struct event_base;
 struct http_server;
 struct metrics;
+struct notifier_host;
 struct redis_spawn;
 struct store;
 struct silences;
@@ -32,6 +33,7 @@ struct pagerd {
 	struct timers		*timers;	/* group_wait, endsAt */
 	struct syslog_in	*syslog;
 	struct silences		*silences;	/* active ones, for intake */
+	struct notifier_host	*notifiers;	/* plugin instances */
 
 	const char		*config_path;
 	struct config_override	*overrides;
@@ -43,6 +45,7 @@ struct pagerd {
 	struct event		*ev_sigint;
 	struct event		*ev_stop_deadline;
 	int			 stopping;
+	int			 draining;	/* parts not yet idle */
 };
 
 /* Wall-clock milliseconds since the epoch (the daemon owns the clock). */

@@ -668,7 +668,100 @@ store(struct loader *L, const struct ckey *k, const config_setting_t *m,
 	case CK_STRINGS:
 		store_strings(L, k, m, base, path);
 		break;
+	case CK_PAIRS:
+		break;		/* walk_group gives it the unknown keys */
 	}
+}
+
+/* The text of a scalar setting, as a plugin gets it; -1 for others. */
+static int
+scalar_text(const config_setting_t *m, char *buf, size_t len,
+    const char **out)
+{
+	long long	 v;
+
+	switch (config_setting_type(m)) {
+	case CONFIG_TYPE_STRING:
+		*out = config_setting_get_string(m);
+		return 0;
+	case CONFIG_TYPE_BOOL:
+		*out = config_setting_get_bool(m) ? "true" : "false";
+		return 0;
+	case CONFIG_TYPE_FLOAT:
+		snprintf(buf, len, "%.17g", config_setting_get_float(m));
+		*out = buf;
+		return 0;
+	}
+	if (get_int(m, &v) == -1)
+		return -1;
+	snprintf(buf, len, "%lld", v);
+	*out = buf;
+	return 0;
+}
+
+static void
+add_pair(struct loader *L, const struct ckey *k, const config_setting_t *m,
+    const char *name, void *base, const char *path)
+{
+	struct config_kv	**v = FIELD(base, k->off, struct config_kv *);
+	size_t			*n = FIELD(base, k->off_n, size_t);
+	struct config_kv	*nv, *kv;
+	const char		*text;
+	char			 buf[64];
+
+	if (scalar_text(m, buf, sizeof(buf), &text) == -1) {
+		lerr(L, m, path, "must be a string, a number, a boolean or an "
+		    "array of them (no nested groups)");
+		return;
+	}
+	if ((nv = realloc(*v, (*n + 1) * sizeof(*nv))) == NULL) {
+		lerr(L, m, path, "out of memory");
+		return;
+	}
+	*v = nv;
+	kv = &nv[*n];
+	memset(kv, 0, sizeof(*kv));
+	kv->line = config_setting_source_line(m);
+	if ((kv->key = strdup(name)) == NULL ||
+	    (kv->value = strdup(text)) == NULL ||
+	    (kv->file = setting_file(L, m)) == NULL) {
+		free(kv->key);
+		free(kv->value);
+		lerr(L, m, path, "out of memory");
+		return;
+	}
+	(*n)++;
+}
+
+/*
+ * CK_PAIRS: a key the table does not know, kept as text for a plugin.
+ * An array or a list gives one pair per element, in order.
+ */
+static void
+store_pairs(struct loader *L, const struct ckey *k,
+    const config_setting_t *m, void *base, const char *path)
+{
+	const char	*name = config_setting_name(m);
+	int		 i;
+
+	if (!config_setting_is_array(m) && !config_setting_is_list(m)) {
+		add_pair(L, k, m, name, base, path);
+		return;
+	}
+	for (i = 0; i < config_setting_length(m); i++)
+		add_pair(L, k, config_setting_get_elem(m, (unsigned)i), name,
+		    base, path);
+}
+
+static const struct ckey *
+pairs_key(const struct csection *sec)
+{
+	size_t	i;
+
+	for (i = 0; i < sec->nkeys; i++)
+		if (sec->keys[i].type == CK_PAIRS)
+			return &sec->keys[i];
+	return NULL;
 }
 
 /*
@@ -694,8 +787,10 @@ walk_group(struct loader *L, const config_setting_t *g,
 		    (k->flags & CK_MAP_NAME))
 			lerr(L, m, path, "is the name of the group, not a key "
 			    "inside it");
-		else if (k != NULL)
+		else if (k != NULL && k->type != CK_PAIRS)
 			store(L, k, m, base, path);
+		else if ((k = pairs_key(sec)) != NULL)
+			store_pairs(L, k, m, base, path);
 		else if ((hint = ckey_suggest(sec,
 		    config_setting_name(m))) != NULL)
 			lerr(L, m, path, "unknown key; did you mean %s?", hint);
@@ -920,9 +1015,13 @@ apply_defaults(struct loader *L, config_setting_t *g,
 				    "out of memory");
 			else if (config_setting_is_group(m))
 				apply_defaults(L, m, k->sub);
-		} else if (k->type == CK_LIST) {
-			for (j = 0; m != NULL && config_setting_is_list(m) &&
-			    j < config_setting_length(m); j++)
+		} else if (k->type == CK_LIST || k->type == CK_MAP) {
+			/* A map's elements get their defaults too. */
+			if (m == NULL || (k->type == CK_LIST ?
+			    !config_setting_is_list(m) :
+			    !config_setting_is_group(m)))
+				continue;
+			for (j = 0; j < config_setting_length(m); j++)
 				if ((e = config_setting_get_elem(m,
 				    (unsigned)j)) != NULL &&
 				    config_setting_is_group(e))
@@ -1204,6 +1303,40 @@ build_maintenance(struct loader *L, const config_t *cfg, struct config *c)
 			locate(L, cfg, &L->errs->v[i]);
 }
 
+/* ------------------------------------------------------------ notifiers */
+
+/*
+ * What the table cannot say: where each section is (for a plugin's
+ * complaint about the section as a whole) and the address field that
+ * depends on the type.
+ */
+static void
+finish_notifiers(struct loader *L, const config_t *cfg, struct config *c)
+{
+	const config_setting_t	*map = config_lookup(cfg, "notifiers"), *g;
+	struct notifier_cfg	*n;
+	size_t			 i;
+
+	for (i = 0; map != NULL && c->notifiers != NULL &&
+	    i < c->n_notifiers; i++) {
+		n = &c->notifiers[i];
+		if ((g = config_setting_get_elem(map, (unsigned)i)) == NULL)
+			continue;
+		n->line = config_setting_source_line(g);
+		if ((n->file = setting_file(L, g)) == NULL)
+			lerr(L, g, "notifiers", "out of memory");
+		if (config_setting_get_member(g, "address") != NULL ||
+		    n->type == NULL)
+			continue;
+		if (strcmp(n->type, "sms") == 0)
+			n->address = CONFIG_ADDRESS_PHONE;
+		else if (strcmp(n->type, "email") == 0)
+			n->address = CONFIG_ADDRESS_EMAIL;
+		else
+			n->address = CONFIG_ADDRESS_ID;
+	}
+}
+
 /* ------------------------------------------------------------ load */
 
 static char *
@@ -1266,6 +1399,7 @@ config_load(const char *path, const struct config_override *ov, size_t nov,
 	finish_routing(&L, &cfg, c);
 	build_rotas(&L, &cfg, c);
 	build_maintenance(&L, &cfg, c);
+	finish_notifiers(&L, &cfg, c);
 out:
 	config_destroy(&cfg);
 	free(L.dir);
@@ -1312,6 +1446,20 @@ free_section(const struct csection *sec, void *base)
 				free(v[j]);
 			free(v);
 			break;
+		case CK_PAIRS: {
+			struct config_kv *kv = *FIELD(base, k->off,
+			    struct config_kv *);
+
+			n = *FIELD(base, k->off_n, size_t);
+			for (j = 0; kv != NULL && j < n; j++) {
+				free(kv[j].key);
+				/* A plugin setting may be a password. */
+				set_string(&kv[j].value, NULL);
+				free(kv[j].file);
+			}
+			free(kv);
+			break;
+		}
 		default:
 			break;	/* CK_SECRET_FILE shares CK_SECRET's field */
 		}
@@ -1343,6 +1491,8 @@ config_free(struct config *c)
 	}
 	for (i = 0; c->services != NULL && i < c->n_services; i++)
 		maint_free(c->services[i].maint);
+	for (i = 0; c->notifiers != NULL && i < c->n_notifiers; i++)
+		free(c->notifiers[i].file);
 	free_section(&config_schema, c);
 	rota_set_free(c->rotas);
 	free(c->path);
@@ -1393,6 +1543,20 @@ config_find_service(const struct config *c, const char *name)
 		if (c->services[i].name != NULL &&
 		    strcmp(c->services[i].name, name) == 0)
 			return &c->services[i];
+	return NULL;
+}
+
+const struct notifier_cfg *
+config_find_notifier(const struct config *c, const char *name)
+{
+	size_t	 i;
+
+	if (c == NULL || name == NULL)
+		return NULL;
+	for (i = 0; c->notifiers != NULL && i < c->n_notifiers; i++)
+		if (c->notifiers[i].name != NULL &&
+		    strcmp(c->notifiers[i].name, name) == 0)
+			return &c->notifiers[i];
 	return NULL;
 }
 

@@ -44,6 +44,38 @@ struct syslog_rule_cfg {
 	size_t	 n_labels;
 };
 
+/*
+ * One plugin setting of a notifier section, as text (the plugin parses
+ * it), with where it was written so the plugin's complaint about it can
+ * be printed as FILE:LINE: notifiers.NAME.KEY: message.
+ */
+struct config_kv {
+	char	*key;
+	char	*value;		/* strings as written, numbers as digits,
+				 * booleans "true"/"false" */
+	char	*file;
+	int	 line;
+};
+
+/* Which field of a person a notifier delivers to. */
+enum config_address {
+	CONFIG_ADDRESS_PHONE = 0,
+	CONFIG_ADDRESS_EMAIL,
+	CONFIG_ADDRESS_ID
+};
+
+/* notifiers: { NAME: { type = "sms"; ... }; }: one plugin instance. */
+struct notifier_cfg {
+	char			*name;		/* the group's name */
+	char			*type;		/* plugin notify_TYPE.so */
+	int			 address;	/* enum config_address */
+	int			 max_inflight;	/* sends at once */
+	struct config_kv	*settings;	/* every other key, file order */
+	size_t			 n_settings;
+	char			*file;		/* where the group is */
+	int			 line;
+};
+
 struct config {
 	char			*path;		/* the main file as given */
 
@@ -52,6 +84,7 @@ struct config {
 	int			 log_syslog;	/* 1: syslog, 0: stderr */
 
 	char			*state_dir;	/* top-level "state_dir" */
+	char			*plugin_dir;	/* NULL: PKGLIBDIR */
 
 	/* redis { } */
 	char			*redis_address;	/* "unix:/path" or "host:port" */
@@ -73,6 +106,7 @@ struct config {
 	int			 http_max_connections;
 	int64_t			 http_request_timeout_ms; /* whole request */
 	int64_t			 http_idle_timeout_ms;	  /* keep-alive idle */
+	char			*http_public_url; /* "https://x", or NULL */
 
 	/* udp { } */
 	char			**udp_listen;
@@ -127,6 +161,10 @@ struct config {
 	struct api_token	*tokens;
 	size_t			 n_tokens;
 
+	/* notifiers: { NAME: { type, address, max_inflight, ... }; } */
+	struct notifier_cfg	*notifiers;
+	size_t			 n_notifiers;
+
 	/* people { }, holidays { }, rotas { }: as written, and compiled */
 	struct rota_set_spec	 oncall;
 	struct rota_set		*rotas;
@@ -169,6 +207,10 @@ const struct integration *config_find_integration_by_name(
 /* Same for API tokens. */
 const struct api_token *config_find_token(const struct config *,
 		    const char *token);
+
+/* The notifier section named name; NULL when none. */
+const struct notifier_cfg *config_find_notifier(const struct config *,
+		    const char *name);
 
 /* The service named name; NULL when none. */
 const struct service *config_find_service(const struct config *,

@@ -291,6 +291,33 @@ static const struct ckey redis_keys[] = {
 	    "disconnected and reconnected." },
 };
 
+/*
+ * The daemon's address as people reach it, pasted in front of API paths
+ * in links that notifiers send ("URL/api/v1/incidents/42"), so it is
+ * kept to characters that need no escaping in a URL, JSON, a Slack link
+ * or a mail.
+ */
+static const char *
+check_public_url(const char *s)
+{
+	const char	*p;
+
+	if (strncmp(s, "https://", 8) == 0)
+		p = s + 8;
+	else if (strncmp(s, "http://", 7) == 0)
+		p = s + 7;
+	else
+		return "must start with https:// or http://";
+	if (*p == '\0' || *p == '/')
+		return "must name a host after the scheme";
+	for (; *p != '\0'; p++)
+		if (!isgraph((unsigned char)*p) || (unsigned char)*p > 0x7e ||
+		    strchr("\"'<>|\\`^{}?#", *p) != NULL)
+			return "must be printable ASCII without spaces, quotes, "
+			    "<>|\\`^{} or a query (?#)";
+	return NULL;
+}
+
 static const struct ckey http_keys[] = {
 	{ .name = "listen", .type = CK_LISTEN, .off = CFG(http_listen),
 	  .off_n = CFG(n_http_listen), .def = "127.0.0.1:8080", .min = "1",
@@ -316,6 +343,12 @@ static const struct ckey http_keys[] = {
 	  .off = CFG(http_idle_timeout_ms), .def = "60s",
 	  .min = "1s", .max = "3600s",
 	  .doc = "Keep-alive connections idle this long are closed." },
+	{ .name = "public_url", .type = CK_STRING,
+	  .off = CFG(http_public_url), .max = "200", .min = "8",
+	  .check = check_public_url,
+	  .doc = "How people reach pagerd, e.g. "
+	    "`\"https://pagerd.example.com\"`: notifications link to "
+	    "`PUBLIC_URL/api/v1/incidents/ID`. Absent: no link." },
 };
 
 static const struct ckey udp_keys[] = {
@@ -663,11 +696,85 @@ static const struct ckey severity_keys[] = {
 static const struct csection severity_section =
     { severity_keys, NKEYS(severity_keys), 0 };
 
+/* ------------------------------------------------------------ notifiers */
+
+/* A notifier's name is a metric label and a path segment of the API. */
+static const char *
+check_notifier_name(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 64)
+		return "must be 1..64 bytes";
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+			return "must be letters, digits, '_' and '-'";
+	return NULL;
+}
+
+/* The type names a file, notify_TYPE.so: no '/' or '.' may sneak in. */
+static const char *
+check_plugin_type(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
+		    *s != '_')
+			return "must be lower-case letters, digits and '_' "
+			    "(the plugin file is notify_TYPE.so)";
+	return NULL;
+}
+
+static const char *
+check_abs_path(const char *s)
+{
+	return *s == '/' ? NULL : "must be an absolute path";
+}
+
+static const struct cchoice address_fields[] = {
+	{ "phone", CONFIG_ADDRESS_PHONE },
+	{ "email", CONFIG_ADDRESS_EMAIL },
+	{ "id", CONFIG_ADDRESS_ID },
+	{ NULL, 0 }
+};
+
+static const struct ckey notifier_keys[] = {
+	{ .name = "name", .type = CK_STRING, .off = ELEM(notifier_cfg, name),
+	  .check = check_notifier_name, .flags = CK_MAP_NAME,
+	  .doc = "The instance's name is the group's name: "
+	    "`oncall_sms: { ... };`." },
+	{ .name = "type", .type = CK_STRING, .off = ELEM(notifier_cfg, type),
+	  .min = "1", .max = "64", .check = check_plugin_type,
+	  .flags = CK_REQUIRED,
+	  .doc = "The plugin: `\"log\"` loads `notify_log.so` from "
+	    "`plugin_dir`." },
+	{ .name = "address", .type = CK_ENUM,
+	  .off = ELEM(notifier_cfg, address), .choices = address_fields,
+	  .doc = "Which field of a person it delivers to; absent: `phone` "
+	    "for type `sms`, `email` for `email`, else `id` (the person's "
+	    "id; the plugin's own settings say where it goes)." },
+	{ .name = "max_inflight", .type = CK_INT,
+	  .off = ELEM(notifier_cfg, max_inflight), .def = "32",
+	  .min = "1", .max = "10000",
+	  .doc = "Sends in flight at once; more are answered `retry` at "
+	    "once, so a slow provider cannot pile up work." },
+	{ .name = "*", .type = CK_PAIRS,
+	  .off = ELEM(notifier_cfg, settings),
+	  .off_n = ELEM(notifier_cfg, n_settings),
+	  .doc = "Every other key goes to the plugin as text (lists as one "
+	    "setting per element), which checks it: see docs/PLUGINS.md." },
+};
+
+static const struct csection notifier_section = { notifier_keys,
+    NKEYS(notifier_keys), sizeof(struct notifier_cfg) };
+
 static const struct ckey root_keys[] = {
 	{ .name = "state_dir", .type = CK_STRING, .off = CFG(state_dir),
 	  .def = "/var/lib/pagerd", .min = "1",
 	  .doc = "Where the spawned Redis keeps its socket and append-only "
 	    "file." },
+	{ .name = "plugin_dir", .type = CK_STRING, .off = CFG(plugin_dir),
+	  .check = check_abs_path,
+	  .doc = "Where notifier plugins (`notify_TYPE.so`) are; absent: the "
+	    "directory chosen at build time (`$(pkglibdir)`), then `.libs` "
+	    "beside the pagerd binary, so a build tree runs as it is." },
 	{ .name = "log", .type = CK_GROUP, .sub = &log_section },
 	{ .name = "redis", .type = CK_GROUP, .sub = &redis_section },
 	{ .name = "http", .type = CK_GROUP, .sub = &http_section },
@@ -713,6 +820,11 @@ static const struct ckey root_keys[] = {
 	  .off_n = CFG(oncall.n_calendars), .sub = &rota_holidays_section,
 	  .doc = "Holiday calendars by id, usually one @include'd file each: "
 	    "`holidays: { @include \"holidays/nl.conf\" };`." },
+	{ .name = "notifiers", .type = CK_MAP, .off = CFG(notifiers),
+	  .off_n = CFG(n_notifiers), .sub = &notifier_section,
+	  .doc = "Notifier plugin instances by name: `notifiers: { oncall_sms: "
+	    "{ type = \"sms\"; ... }; };`. Each is checked, plugin settings "
+	    "included, at start, on reload and by `pagerd -t`." },
 	{ .name = "rotas", .type = CK_MAP, .off = CFG(oncall.rotas),
 	  .off_n = CFG(oncall.n_rotas), .sub = &rota_rotas_section,
 	  .doc = "On-call rotas by id, usually one @include'd file per "
@@ -813,6 +925,7 @@ type_name(const struct ckey *k)
 	case CK_SECRET:		return "string (secret)";
 	case CK_SECRET_FILE:	return "path";
 	case CK_MAP:		return "group of named groups";
+	case CK_PAIRS:		return "plugin setting";
 	}
 	return "?";
 }

@@ -24,7 +24,10 @@ enum ckey_type {
 	CK_SECRET,		/* char *: a secret written in the file */
 	CK_SECRET_FILE,		/* the same char *, read from a file */
 	CK_STRINGS,		/* char ** and size_t: an array of strings */
-	CK_MAP			/* NAME: { ... }; ...: sub is one element */
+	CK_MAP,			/* NAME: { ... }; ...: sub is one element */
+	CK_PAIRS		/* every key of the section not in the table,
+				 * as struct config_kv (a plugin's settings);
+				 * its name is "*" */
 };
 
 /* Flags. */
