@@ -1303,6 +1303,92 @@ build_maintenance(struct loader *L, const config_t *cfg, struct config *c)
 			locate(L, cfg, &L->errs->v[i]);
 }
 
+/* ------------------------------------------------------------ escalation */
+
+static void
+check_contact(struct loader *L, const struct config *c,
+    const struct esc_contact *r, const char *path)
+{
+	if (r->notifier != NULL && config_find_notifier(c, r->notifier) == NULL)
+		perr_add(L->errs, NULL, 0, path, "no notifier \"%s\" in "
+		    "notifiers", r->notifier);
+}
+
+/*
+ * Policies name rotas, levels and people; services name policies and
+ * holiday calendars: check every reference once the rotas are built.
+ */
+static void
+finish_escalation(struct loader *L, const config_t *cfg, struct config *c)
+{
+	const config_setting_t	*s;
+	struct esc_policy	*p;
+	struct service		*svc;
+	char			 path[128], why[160];
+	size_t			 i, j, k, first = L->errs->n;
+
+	for (i = 0; i < c->n_policies; i++) {
+		p = &c->policies[i];
+		if (p->n_steps == 0) {
+			keyf(path, sizeof(path), "policies[%zu].steps", i);
+			lerr(L, elem_setting(cfg, "policies", i, "steps"),
+			    path, "needs at least one step: ( { targets = "
+			    "[ \"rota:ID\" ]; } )");
+		}
+		for (j = 0; c->rotas != NULL && j < p->n_steps; j++) {
+			for (k = 0; k < p->steps[j].n_targets; k++) {
+				if (p->steps[j].targets[k] == NULL ||
+				    esc_target_check(c->rotas,
+				    p->steps[j].targets[k], why,
+				    sizeof(why)) == NULL)
+					continue;
+				keyf(path, sizeof(path),
+				    "policies[%zu].steps[%zu].targets", i, j);
+				s = elem_setting(cfg, "policies", i, "steps");
+				if (s != NULL)
+					s = config_setting_get_elem(s,
+					    (unsigned)j);
+				if (s != NULL && config_setting_get_member(s,
+				    "targets") != NULL)
+					s = config_setting_get_member(s,
+					    "targets");
+				lerr(L, s, path, "%s", why);
+			}
+		}
+	}
+	/* Contact rules name notifier instances of the same config. */
+	for (i = 0; i < c->n_contact_defaults; i++) {
+		keyf(path, sizeof(path), "contact_defaults[%zu].notifier", i);
+		check_contact(L, c, &c->contact_defaults[i], path);
+	}
+	for (i = 0; i < c->oncall.n_people; i++)
+		for (j = 0; j < c->oncall.people[i].n_contact; j++) {
+			keyf(path, sizeof(path), "people.%s.contact[%zu]."
+			    "notifier", c->oncall.people[i].id, j);
+			check_contact(L, c, &c->oncall.people[i].contact[j],
+			    path);
+		}
+	for (i = 0; c->services != NULL && i < c->n_services; i++) {
+		svc = &c->services[i];
+		if (svc->policy != NULL &&
+		    config_find_policy(c, svc->policy) == NULL) {
+			keyf(path, sizeof(path), "services[%zu].policy", i);
+			lerr(L, elem_setting(cfg, "services", i, "policy"),
+			    path, "unknown policy \"%s\"", svc->policy);
+		}
+		if (svc->working_hours.time_zone == NULL &&
+		    svc->working_hours.n_restrictions == 0 &&
+		    svc->working_hours.holidays == NULL)
+			continue;
+		keyf(path, sizeof(path), "services[%zu].working_hours", i);
+		svc->hours = esc_hours_build(&svc->working_hours, c->rotas,
+		    NULL, path, L->errs);
+	}
+	for (i = first; i < L->errs->n && i < L->errs->cap; i++)
+		if (L->errs->v[i].file[0] == '\0')
+			locate(L, cfg, &L->errs->v[i]);
+}
+
 /* ------------------------------------------------------------ notifiers */
 
 /*
@@ -1400,6 +1486,7 @@ config_load(const char *path, const struct config_override *ov, size_t nov,
 	build_rotas(&L, &cfg, c);
 	build_maintenance(&L, &cfg, c);
 	finish_notifiers(&L, &cfg, c);
+	finish_escalation(&L, &cfg, c);
 out:
 	config_destroy(&cfg);
 	free(L.dir);
@@ -1489,8 +1576,10 @@ config_free(struct config *c)
 		matcher_set_free(c->inhibit_rules[i].target_m);
 		free(c->inhibit_rules[i].target_m);
 	}
-	for (i = 0; c->services != NULL && i < c->n_services; i++)
+	for (i = 0; c->services != NULL && i < c->n_services; i++) {
 		maint_free(c->services[i].maint);
+		esc_hours_free(c->services[i].hours);
+	}
 	for (i = 0; c->notifiers != NULL && i < c->n_notifiers; i++)
 		free(c->notifiers[i].file);
 	free_section(&config_schema, c);
@@ -1530,6 +1619,30 @@ config_find_integration(const struct config *c, const char *key)
 		if (secret_equal(c->integrations[i].key, key, len))
 			found = &c->integrations[i];
 	return found;
+}
+
+const struct esc_policy *
+config_find_policy(const struct config *c, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; name != NULL && i < c->n_policies; i++)
+		if (c->policies[i].name != NULL &&
+		    strcmp(c->policies[i].name, name) == 0)
+			return &c->policies[i];
+	return NULL;
+}
+
+const struct rota_person_spec *
+config_find_person(const struct config *c, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; id != NULL && i < c->oncall.n_people; i++)
+		if (c->oncall.people[i].id != NULL &&
+		    strcmp(c->oncall.people[i].id, id) == 0)
+			return &c->oncall.people[i];
+	return NULL;
 }
 
 const struct service *

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "alert.h"
+#include "esc_plan.h"
 #include "perr.h"
 #include "route.h"
 #include "silence.h"
@@ -161,6 +162,13 @@ struct config {
 	struct api_token	*tokens;
 	size_t			 n_tokens;
 
+	/* policies = ( { name, steps, repeat, low_urgency_steps }, ... ) */
+	struct esc_policy	*policies;
+	size_t			 n_policies;
+
+	/* contact_defaults = ( { notifier, after }, ... ) */
+	struct esc_contact	*contact_defaults;
+	size_t			 n_contact_defaults;
 	/* notifiers: { NAME: { type, address, max_inflight, ... }; } */
 	struct notifier_cfg	*notifiers;
 	size_t			 n_notifiers;
@@ -207,6 +215,14 @@ const struct integration *config_find_integration_by_name(
 /* Same for API tokens. */
 const struct api_token *config_find_token(const struct config *,
 		    const char *token);
+
+/* The policy named name; NULL when none. */
+const struct esc_policy *config_find_policy(const struct config *,
+		    const char *name);
+
+/* The person spec with id (for its contact rules); NULL when none. */
+const struct rota_person_spec *config_find_person(const struct config *,
+		    const char *id);
 
 /* The notifier section named name; NULL when none. */
 const struct notifier_cfg *config_find_notifier(const struct config *,

@@ -522,6 +522,26 @@ static const struct ckey maint_keys[] = {
 static const struct csection maint_section =
     { maint_keys, NKEYS(maint_keys), sizeof(struct maint_spec) };
 
+static const struct ckey hours_keys[] = {
+	{ .name = "time_zone", .type = CK_STRING,
+	  .off = ELEM(service, working_hours.time_zone),
+	  .check = check_maint_zone,
+	  .doc = "The IANA zone of the times; absent: UTC." },
+	{ .name = "restrictions", .type = CK_STRINGS,
+	  .off = ELEM(service, working_hours.restrictions),
+	  .off_n = ELEM(service, working_hours.n_restrictions),
+	  .check = rota_check_restriction,
+	  .doc = "When, in the syntax of rota restrictions (docs/ROTA.md): "
+	    "`[ \"mon-fri 09:00-18:00\" ]`; none: every day." },
+	{ .name = "holidays", .type = CK_STRING,
+	  .off = ELEM(service, working_hours.holidays), .min = "1",
+	  .doc = "A calendar in `holidays`: its days are not working "
+	    "days." },
+};
+
+static const struct csection hours_section =
+    { hours_keys, NKEYS(hours_keys), 0 };
+
 static const struct ckey service_keys[] = {
 	{ .name = "name", .type = CK_STRING, .off = ELEM(service, name),
 	  .min = "1", .max = "64", .check = check_service,
@@ -530,7 +550,8 @@ static const struct ckey service_keys[] = {
 	    "integrations name it." },
 	{ .name = "policy", .type = CK_STRING, .off = ELEM(service, policy),
 	  .min = "1",
-	  .doc = "The escalation policy that pages for its incidents." },
+	  .doc = "The escalation policy (in `policies`) that pages for its "
+	    "incidents; none: they page no one (`pagerd -t` warns)." },
 	{ .name = "group_by", .type = CK_STRINGS,
 	  .off = ELEM(service, group_by), .off_n = ELEM(service, n_group_by),
 	  .def = ROUTE_GROUP_EACH, .check = check_group_label,
@@ -563,7 +584,52 @@ static const struct ckey service_keys[] = {
 	    "but page no one; the incident is held (timeline event "
 	    "`maintenance`) and goes on when the window ends, if still "
 	    "firing." },
+	{ .name = "working_hours", .type = CK_GROUP, .sub = &hours_section,
+	  .doc = "When low-urgency (sev3) incidents may page: outside these "
+	    "hours (and on the calendar's holidays) their paging waits for "
+	    "the next working period. Absent: any time." },
 };
+
+static const struct ckey step_keys[] = {
+	{ .name = "targets", .type = CK_STRINGS, .off = ELEM(esc_step, targets),
+	  .off_n = ELEM(esc_step, n_targets), .min = "1", .max = "32",
+	  .flags = CK_REQUIRED,
+	  .doc = "Whom the step pages: `\"rota:db\"` (its first level), "
+	    "`\"rota:db:secondary\"` or `\"rota:db:2\"` (a level by name "
+	    "or number), `\"person:lotte\"`." },
+	{ .name = "delay", .type = CK_DURATION, .off = ELEM(esc_step, delay_ms),
+	  .def = "15m", .min = "1s", .max = "7d",
+	  .doc = "How long the step waits for an acknowledgement before the "
+	    "next one pages." },
+};
+
+static const struct csection step_section =
+    { step_keys, NKEYS(step_keys), sizeof(struct esc_step) };
+
+static const struct ckey policy_keys[] = {
+	{ .name = "name", .type = CK_STRING, .off = ELEM(esc_policy, name),
+	  .min = "1", .max = "64", .check = check_service,
+	  .flags = CK_REQUIRED | CK_UNIQUE,
+	  .doc = "What services name in `policy`." },
+	{ .name = "steps", .type = CK_LIST, .off = ELEM(esc_policy, steps),
+	  .off_n = ELEM(esc_policy, n_steps), .min = "1", .max = "20",
+	  .sub = &step_section, .flags = CK_REQUIRED,
+	  .doc = "In order: `( { targets = [ \"rota:db\" ]; delay = "
+	    "\"10m\"; }, { targets = [ \"rota:db:secondary\" ]; } )`. A "
+	    "step whose targets are all off duty is skipped at once." },
+	{ .name = "repeat", .type = CK_INT, .off = ELEM(esc_policy, repeat),
+	  .def = "0", .min = "0", .max = "9",
+	  .doc = "How many times the steps start over after the last one "
+	    "while nobody acknowledges." },
+	{ .name = "low_urgency_steps", .type = CK_INT,
+	  .off = ELEM(esc_policy, low_urgency_steps), .def = "1", .min = "0",
+	  .max = "20",
+	  .doc = "sev3 incidents go through this many steps at most, once, "
+	    "and only in the service's `working_hours`." },
+};
+
+static const struct csection policy_section =
+    { policy_keys, NKEYS(policy_keys), sizeof(struct esc_policy) };
 
 static const struct ckey route_keys[] = {
 	{ .name = "match", .type = CK_STRINGS, .off = ELEM(route, match),
@@ -812,6 +878,15 @@ static const struct ckey root_keys[] = {
 	    "`( { name = \"prometheus\"; key_file = \"prom.key\"; } )`. "
 	    "Names and keys must be unique." },
 	{ .name = "api", .type = CK_GROUP, .sub = &api_section },
+	{ .name = "policies", .type = CK_LIST, .off = CFG(policies),
+	  .off_n = CFG(n_policies), .sub = &policy_section,
+	  .doc = "Escalation policies: who is paged, step by step, until "
+	    "someone acknowledges. See docs/ESCALATION.md." },
+	{ .name = "contact_defaults", .type = CK_LIST,
+	  .off = CFG(contact_defaults), .off_n = CFG(n_contact_defaults),
+	  .max = "16", .sub = &esc_contact_section,
+	  .doc = "The contact rules of people who have no `contact` of "
+	    "their own: `( { notifier = \"sms\"; } )`." },
 	{ .name = "people", .type = CK_MAP, .off = CFG(oncall.people),
 	  .off_n = CFG(oncall.n_people), .sub = &rota_people_section,
 	  .doc = "Who can be paged, by id: `people: { anna: { name = "

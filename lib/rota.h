@@ -46,6 +46,7 @@
 #include "holiday.h"
 #include "perr.h"
 
+struct esc_contact;
 struct tz;
 
 /* ------------------------------------------------------------ input */
@@ -60,6 +61,10 @@ struct rota_person_spec {
 	char		*phone;		/* E.164: "+31612345678" */
 	char		*email;
 	char		*time_zone;	/* IANA name, for display */
+	/* How to reach them when paged (esc_plan.h); none: the
+	 * config's contact_defaults. */
+	struct esc_contact *contact;
+	size_t		 n_contact;
 };
 
 /*

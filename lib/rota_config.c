@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "esc_plan.h"
 #include "holiday.h"
 #include "rota.h"
 #include "rota_config.h"
@@ -35,6 +36,22 @@ static const struct cchoice holiday_policies[] = {
 
 /* ------------------------------------------------------------ people */
 
+/* One contact rule: a person's, or one of contact_defaults. */
+static const struct ckey contact_keys[] = {
+	{ .name = "notifier", .type = CK_STRING,
+	  .off = offsetof(struct esc_contact, notifier), .min = "1",
+	  .max = "64", .flags = CK_REQUIRED,
+	  .doc = "The instance (a name in `notifiers`) to page through." },
+	{ .name = "after", .type = CK_DURATION,
+	  .off = offsetof(struct esc_contact, after_ms), .def = "0s",
+	  .min = "0s", .max = "24h",
+	  .doc = "How long after the page this rule fires, if the incident "
+	    "is still unacknowledged (`\"0m\"`: with the page)." },
+};
+
+const struct csection esc_contact_section = { contact_keys,
+    NKEYS(contact_keys), sizeof(struct esc_contact) };
+
 static const struct ckey person_keys[] = {
 	{ .name = "id", .type = CK_STRING, .off = PERSON(id),
 	  .check = rota_check_id, .flags = CK_MAP_NAME,
@@ -52,6 +69,15 @@ static const struct ckey person_keys[] = {
 	  .check = check_zone,
 	  .doc = "IANA zone the person lives in, for showing their shifts "
 	    "in their own time (`\"America/New_York\"`)." },
+	{ .name = "contact", .type = CK_LIST, .off = PERSON(contact),
+	  .off_n = PERSON(n_contact), .max = "16",
+	  .sub = &esc_contact_section,
+	  .doc = "How a page reaches them, rule by rule: `( { notifier = "
+	    "\"sms\"; after = \"0m\"; }, { notifier = \"email\"; }, "
+	    "{ notifier = \"sms\"; after = \"5m\"; } )`. Later rules fire "
+	    "only while the incident is unacknowledged; a rule that fails "
+	    "for good brings the next one forward. None: "
+	    "`contact_defaults`." },
 };
 
 const struct csection rota_people_section = { person_keys,

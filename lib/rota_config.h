@@ -9,6 +9,7 @@
 #include "config_schema.h"
 
 extern const struct csection	rota_people_section;
+extern const struct csection	esc_contact_section;
 extern const struct csection	rota_holidays_section;
 extern const struct csection	rota_rotas_section;
 

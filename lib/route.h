@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "alert.h"
+#include "esc_plan.h"
 #include "maint.h"
 
 struct matcher_set;
@@ -38,6 +39,9 @@ struct service {
 	struct maint_spec *maintenance;	/* windows as written */
 	size_t		  n_maintenance;
 	struct maint	 *maint;	/* compiled (maint.h); owned */
+	/* When low-urgency (sev3) incidents may page; written or not. */
+	struct esc_hours_spec working_hours;
+	struct esc_hours *hours;	/* compiled; NULL: any time */
 };
 
 /*

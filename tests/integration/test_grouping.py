@@ -29,6 +29,11 @@ SLOW_WAIT_MS = 3000
 
 def configure(p):
     c = p.config
+    # A policy with no contact rules: the incident records its policy,
+    # and pages no one (the escalation tests page).
+    c["people"] = {"nobody": {"phone": "+31600000000"}}
+    c["policies"] = [{"name": "dba",
+                      "steps": [{"targets": ["person:nobody"]}]}]
     c["services"] = [
         {"name": "db", "group_by": ["team"], "group_wait": "0s"},
         {"name": "slow", "group_by": ["alertname"], "group_wait": "3s"},

@@ -1025,6 +1025,9 @@ test_service_defaults_and_pins(void **state)
 	struct config		*c;
 
 	c = load_ok(fx, tmpfile_with(fx, "c.conf",
+	    "people: { x: { phone = \"+31600000000\"; }; };\n"
+	    "policies = ( { name = \"dba\"; steps = ( { targets = "
+	    "[ \"person:x\" ]; } ); } );\n"
 	    "services = (\n"
 	    "\t{ name = \"db\"; policy = \"dba\";\n"
 	    "\t  group_by = [ \"alertname\", \"cluster\" ]; },\n"
@@ -1174,6 +1177,65 @@ test_routing_errors_name_file_line_and_key(void **state)
 }
 
 /* Each bad matcher is named at its own line, with where it goes wrong. */
+/* Escalation: every reference is checked, at the line that makes it. */
+static void
+test_bad_escalation_references(void **state)
+{
+	struct fx		*fx = *state;
+	struct config		*c;
+
+	load_bad(fx, tmpfile_with(fx, "c.conf",
+	    "people: { x: { phone = \"+31600000000\";\n"
+	    "\tcontact = ( { notifier = \"sms\"; after = \"25h\"; } ); }; };\n"
+	    "rotas: { r: { time_zone = \"UTC\"; levels = ( { name = \"p\";\n"
+	    "\tlayers = ( { members = [ \"x\" ]; shift = \"1w\";\n"
+	    "\thandoff = \"mon 09:00\"; anchor = \"2026-01-05\"; } ); } ); }; };\n"
+	    "policies = ( { name = \"p\"; steps = (\n"
+	    "\t{ targets = [ \"rota:r:p\", \"rota:r:second\" ]; },\n"
+	    "\t{ targets = [ \"person:y\" ]; delay = \"0s\"; } ); repeat = 10; },\n"
+	    "\t{ name = \"q\"; steps = (); } );\n"
+	    "services = ( { name = \"db\"; policy = \"dba\";\n"
+	    "\tworking_hours = { holidays = \"nl\";\n"
+	    "\t  restrictions = [ \"mon-fri 09:00-18:00\" ]; }; } );\n"),
+	    NULL, 0);
+	expect_err(fx, "/c.conf", 2, "people.x.contact[0].after",
+	    "out of range");
+	expect_err(fx, "/c.conf", 2, "people.x.contact[0].notifier",
+	    "no notifier \"sms\" in notifiers");
+	expect_err(fx, "/c.conf", 7, "policies[0].steps[0].targets",
+	    "rota \"r\" has no level \"second\" (1 level)");
+	expect_err(fx, "/c.conf", 8, "policies[0].steps[1].targets",
+	    "no person \"y\" in people");
+	expect_err(fx, "/c.conf", 8, "policies[0].steps[1].delay",
+	    "out of range");
+	expect_err(fx, "/c.conf", 8, "policies[0].repeat", "out of range");
+	expect_err(fx, "/c.conf", 9, "policies[1].steps", "");
+	expect_err(fx, "/c.conf", 10, "services[0].policy",
+	    "unknown policy \"dba\"");
+	expect_err(fx, "/c.conf", 11, "services[0].working_hours",
+	    "no holiday calendar \"nl\"");
+
+	perr_list_clear(&fx->errs);
+	c = load_ok(fx, tmpfile_with(fx, "d.conf",
+	    "people: { x: { phone = \"+31600000000\"; }; };\n"
+	    "notifiers: { log: { type = \"log\"; }; };\n"
+	    "contact_defaults = ( { notifier = \"log\"; } );\n"
+	    "policies = ( { name = \"p\"; steps = (\n"
+	    "\t{ targets = [ \"person:x\" ]; delay = \"2s\"; } ); } );\n"
+	    "services = ( { name = \"db\"; policy = \"p\";\n"
+	    "\tworking_hours = { time_zone = \"UTC\"; }; } );\n"),
+	    NULL, 0);
+	assert_int_equal(c->n_policies, 1);
+	assert_int_equal(c->policies[0].steps[0].delay_ms, 2000);
+	assert_int_equal(c->policies[0].low_urgency_steps, 1);
+	assert_int_equal(c->n_contact_defaults, 1);
+	assert_int_equal(c->contact_defaults[0].after_ms, 0);
+	assert_non_null(config_find_service(c, "db")->hours);
+	assert_null(config_find_service(c, "default")->hours);
+	assert_ptr_equal(config_find_policy(c, "p"), &c->policies[0]);
+	assert_non_null(config_find_person(c, "x"));
+}
+
 static void
 test_bad_matchers_name_their_line(void **state)
 {
@@ -1324,6 +1386,7 @@ main(void)
 		T(test_severity_defaults),
 		T(test_routing_errors_name_file_line_and_key),
 		T(test_bad_matchers_name_their_line),
+		T(test_bad_escalation_references),
 		T(test_docs_match_the_reference),
 	};
 #undef T
