@@ -183,8 +183,8 @@ email_create(const char *instance, const struct pagerd_kv *cfg,
 	}
 	if (strncmp(em->url, "smtp://", 7) == 0 && em->userpwd != NULL)
 		host->log(host->ctx, PAGERD_LOG_NOTICE, "instance %s: "
-		    "smtp:// with a password: it may travel in clear, "
-		    "prefer smtps://", instance);
+		    "smtp:// uses STARTTLS only when the server offers it: "
+		    "with a password, prefer smtps://", instance);
 	free(password_file);
 	return em;
 
@@ -248,6 +248,30 @@ email_body(const struct pagerd_notification *n)
 }
 
 /*
+ * The SMTP reply code in a libcurl error: the host reports a refused
+ * transfer as no answer with libcurl's text ("Failed sending data to
+ * the peer: RCPT failed: 550", "Login denied"), not as a status. 0 when
+ * there is none.
+ */
+static int
+smtp_code_in(const char *error)
+{
+	const char	*p;
+
+	if (error == NULL)
+		return 0;
+	if (strncmp(error, "Login denied", 12) == 0)
+		return 535;
+	for (p = error; (p = strstr(p, "failed: ")) != NULL; p++)
+		if (p[8] >= '2' && p[8] <= '5' && p[9] >= '0' && p[9] <= '9' &&
+		    p[10] >= '0' && p[10] <= '9' &&
+		    (p[11] < '0' || p[11] > '9'))
+			return (p[8] - '0') * 100 + (p[9] - '0') * 10 +
+			    (p[10] - '0');
+	return 0;
+}
+
+/*
  * SMTP replies (RFC 5321 4.2.1): 2yz done, 4yz transient (greylisting,
  * a full mailbox, a busy server: try again), 5yz permanent (no such
  * user, relaying denied). No reply at all is a network failure: retry.
@@ -259,22 +283,25 @@ email_answer(void *arg, const struct pagerd_http_response *res)
 	const struct pagerd_host	*host = c->host;
 	struct pagerd_notify_status	 st;
 	char				 reason[240], e[160];
+	int				 code = res->status;
 
+	if (code == 0)
+		code = smtp_code_in(res->error);
 	memset(&st, 0, sizeof(st));
-	if (res->status >= 200 && res->status < 300) {
+	if (code >= 200 && code < 300) {
 		st.result = PAGERD_NOTIFY_DELIVERED;
 		host->log(host->ctx, PAGERD_LOG_INFO, "mail to %s accepted "
 		    "(SMTP %d)", c->to, res->status);
 	} else {
-		st.result = res->status >= 500 && res->status < 600 ?
+		st.result = code >= 500 && code < 600 ?
 		    PAGERD_NOTIFY_PERMANENT : PAGERD_NOTIFY_RETRY;
-		if (res->status == 0)
+		if (code == 0)
 			snprintf(reason, sizeof(reason), "no answer: %s",
 			    nu_clean(res->error ? res->error : "unknown", e,
 			    sizeof(e)));
 		else
 			snprintf(reason, sizeof(reason), "SMTP %d%s%s",
-			    res->status, res->error ? ": " : "",
+			    code, res->error ? ": " : "",
 			    res->error ? nu_clean(res->error, e, sizeof(e)) :
 			    "");
 		st.reason = reason;
