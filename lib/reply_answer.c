@@ -223,16 +223,15 @@ reply_answer_ack_all(char *buf, size_t size, const long long *done,
 		duration_format(ack_for_s * 1000, dur, sizeof(dur));
 		snprintf(tail, sizeof(tail), " for %s", dur);
 	}
-	if (nalready > 0 && ndone > 0)
-		snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail),
-		    ", %zu already were", nalready);
-	else if (nalready > 0)
+	/* Pages acknowledged before are news only when nothing else is. */
+	if (nalready > 0 && ndone == 0)
 		snprintf(tail, sizeof(tail), "Your %zu open page%s %s "
 		    "already acknowledged", nalready, nalready == 1 ? "" : "s",
 		    nalready == 1 ? "was" : "were");
 	if (nfailed > 0)
 		snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail),
-		    "%s%zu failed, try again", tail[0] ? "; " : "", nfailed);
+		    "%s%zu failed, try again", tail[0] || ndone > 0 ? "; " :
+		    "", nfailed);
 
 	if (ndone == 0 && tail[0] == '\0')
 		snprintf(text, sizeof(text), "No open pages");

@@ -99,8 +99,9 @@ int	reply_answer_act(char *buf, size_t size, enum reply_verb verb,
  *	that were acknowledged before; nfailed: ones that failed.
  * DESCRIPTION
  *	"Acknowledged #41, #42", "Acknowledged 23 pages" when the list
- *	does not fit one SMS, "No open pages", with ", 1 was already",
- *	"; 1 failed, try again" as they apply.
+ *	does not fit one SMS, "No open pages", "Your 2 open pages were
+ *	already acknowledged" (only when none was acknowledged now), and
+ *	"; 1 failed, try again" as it applies.
  * RETURNS
  *	0, or -1 when size is too small (buf ""); REPLY_ANSWER_SIZE is
  *	enough.

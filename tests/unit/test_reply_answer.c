@@ -19,8 +19,6 @@
 #include "sms_text.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-#define LIST(...)	(char *[]){ __VA_ARGS__ }, \
-			NELEM(((char *[]){ __VA_ARGS__ }))
 
 static void
 assert_one_gsm_sms(const char *s)
@@ -215,8 +213,7 @@ test_ack_all_answers(void **state)
 	assert_string_equal(buf, "Acknowledged #41, #42 for 1h");
 	assert_int_equal(reply_answer_ack_all(buf, sizeof(buf), ids, 1, 2,
 	    1, 0), 0);
-	assert_string_equal(buf, "Acknowledged #41, 2 already were; "
-	    "1 failed, try again");
+	assert_string_equal(buf, "Acknowledged #41; 1 failed, try again");
 	assert_int_equal(reply_answer_ack_all(buf, sizeof(buf), NULL, 0, 0,
 	    0, 0), 0);
 	assert_string_equal(buf, "No open pages");
@@ -226,6 +223,10 @@ test_ack_all_answers(void **state)
 	assert_int_equal(reply_answer_ack_all(buf, sizeof(buf), NULL, 0, 0,
 	    2, 0), 0);
 	assert_string_equal(buf, "2 failed, try again");
+	assert_int_equal(reply_answer_ack_all(buf, sizeof(buf), NULL, 0, 3,
+	    1, 0), 0);
+	assert_string_equal(buf, "Your 3 open pages were already "
+	    "acknowledged; 1 failed, try again");
 
 	for (i = 0; i < NELEM(ids); i++)
 		ids[i] = 100000 + (long long)i;
@@ -238,42 +239,51 @@ test_ack_all_answers(void **state)
 
 /* ------------------------------------------------------------- who */
 
+#define PERSON(i, p)	{ .id = (i), .name = (i), .phone = (p) }
 static struct rota_person_spec people[] = {
-	{ "anna", "Anna", "+31600000001", NULL, NULL },
-	{ "lotte", "Lotte", "+31600000002", NULL, NULL },
-	{ "piet", "Piet", "+31600000003", NULL, NULL },
-	{ "sam", "Sam", "+31600000004", NULL, NULL },
+	PERSON("anna", "+31600000001"),
+	PERSON("lotte", "+31600000002"),
+	PERSON("piet", "+31600000003"),
+	PERSON("sam", "+31600000004"),
 };
 
 /* Weekly shifts from Monday 2026-01-05 09:00 UTC. */
+#define WEEKLY(...)	.shift = "1w", .handoff = "mon 09:00",		\
+			.anchor = "2026-01-05", .members = __VA_ARGS__
 static struct rota_layer_spec db_primary[] = {
-	{ "weekly", LIST("anna", "piet"), "1w", "mon 09:00", "2026-01-05",
-	  NULL, 0 },
+	{ .name = "weekly", WEEKLY((char *[]){ "anna", "piet" }),
+	  .n_members = 2 },
 };
 static struct rota_layer_spec db_secondary[] = {
-	{ "weekly", LIST("lotte"), "1w", "mon 09:00", "2026-01-05", NULL, 0 },
+	{ .name = "weekly", WEEKLY((char *[]){ "lotte" }), .n_members = 1 },
 };
 static struct rota_layer_spec web_only[] = {
-	{ "office", LIST("piet"), "1w", "mon 09:00", "2026-01-05",
-	  LIST("mon-fri 09:00-17:00") },
+	{ .name = "office", WEEKLY((char *[]){ "piet" }), .n_members = 1,
+	  .restrictions = (char *[]){ "mon-fri 09:00-17:00" },
+	  .n_restrictions = 1 },
 };
 static struct rota_level_spec db_levels[] = {
-	{ "primary", db_primary, NELEM(db_primary) },
-	{ "secondary", db_secondary, NELEM(db_secondary) },
+	{ .name = "primary", .layers = db_primary,
+	  .n_layers = NELEM(db_primary) },
+	{ .name = "secondary", .layers = db_secondary,
+	  .n_layers = NELEM(db_secondary) },
 };
 static struct rota_level_spec web_levels[] = {
-	{ "primary", web_only, NELEM(web_only) },
+	{ .name = "primary", .layers = web_only, .n_layers = NELEM(web_only) },
 };
 static struct rota_override_spec web_overrides[] = {
-	{ "sam", NULL, 1, "2026-02-01 00:00", "2026-02-02 00:00", NULL },
+	{ .person = "sam", .level = 1, .from = "2026-02-01 00:00",
+	  .until = "2026-02-02 00:00" },
 };
 static struct rota_spec rotas[] = {
-	{ "db", "UTC", NULL, NULL, db_levels, NELEM(db_levels), NULL, 0 },
-	{ "web", "UTC", NULL, NULL, web_levels, NELEM(web_levels),
-	  web_overrides, NELEM(web_overrides) },
+	{ .id = "db", .time_zone = "UTC", .levels = db_levels,
+	  .n_levels = NELEM(db_levels) },
+	{ .id = "web", .time_zone = "UTC", .levels = web_levels,
+	  .n_levels = NELEM(web_levels), .overrides = web_overrides,
+	  .n_overrides = NELEM(web_overrides) },
 };
-static struct rota_set_spec spec = { people, NELEM(people), NULL, 0,
-    rotas, NELEM(rotas) };
+static struct rota_set_spec spec = { .people = people,
+    .n_people = NELEM(people), .rotas = rotas, .n_rotas = NELEM(rotas) };
 
 /* 2026-01-06 (Tuesday) 12:00 UTC: anna's first week; web in hours. */
 #define TUE_NOON	1767700800000LL
