@@ -15,16 +15,31 @@
  *                                   again) and "unack:ID" (a timed ack
  *                                   ends); claimed with a lease
  *   P outbox                  stream notifications to send, consumer
- *                                   group "pagerd"; each entry carries
- *                                   its idempotency key
+ *                                   group "pagerd"; fields incident,
+ *                                   person, notifier, address,
+ *                                   reply_code, kind, attempt, step and
+ *                                   idem, the idempotency key
+ *                                   "ID:EPOCH:STEP:ROUND:PERSON:RULE"
  *   P person:PID:codes        hash  reply code -> incident id, for that
  *                                   person's open pages (the smallest
  *                                   free code is used: short replies)
  *   P person:PID:pages        zset  incident id -> time of the latest
  *                                   page to that person ("a" = latest)
  *   P optout                  set   phone numbers that sent STOP
- *   P incident:ID             hash  adds esc_step, esc_round, acked_by,
- *                                   acked_via, acked_at, ack_until
+ *   P incident:ID             hash  adds esc_step (the step due next,
+ *                                   from 0; -1: none left), esc_round,
+ *                                   esc_due (ms), esc_epoch (restarts),
+ *                                   acked_by, acked_via, acked_at,
+ *                                   ack_until, resolved_by
+ *   P incident:ID:esc_timers  set   its members of P timers (an ack
+ *                                   removes exactly those)
+ *   P incident:ID:esc_people  set   persons paged (resolve frees their
+ *                                   reply codes)
+ *   P note:IDEM               hash  a notification waiting for its
+ *                                   contact:/retry: timer (the outbox
+ *                                   entry's fields)
+ *   P provider:NOTIFIER:PID   string IDEM of a delivered message, for
+ *                                   delivery reports (7 days)
  *   P incident:ID:timeline    stream adds paged, delivered, failed,
  *                                   retry, skipped, deferred,
  *                                   acknowledged, unacknowledged,
@@ -61,6 +76,17 @@ typedef void	escalation_act_cb(void *arg, enum escalation_outcome,
 		    const char *title);
 
 struct escalation	*escalation_start(struct pagerd *);
+
+/*
+ * daemon/timers.c hands over the claimed members of P timers that are
+ * the engine's ("esc:", "contact:", "retry:", "unack:"). cb is called
+ * once, from the loop: ok = 0 when Redis failed (the lease lapses and
+ * the timer comes back), acted = 1 when it changed something.
+ */
+typedef void		 escalation_fire_cb(void *arg, int ok, int acted);
+void			 escalation_fire(struct escalation *,
+			    const char *member, int64_t now_ms,
+			    escalation_fire_cb *cb, void *arg);
 
 /*
  * Apply action to incident id on behalf of who ("alice", "api:admin"),

@@ -375,6 +375,11 @@ route(struct evhttp_request *req, void *arg)
 			http_reply_error(pd, req, 404, "no such endpoint", -1);
 		return;
 	}
+	if (strncmp(path, "/api/v1/incidents/", 18) == 0 &&
+	    m == EVHTTP_REQ_POST) {
+		http_api_incident_act(pd, req, path + 18);
+		return;
+	}
 	if (strcmp(path, "/healthz") == 0 || strcmp(path, "/metrics") == 0 ||
 	    strcmp(path, "/api/v1/oncall") == 0 ||
 	    strncmp(path, "/api/v1/rotas/", 14) == 0 ||

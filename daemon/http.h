@@ -38,6 +38,9 @@ void	http_api_incidents(struct pagerd *, struct evhttp_request *);
 void	http_api_incident(struct pagerd *, struct evhttp_request *,
 	    const char *id);
 void	http_api_oncall(struct pagerd *, struct evhttp_request *);
+/* rest: after "/api/v1/incidents/" ("42/ack"); http_escalation.c. */
+void	http_api_incident_act(struct pagerd *, struct evhttp_request *,
+	    const char *rest);
 /* path: after "/api/v1/rotas/" ("R/schedule", "R.ics"), "/api/v1/people/". */
 void	http_api_rotas(struct pagerd *, struct evhttp_request *,
 	    const char *path);

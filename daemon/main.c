@@ -23,6 +23,7 @@
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
+#include "escalation.h"
 #include "notifier_host.h"
 #include "pagerd.h"
 #include "perr.h"
@@ -254,6 +255,7 @@ stop(evutil_socket_t sig, short ev, void *arg)
 	udp_stop(pd->udp);
 	pd->udp = NULL;
 	timers_stop(pd->timers);
+	escalation_stop(pd->escalation);
 	silences_stop(pd->silences);
 	syslog_in_stop(pd->syslog);
 	pd->syslog = NULL;
@@ -415,7 +417,8 @@ main(int argc, char *argv[])
 		rc = 1;
 		goto out;
 	}
-	if ((pd.timers = timers_start(&pd)) == NULL ||
+	if ((pd.escalation = escalation_start(&pd)) == NULL ||
+	    (pd.timers = timers_start(&pd)) == NULL ||
 	    (pd.silences = silences_start(&pd)) == NULL)
 		fatalx("out of memory");
 
@@ -443,6 +446,7 @@ out:
 	store_free(pd.store);	/* answers the timers' calls in flight */
 	timers_free(pd.timers);
 	silences_free(pd.silences);
+	escalation_free(pd.escalation);	/* after the host and the store */
 	if (pd.spawn != NULL)
 		redis_spawn_stop(pd.spawn);
 	if (pd.ev_sighup != NULL)

@@ -994,11 +994,48 @@ known_field(const char *key)
 	size_t	 i;
 
 	if (strcmp(key, "id") == 0 || strcmp(key, "title") == 0 ||
-	    strcmp(key, "alerts") == 0)
+	    strcmp(key, "alerts") == 0 || strcmp(key, "timeline") == 0)
 		return 1;
 	for (i = 0; i < NFIELDS; i++)
 		if (strcmp(key, incident_fields[i].key) == 0)
 			return 1;
+	return 0;
+}
+
+/*
+ * The timeline, one event a line: its time, its name, then every other
+ * field as name=value (values cleaned: they may come from alerts).
+ */
+static int
+print_timeline(const struct ctl *ctl, json_t *tl)
+{
+	const char	*k;
+	json_t		*e, *v;
+	char		*at, *ev, *val, *ck;
+	size_t		 i;
+
+	if (!json_is_array(tl) || json_array_size(tl) == 0)
+		return 0;
+	printf("timeline:\n");
+	json_array_foreach(tl, i, e) {
+		at = jtime(ctl, json_object_get(e, "at"), 0);
+		ev = jtext(json_object_get(e, "event"));
+		printf("  %s  %s", at ? at : "?", ev ? ev : "?");
+		free(at);
+		free(ev);
+		json_object_foreach(e, k, v) {
+			if (json_is_null(v) || strcmp(k, "at") == 0 ||
+			    strcmp(k, "event") == 0)
+				continue;
+			ck = clean(k, strlen(k));
+			val = strcmp(k, "until") == 0 ? jtime(ctl, v, 0) :
+			    jtext(v);
+			printf(" %s=%s", ck ? ck : "?", val ? val : "?");
+			free(ck);
+			free(val);
+		}
+		printf("\n");
+	}
 	return 0;
 }
 
@@ -1039,7 +1076,9 @@ print_incident(const struct ctl *ctl, json_t *inc)
 		free(ck);
 		free(val);
 	}
-	return print_alerts(ctl, json_object_get(inc, "alerts"));
+	if (print_alerts(ctl, json_object_get(inc, "alerts")) != 0)
+		return -1;
+	return print_timeline(ctl, json_object_get(inc, "timeline"));
 }
 
 static int
@@ -1086,6 +1125,55 @@ cmd_incident(struct ctl *ctl, const char *arg)
 	if (ret != PCTL_OK)
 		fprintf(stderr, "pagerctl: out of memory\n");
 	json_decref(root);
+	return ret;
+}
+
+/*
+ * ack | resolve | escalate ID: POST /api/v1/incidents/ID/ACTION with
+ * {"by": NAME, "for": D}. A 409 (already acknowledged ...) is exit 1.
+ */
+static int
+cmd_act(struct ctl *ctl, const char *action, const char *arg,
+    const char *dur, const char *author)
+{
+	struct resp	 r;
+	json_t		*body;
+	char		 path[96], *text, *end;
+	long long	 id;
+	int64_t		 ms;
+	int		 ret;
+
+	errno = 0;
+	id = strtoll(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0 ||
+	    id <= 0)
+		usage_error("%s: \"%s\" is not an incident number", action,
+		    arg);
+	if (dur != NULL && (duration_parse(dur, &ms) == -1 || ms <= 0))
+		usage_error("ack: --for takes a duration: e.g. 2h, 30m");
+	if (author == NULL && (author = getenv("USER")) != NULL &&
+	    *author == '\0')
+		author = NULL;
+	if ((body = json_object()) == NULL ||
+	    (author != NULL && json_object_set_new(body, "by",
+	    json_string(author)) == -1) ||
+	    (dur != NULL && json_object_set_new(body, "for",
+	    json_string(dur)) == -1) ||
+	    (text = json_dumps(body, JSON_COMPACT)) == NULL)
+		usage_error("%s: arguments are not valid UTF-8", action);
+	json_decref(body);
+	snprintf(path, sizeof(path), "/api/v1/incidents/%lld/%s", id, action);
+	ret = api_call(ctl, "POST", path, text, &r);
+	free(text);
+	if (ret != 0)
+		return ret;
+	if (ctl->json)
+		ret = print_json(&r) == 0 ? PCTL_OK : PCTL_NOANSWER;
+	else
+		printf("%s incident %lld\n", strcmp(action, "ack") == 0 ?
+		    "Acknowledged" : strcmp(action, "resolve") == 0 ?
+		    "Resolved" : "Escalated", id);
+	resp_free(&r);
 	return ret;
 }
 
@@ -1806,7 +1894,13 @@ usage(FILE *f)
 "  status             is pagerd up, and its Redis? (exit 0 ok, 1 unhealthy)\n"
 "  incidents [--status triggered|resolved|all] [--limit N]\n"
 "                     list incidents, newest first (default: all, 50)\n"
-"  incident ID        one incident with its alerts\n"
+"  incident ID        one incident with its alerts and timeline (pages,\n"
+"                     deliveries, skips, acks, escalations, resolves)\n"
+"  ack ID [--for D] [--author NAME]\n"
+"                     acknowledge: stop paging (--for 2h: page again\n"
+"                     then if still open); NAME defaults to $USER\n"
+"  resolve ID [--author NAME]  close the incident\n"
+"  escalate ID [--author NAME] page the next step now\n"
 "  silence add MATCHER... --duration D --comment TEXT [--author NAME]\n"
 "                     silence matching alerts, e.g. 'alertname=\"DiskFull\"'\n"
 "                     'env=~\"prod.*\"' --duration 2h (author: $USER)\n"
@@ -1944,7 +2038,8 @@ enum {
 	OPT_VERSION,
 	OPT_AT,
 	OPT_FROM,
-	OPT_DAYS
+	OPT_DAYS,
+	OPT_FOR
 };
 
 static const struct option longopts[] = {
@@ -1955,6 +2050,7 @@ static const struct option longopts[] = {
 	{ "config",	required_argument,	NULL, 'c' },
 	{ "days",	required_argument,	NULL, OPT_DAYS },
 	{ "duration",	required_argument,	NULL, OPT_DURATION },
+	{ "for",	required_argument,	NULL, OPT_FOR },
 	{ "from",	required_argument,	NULL, OPT_FROM },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "json",	no_argument,		NULL, 'j' },
@@ -1976,7 +2072,7 @@ main(int argc, char *argv[])
 	struct rota_opts ro;
 	const char	*url = NULL, *token = NULL, *token_file = NULL;
 	const char	*token_src = "-T";
-	const char	*status = NULL, *cmd, *e;
+	const char	*status = NULL, *cmd, *e, *ack_for = NULL;
 	char		*end;
 	double		 secs;
 	long		 limit = 50;
@@ -2036,6 +2132,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_TOKEN_FILE:
 			token_file = optarg;
+			break;
+		case OPT_FOR:
+			ack_for = optarg;
 			break;
 		case OPT_DURATION:
 			so.duration = optarg;
@@ -2104,6 +2203,8 @@ main(int argc, char *argv[])
 	ctl.now = time(NULL);
 	tzset();
 
+	if (ack_for != NULL && strcmp(cmd, "ack") != 0)
+		usage_error("--for goes with \"ack\"");
 	if ((status != NULL || have_limit) && strcmp(cmd, "incidents") != 0)
 		usage_error("--status and --limit go with \"incidents\"");
 	if (ro.at != NULL && strcmp(cmd, "oncall") != 0)
@@ -2131,6 +2232,9 @@ main(int argc, char *argv[])
 		ret = cmd_incident(&ctl, argv[1]);
 	else if (strcmp(cmd, "silence") == 0)
 		ret = cmd_silence(&ctl, &so, argc - 1, argv + 1);
+	else if ((strcmp(cmd, "ack") == 0 || strcmp(cmd, "resolve") == 0 ||
+	    strcmp(cmd, "escalate") == 0) && argc == 2)
+		ret = cmd_act(&ctl, cmd, argv[1], ack_for, so.author);
 	else if (strcmp(cmd, "oncall") == 0 && argc <= 2)
 		ret = cmd_oncall(&ctl, &ro, argc == 2 ? argv[1] : NULL);
 	else if (strcmp(cmd, "schedule") == 0 && argc == 2)
@@ -2146,7 +2250,9 @@ main(int argc, char *argv[])
 	    strcmp(cmd, "schedule-diff") == 0)
 		usage_error("%s: wrong number of arguments", cmd);
 	else if (strcmp(cmd, "status") == 0 ||
-	    strcmp(cmd, "incidents") == 0 || strcmp(cmd, "incident") == 0)
+	    strcmp(cmd, "incidents") == 0 || strcmp(cmd, "incident") == 0 ||
+	    strcmp(cmd, "ack") == 0 || strcmp(cmd, "resolve") == 0 ||
+	    strcmp(cmd, "escalate") == 0)
 		usage_error("%s: wrong number of arguments", cmd);
 	else
 		usage_error("unknown command \"%s\"", cmd);

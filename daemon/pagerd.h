@@ -10,6 +10,7 @@
 
 struct config;
 struct config_override;
+struct escalation;
 struct event;
 struct event_base;
 struct http_server;
@@ -34,6 +35,7 @@ struct pagerd {
 	struct syslog_in	*syslog;
 	struct silences		*silences;	/* active ones, for intake */
 	struct notifier_host	*notifiers;	/* plugin instances */
+	struct escalation	*escalation;	/* paging, acks */
 
 	const char		*config_path;
 	struct config_override	*overrides;

@@ -1076,6 +1076,12 @@ claim_parse(struct query *q, const redisReply *r)
 		if (strcmp(z, "alerts:ends") == 0)
 			v[i].kind = STORE_TIMER_ENDS;
 		else if (strcmp(z, "timers") == 0 &&
+		    (strncmp(m, "esc:", 4) == 0 ||
+		    strncmp(m, "contact:", 8) == 0 ||
+		    strncmp(m, "retry:", 6) == 0 ||
+		    strncmp(m, "unack:", 6) == 0))
+			v[i].kind = STORE_TIMER_ESCALATION;
+		else if (strcmp(z, "timers") == 0 &&
 		    strncmp(m, "notify:", 7) == 0) {
 			v[i].kind = STORE_TIMER_NOTIFY;
 			v[i].arg = m + 7;
@@ -1846,6 +1852,7 @@ store_fire_timer(struct store *s, const struct store_timer *t,
 		    query_arg(q, "%" PRId64, s->retention_ms) == -1 ||
 		    query_arg(q, "%s", t->arg) == -1 ? -1 : 0;
 		break;
+	case STORE_TIMER_ESCALATION:	/* escalation_fire()'s */
 	case STORE_TIMER_UNKNOWN:
 		break;		/* nothing this version can do with it */
 	}

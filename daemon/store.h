@@ -111,6 +111,8 @@ void		 store_get_incident(struct store *, long long id,
 enum store_timer_kind {
 	STORE_TIMER_NOTIFY = 0,	/* an incident's group_wait is over */
 	STORE_TIMER_ENDS,	/* an alert's ends_at has passed */
+	STORE_TIMER_ESCALATION,	/* "esc:", "contact:", "retry:", "unack:":
+				 * the escalation engine's (arg = member) */
 	STORE_TIMER_UNKNOWN	/* written by a newer pagerd: left alone */
 };
 

@@ -19,7 +19,8 @@
 	"-- lower alert joining never lowers it, only the resolve of the\n" \
 	"-- higher ones does (settle, below), and that pages no one.\n" \
 	"local function raise(P, inc, ikey, lvl, now)\n" \
-	"  local h = redis.call('HMGET', ikey, 'level', 'status')\n" \
+	"  local h = redis.call('HMGET', ikey, 'level', 'status',\n" \
+	"      'esc_epoch', 'notified_at')\n" \
 	"  local cur = tonumber(h[1])\n" \
 	"  if not h[2] or h[2] == 'resolved' or (cur and lvl >= cur) then\n" \
 	"    return\n" \
@@ -32,6 +33,14 @@
 	"  redis.call('XADD', P .. 'events', 'MAXLEN', '~', 100000, '*',\n" \
 	"      'type', 'severity_raised', 'incident', inc, 'from', SEV[cur],\n" \
 	"      'to', SEV[lvl], 'at', now)\n" \
+	"  -- A triggered incident that already paged starts over at step\n" \
+	"  -- 1 for its new level (a new epoch: new idempotency keys).\n" \
+	"  if h[2] == 'triggered' and h[4] and h[4] ~= '' then\n" \
+	"    redis.call('HSET', ikey, 'esc_step', 0, 'esc_round', 0,\n" \
+	"        'esc_due', now, 'esc_epoch', (tonumber(h[3]) or 0) + 1)\n" \
+	"    redis.call('ZADD', P .. 'timers', now, 'esc:' .. inc)\n" \
+	"    redis.call('SADD', ikey .. ':esc_timers', 'esc:' .. inc)\n" \
+	"  end\n" \
 	"end\n" \
 	"-- An alert resolved while others still fire: the incident takes\n" \
 	"-- the highest level among those (timeline severity_lowered).\n" \
@@ -385,6 +394,11 @@
 	"redis.call('HSET', ikey, 'notified_at', now)\n" \
 	"redis.call('XADD', ikey .. ':timeline', '*',\n" \
 	"    'event', 'group_wait_elapsed', 'at', now)\n" \
+	"-- The escalation engine (daemon/escalation.h) pages from step 1.\n" \
+	"redis.call('HSET', ikey, 'esc_step', 0, 'esc_round', 0,\n" \
+	"    'esc_due', now, 'esc_epoch', 0)\n" \
+	"redis.call('ZADD', P .. 'timers', now, 'esc:' .. id)\n" \
+	"redis.call('SADD', ikey .. ':esc_timers', 'esc:' .. id)\n" \
 	"return 1\n"
 
 /*
@@ -459,7 +473,8 @@
 	"  {'resolved', 'n', 'resolved_at'}, {'alert_count', 'n'},\n" \
 	"  {'firing_count', 'n'}, {'service', 's'}, {'group_key', 's'},\n" \
 	"  {'policy', 's'}, {'notified_at', 'n'}, {'acked_at', 'n'},\n" \
-	"  {'acked_by', 's'}\n" \
+	"  {'acked_by', 's'}, {'acked_via', 's'}, {'ack_until', 'n'},\n" \
+	"  {'resolved_by', 's'}\n" \
 	"}\n"
 
 /* Incidents, newest first (ids only grow), from the status zset. */
@@ -491,7 +506,9 @@
 	"}\n" \
 	"local EVENT = {{'event', 's'}, {'fingerprint', 's'}, {'at', 'n'},\n" \
 	"  {'from', 's'}, {'to', 's'}, {'owner', 's'}, {'until', 'n'},\n" \
-	"  {'by', 's'}}\n" \
+	"  {'by', 's'}, {'via', 's'}, {'person', 's'}, {'notifier', 's'},\n" \
+	"  {'target', 's'}, {'reason', 's'}, {'step', 'n'}, {'round', 'n'},\n" \
+	"  {'code', 'n'}, {'attempt', 'n'}, {'provider_id', 's'}}\n" \
 	"local P, id = ARGV[1], ARGV[2]\n" \
 	"local tm = redis.call('TIME')\n" \
 	"local now = tonumber(tm[1]) * 1000 + math.floor(tonumber(tm[2]) / 1000)\n" \
@@ -549,7 +566,9 @@
 	"  local f = {}\n" \
 	"  for k = 1, #e[2], 2 do f[e[2][k]] = e[2][k + 1] end\n" \
 	"  events[#events + 1] = render({f.event, f.fingerprint, f.at,\n" \
-	"      f.from, f.to, f.owner, f['until'], f.by}, EVENT)\n" \
+	"      f.from, f.to, f.owner, f['until'], f.by, f.via, f.person,\n" \
+	"      f.notifier, f.target, f.reason, f.step, f['round'], f.code,\n" \
+	"      f.attempt, f.provider_id}, EVENT)\n" \
 	"end\n" \
 	"return '{\"incident\":' .. render(h, INCIDENT,\n" \
 	"    '\"alerts\":[' .. table.concat(alerts, ',') ..\n" \

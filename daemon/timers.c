@@ -12,6 +12,7 @@
 #include <event2/event.h>
 
 #include "config.h"
+#include "escalation.h"
 #include "log.h"
 #include "maint.h"
 #include "metrics.h"
@@ -80,6 +81,12 @@ fired_ends(void *arg, int ok, int acted)
 	fired(arg, ok, acted, "ends");
 }
 
+static void
+fired_escalation(void *arg, int ok, int acted)
+{
+	fired(arg, ok, acted, "escalation");
+}
+
 /*
  * The services in maintenance at now, into a new array (free it); *n is
  * 0 and NULL returned when none is, or when out of memory, so a lost
@@ -135,6 +142,11 @@ claimed(void *arg, int ok, const struct store_timer *v, size_t n)
 			store_fire_timer(t->pd->store, &v[i], NULL, 0, now,
 			    fired_ends, t);
 			break;
+		case STORE_TIMER_ESCALATION:
+			t->firing++;
+			escalation_fire(t->pd->escalation, v[i].member, now,
+			    fired_escalation, t);
+			break;
 		case STORE_TIMER_UNKNOWN:
 			/* A newer pagerd's; its lease lapses for it. */
 			log_debug("timers: leaving %s alone", v[i].member);
@@ -179,7 +191,9 @@ timers_start(struct pagerd *pd)
 	}
 	metrics_declare(pd->metrics, "pagerd_timers_fired_total",
 	    METRIC_COUNTER, "Timers fired from Redis, by kind (notify: an "
-	    "incident's group_wait ended; ends: an alert's endsAt passed)");
+	    "incident's group_wait ended; ends: an alert's endsAt passed; "
+	    "escalation: a step, a later contact rule, a retry or the end of "
+	    "a timed ack)");
 	arm(t, 0);
 	return t;
 }

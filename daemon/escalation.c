@@ -1,0 +1,444 @@
+/*
+ * daemon/escalation.c — the escalation engine (escalation.h): a step of
+ * an incident falls due, the planner (lib/esc_plan.c) says whom to page
+ * with the config of now, and one script (escalation_lua.c) checks the
+ * step is still due and queues it all atomically; the outbox
+ * (outbox.c) sends. Also the actions people take (ack, resolve,
+ * escalate) and the delivery reports the notifiers pass on.
+ */
+#include "autoconf.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <hiredis/hiredis.h>
+
+#include "argv.h"
+#include "config.h"
+#include "esc_plan.h"
+#include "escalation.h"
+#include "escalation_lua.h"
+#include "log.h"
+#include "metrics.h"
+#include "notifier_host.h"
+#include "outbox.h"
+#include "pagerd.h"
+#include "rota.h"
+#include "store.h"
+
+struct escalation {
+	struct pagerd	*pd;
+	struct outbox	*outbox;
+};
+
+/* One claimed timer in flight. */
+struct fire {
+	struct escalation	*e;
+	char			*id;		/* the incident, for esc: */
+	const char		*what;		/* for the metric */
+	int64_t			 now;
+	escalation_fire_cb	*cb;
+	void			*arg;
+};
+
+static void
+fire_end(struct fire *f, int ok, int acted)
+{
+	f->cb(f->arg, ok, acted);
+	free(f->id);
+	free(f);
+}
+
+static int
+send_args(struct escalation *e, struct store_lua *lua, struct argv *a,
+    store_reply_cb *cb, void *arg)
+{
+	int	 rv = -1;
+
+	if (!a->oom)
+		rv = store_eval(e->pd->store, lua, (int)a->n,
+		    (const char **)a->v, NULL, cb, arg);
+	argv_free(a);
+	return rv;
+}
+
+static const char *
+str_of(const redisReply *r, size_t i)
+{
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || i >= r->elements ||
+	    r->element[i]->type != REDIS_REPLY_STRING)
+		return NULL;
+	return r->element[i]->str;
+}
+
+/* ------------------------------------------------------------ a step */
+
+static void
+stepped(void *arg, const redisReply *r)
+{
+	struct fire	*f = arg;
+	const char	*kv[2] = { "result", f->what };
+
+	if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
+		fire_end(f, 0, 0);
+		return;
+	}
+	if (r->integer >= 0) {
+		metrics_add(f->e->pd->metrics, "pagerd_escalation_steps_total",
+		    1, 1, kv);
+		log_info("escalation: incident %s: step %s", f->id, f->what);
+	}
+	if (r->integer > 0)
+		outbox_kick(f->e->outbox);
+	fire_end(f, 1, r->integer >= 0);
+}
+
+/* A person's contact rules as ARGV: count, then notifier, address, after. */
+static void
+add_rules(struct argv *a, const struct config *cfg,
+    const struct rota_person *who)
+{
+	const struct rota_person_spec	*sp = config_find_person(cfg, who->id);
+	const struct esc_contact	*rules;
+	const struct notifier_cfg	*nc;
+	const char			*addr;
+	size_t				 n, i;
+
+	rules = esc_contact_rules(sp ? sp->contact : NULL,
+	    sp ? sp->n_contact : 0, cfg->contact_defaults,
+	    cfg->n_contact_defaults, &n);
+	argv_add(a, "%zu", n);
+	for (i = 0; i < n; i++) {
+		nc = config_find_notifier(cfg, rules[i].notifier);
+		addr = who->id;
+		if (nc != NULL && nc->address == CONFIG_ADDRESS_PHONE)
+			addr = who->phone;
+		else if (nc != NULL && nc->address == CONFIG_ADDRESS_EMAIL)
+			addr = who->email;
+		argv_str(a, rules[i].notifier);
+		argv_str(a, addr);	/* none: the plugin fails for good */
+		argv_add(a, "%" PRId64, rules[i].after_ms);
+	}
+}
+
+/*
+ * The incident as read (status, level, service, policy, esc_step,
+ * esc_round, esc_epoch): plan the step with the config of now, then
+ * let the script check and do it.
+ */
+static void
+plan_read(void *arg, const redisReply *r)
+{
+	static const char *const what[] = { "page", "skip", "defer", "stop" };
+	struct fire			*f = arg;
+	struct escalation		*e = f->e;
+	const struct config		*cfg = e->pd->cfg;
+	const struct esc_policy		*pol = NULL;
+	const struct service		*svc;
+	const struct rota_person	*who;
+	const char			*st = str_of(r, 0), *step = str_of(r, 4);
+	const char			*round = str_of(r, 5), *epoch;
+	struct esc_plan			 plan;
+	struct argv			 a = { 0 };
+	char				 reason[96] = "";
+	size_t				 i;
+	int				 level;
+
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 7) {
+		fire_end(f, 0, 0);
+		return;
+	}
+	epoch = str_of(r, 6) ? str_of(r, 6) : "0";
+	svc = config_find_service(cfg, str_of(r, 2));
+	if (str_of(r, 3) != NULL && str_of(r, 3)[0] != '\0')
+		pol = config_find_policy(cfg, str_of(r, 3));
+	else if (svc != NULL)
+		pol = config_find_policy(cfg, svc->policy);
+	level = str_of(r, 1) ? atoi(str_of(r, 1)) : 3;
+	memset(&plan, 0, sizeof(plan));
+	plan.what = ESC_STOP;
+	plan.next_step = -1;
+	if (st == NULL || step == NULL || round == NULL || atoi(step) < 0) {
+		/* Not ours to page (gone, or nothing left): drop the timer. */
+		argv_str(&a, "ZREM");
+		argv_add(&a, "%stimers", store_prefix(e->pd->store));
+		argv_add(&a, "esc:%s", f->id);
+		f->what = "none";
+		if (!a.oom && store_command(e->pd->store, (int)a.n,
+		    (const char **)a.v, NULL, stepped, f) == 0) {
+			argv_free(&a);
+			return;
+		}
+		argv_free(&a);
+		fire_end(f, 0, 0);
+		return;
+	}
+	if (pol == NULL)
+		snprintf(reason, sizeof(reason), "no escalation policy%s%s",
+		    str_of(r, 3) && str_of(r, 3)[0] ? ": unknown " : "",
+		    str_of(r, 3) ? str_of(r, 3) : "");
+	else if (cfg->rotas == NULL)
+		snprintf(reason, sizeof(reason), "no rotas");
+	else {
+		esc_plan(pol, atoi(step), atoi(round), level, f->now,
+		    cfg->rotas, NULL, 0, svc ? svc->hours : NULL, &plan);
+		if (plan.what == ESC_SKIP)
+			snprintf(reason, sizeof(reason), "nobody on call");
+		else if (plan.what == ESC_STOP)
+			snprintf(reason, sizeof(reason), "policy %s has no "
+			    "step %d in round %d for sev%d", pol->name,
+			    atoi(step) + 1, atoi(round) + 1, level);
+	}
+	f->what = what[plan.what];
+	argv_str(&a, store_prefix(e->pd->store));
+	argv_add(&a, "%" PRId64, f->now);
+	argv_str(&a, f->id);
+	argv_str(&a, step);
+	argv_str(&a, round);
+	argv_str(&a, epoch);
+	argv_str(&a, what[plan.what]);
+	argv_add(&a, "%d", plan.next_step);
+	argv_add(&a, "%d", plan.next_round);
+	argv_add(&a, "%" PRId64, plan.next_ms);
+	argv_str(&a, reason);
+	argv_add(&a, "%zu", plan.what == ESC_PAGE ? plan.n_pages : 0);
+	for (i = 0; plan.what == ESC_PAGE && i < plan.n_pages; i++) {
+		who = rota_set_person(cfg->rotas, plan.pages[i].person);
+		argv_str(&a, who->id);
+		argv_str(&a, plan.pages[i].target);
+		argv_str(&a, plan.pages[i].reason);
+		argv_str(&a, who->phone);
+		add_rules(&a, cfg, who);
+	}
+	if (plan.truncated)
+		log_warnx("escalation: incident %s: more than %d people in "
+		    "one step; paging the first %d", f->id, ESC_MAX_PAGES,
+		    ESC_MAX_PAGES);
+	if (send_args(e, &esc_lua_step, &a, stepped, f) == -1)
+		fire_end(f, 0, 0);
+}
+
+/* ------------------------------------------------------------ timers */
+
+static void
+released(void *arg, const redisReply *r)
+{
+	struct fire	*f = arg;
+
+	if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
+		fire_end(f, 0, 0);
+		return;
+	}
+	if (r->integer > 0)
+		outbox_kick(f->e->outbox);
+	fire_end(f, 1, r->integer > 0);
+}
+
+void
+escalation_fire(struct escalation *e, const char *member, int64_t now,
+    escalation_fire_cb *cb, void *arg)
+{
+	struct fire	*f;
+	struct argv	 a = { 0 };
+	const char	*P = store_prefix(e->pd->store);
+	int		 rv = -1;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		cb(arg, 0, 0);
+		return;
+	}
+	f->e = e;
+	f->now = now;
+	f->cb = cb;
+	f->arg = arg;
+	if (strncmp(member, "esc:", 4) == 0) {
+		/* The id becomes part of keys: digits only. */
+		if ((f->id = strdup(member + 4)) == NULL ||
+		    f->id[0] == '\0' ||
+		    strspn(f->id, "0123456789") != strlen(f->id))
+			goto fail;
+		argv_str(&a, "HMGET");
+		argv_add(&a, "%sincident:%s", P, f->id);
+		argv_str(&a, "status");
+		argv_str(&a, "level");
+		argv_str(&a, "service");
+		argv_str(&a, "policy");
+		argv_str(&a, "esc_step");
+		argv_str(&a, "esc_round");
+		argv_str(&a, "esc_epoch");
+		if (!a.oom)
+			rv = store_command(e->pd->store, (int)a.n,
+			    (const char **)a.v, NULL, plan_read, f);
+		argv_free(&a);
+	} else if (strncmp(member, "unack:", 6) == 0) {
+		argv_str(&a, P);
+		argv_add(&a, "%" PRId64, now);
+		argv_str(&a, member + 6);
+		rv = send_args(e, &esc_lua_unack, &a, released, f);
+	} else {
+		/* contact: and retry: */
+		argv_str(&a, P);
+		argv_add(&a, "%" PRId64, now);
+		argv_str(&a, member);
+		rv = send_args(e, &esc_lua_release, &a, released, f);
+	}
+	if (rv == 0)
+		return;
+fail:
+	free(f->id);
+	free(f);
+	cb(arg, 0, 0);
+}
+
+/* ------------------------------------------------------------ actions */
+
+struct act {
+	escalation_act_cb	*cb;
+	void			*arg;
+	enum escalation_outcome	 outcome;
+	struct event		*ev;		/* deferred answer */
+};
+
+static void
+act_deferred(evutil_socket_t fd, short what, void *arg)
+{
+	struct act	*x = arg;
+
+	x->cb(x->arg, x->outcome, NULL);
+	event_free(x->ev);
+	free(x);
+}
+
+static void
+acted(void *arg, const redisReply *r)
+{
+	struct act			*x = arg;
+	const char			*o = str_of(r, 0);
+	enum escalation_outcome		 out = ESC_FAILED;
+
+	if (o != NULL && strcmp(o, "done") == 0)
+		out = ESC_DONE;
+	else if (o != NULL && strcmp(o, "already") == 0)
+		out = ESC_ALREADY;
+	else if (o != NULL && strcmp(o, "notfound") == 0)
+		out = ESC_NOT_FOUND;
+	x->cb(x->arg, out, out == ESC_FAILED ? NULL : str_of(r, 1));
+	free(x);
+}
+
+void
+escalation_act(struct escalation *e, long long id,
+    enum escalation_action action, const char *who, const char *via,
+    int64_t for_ms, escalation_act_cb *cb, void *arg)
+{
+	static const char *const name[] = { "ack", "resolve", "escalate" };
+	struct act	*x;
+	struct argv	 a = { 0 };
+	struct timeval	 now = { 0, 0 };
+
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		goto fail;
+	x->cb = cb;
+	x->arg = arg;
+	if (store_ready(e->pd->store)) {
+		argv_str(&a, store_prefix(e->pd->store));
+		argv_add(&a, "%" PRId64, pagerd_now_ms());
+		argv_add(&a, "%lld", id);
+		argv_str(&a, name[action]);
+		argv_str(&a, who);
+		argv_str(&a, via);
+		argv_add(&a, "%" PRId64, for_ms > 0 ? for_ms : 0);
+		if (send_args(e, &esc_lua_act, &a, acted, x) == 0) {
+			log_info("escalation: incident %lld: %s by %s via %s",
+			    id, name[action], who, via);
+			return;
+		}
+	}
+	/* The answer must come from the loop, never from inside this. */
+	x->outcome = ESC_FAILED;
+	if ((x->ev = evtimer_new(e->pd->base, act_deferred, x)) != NULL &&
+	    evtimer_add(x->ev, &now) == 0)
+		return;
+	if (x->ev != NULL)
+		event_free(x->ev);
+	free(x);
+fail:
+	log_warnx("escalation: incident %lld: out of memory", id);
+}
+
+/* ------------------------------------------------------------ reports */
+
+static void
+reported(void *arg, const redisReply *r)
+{
+	(void)arg;
+	(void)r;
+}
+
+static void
+on_delivery(void *arg, const char *instance, const char *provider_id,
+    enum pagerd_notify_result result, const char *reason)
+{
+	struct escalation	*e = arg;
+	struct argv		 a = { 0 };
+
+	if (provider_id == NULL || !store_ready(e->pd->store))
+		return;
+	argv_str(&a, store_prefix(e->pd->store));
+	argv_add(&a, "%" PRId64, pagerd_now_ms());
+	argv_str(&a, instance);
+	argv_str(&a, provider_id);
+	argv_str(&a, result == PAGERD_NOTIFY_PERMANENT ? "failed" :
+	    "delivered");
+	argv_str(&a, reason);
+	(void)send_args(e, &esc_lua_delivery, &a, reported, NULL);
+}
+
+/* ------------------------------------------------------------ life */
+
+struct escalation *
+escalation_start(struct pagerd *pd)
+{
+	struct escalation	*e;
+
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return NULL;
+	e->pd = pd;
+	if ((e->outbox = outbox_start(pd)) == NULL) {
+		free(e);
+		return NULL;
+	}
+	metrics_declare(pd->metrics, "pagerd_escalation_steps_total",
+	    METRIC_COUNTER, "Escalation steps done, by result (page, skip: "
+	    "nobody on call, defer: sev3 outside working hours, stop: "
+	    "nothing left to page)");
+	if (pd->notifiers != NULL)
+		notifier_host_set_delivery_handler(pd->notifiers, on_delivery,
+		    e);
+	return e;
+}
+
+void
+escalation_reconfigure(struct escalation *e)
+{
+	(void)e;	/* the config is read afresh at every step */
+}
+
+void
+escalation_stop(struct escalation *e)
+{
+	if (e != NULL)
+		outbox_stop(e->outbox);
+}
+
+void
+escalation_free(struct escalation *e)
+{
+	if (e == NULL)
+		return;
+	outbox_free(e->outbox);
+	free(e);
+}

@@ -1,0 +1,390 @@
+/*
+ * daemon/escalation_lua.c — the text of the escalation engine's Lua
+ * scripts (keys: daemon/escalation.h). Every script gets P, the key
+ * prefix, as ARGV[1] and the time (ms, pagerd's clock) as ARGV[2].
+ *
+ * Idempotency keys are "ID:EPOCH:STEP:ROUND:PERSON:RULE": EPOCH counts
+ * restarts of the incident's escalation (timed ack over, severity
+ * raised), so a restarted step gets new keys while a retry of one
+ * notification keeps its own.
+ */
+#include "autoconf.h"
+
+#include "escalation_lua.h"
+
+#define ESC_LIB \
+	"local P, now = ARGV[1], tonumber(ARGV[2])\n" \
+	"local function tl(id, ...)\n" \
+	"  redis.call('XADD', P .. 'incident:' .. id .. ':timeline', '*', ...)\n" \
+	"end\n" \
+	"-- Every timer of an incident is also in its esc_timers set, so\n" \
+	"-- that an ack removes exactly those.\n" \
+	"local function arm(id, m, at)\n" \
+	"  redis.call('ZADD', P .. 'timers', at, m)\n" \
+	"  redis.call('SADD', P .. 'incident:' .. id .. ':esc_timers', m)\n" \
+	"end\n" \
+	"local function disarm(id, m)\n" \
+	"  redis.call('ZREM', P .. 'timers', m)\n" \
+	"  redis.call('SREM', P .. 'incident:' .. id .. ':esc_timers', m)\n" \
+	"end\n" \
+	"local function stop_all(id)\n" \
+	"  local set = P .. 'incident:' .. id .. ':esc_timers'\n" \
+	"  for _, m in ipairs(redis.call('SMEMBERS', set)) do\n" \
+	"    redis.call('ZREM', P .. 'timers', m)\n" \
+	"    local kind, idem = string.match(m, '^(%a+):(.+)$')\n" \
+	"    if kind == 'contact' or kind == 'retry' then\n" \
+	"      redis.call('DEL', P .. 'note:' .. idem)\n" \
+	"    end\n" \
+	"  end\n" \
+	"  redis.call('DEL', set)\n" \
+	"  redis.call('ZREM', P .. 'timers', 'esc:' .. id)\n" \
+	"end\n" \
+	"-- A contact rule failed for good: the person's next rule that\n" \
+	"-- still waits (a later contact:) fires now.\n" \
+	"local function fallback(id, idem)\n" \
+	"  local prefix, k = string.match(idem, '^(.*:)(%d+)$')\n" \
+	"  if not prefix then return false end\n" \
+	"  for j = tonumber(k) + 1, 16 do\n" \
+	"    if redis.call('EXISTS', P .. 'note:' .. prefix .. j) == 1 then\n" \
+	"      arm(id, 'contact:' .. prefix .. j, now)\n" \
+	"      return prefix .. j\n" \
+	"    end\n" \
+	"  end\n" \
+	"  return false\n" \
+	"end\n" \
+	"local function fields(kv)\n" \
+	"  local f = {}\n" \
+	"  for j = 1, #kv, 2 do f[kv[j]] = kv[j + 1] end\n" \
+	"  return f\n" \
+	"end\n"
+
+/*
+ * A step falls due. ARGV: P, now, id, step, round, epoch (as C read them
+ * from the incident: the step must still be the expected one, due, and
+ * the incident triggered, or a lapsed lease pages twice), what ("page",
+ * "skip", "defer", "stop"), next_step (-1: none), next_round, next_ms,
+ * reason (skip/stop), N persons, then per person: id, target, reason,
+ * phone (for the optout check), M rules, then per rule: notifier,
+ * address, after_ms. Returns the number of outbox entries added, -1
+ * when the step was not due (done already, or the incident is not
+ * triggered).
+ */
+#define LUA_STEP \
+	"local id, step, round, epoch = ARGV[3], ARGV[4], ARGV[5], ARGV[6]\n" \
+	"local what = ARGV[7]\n" \
+	"local ikey = P .. 'incident:' .. id\n" \
+	"local h = redis.call('HMGET', ikey, 'status', 'esc_step',\n" \
+	"    'esc_round', 'esc_epoch', 'esc_due')\n" \
+	"if h[1] ~= 'triggered' then\n" \
+	"  disarm(id, 'esc:' .. id)\n" \
+	"  return -1\n" \
+	"end\n" \
+	"if h[2] ~= step or h[3] ~= round or (h[4] or '0') ~= epoch or\n" \
+	"    (tonumber(h[5]) or 0) > now then\n" \
+	"  return -1\n" \
+	"end\n" \
+	"local S, R = tonumber(step) + 1, tonumber(round) + 1\n" \
+	"if what == 'defer' then\n" \
+	"  redis.call('HSET', ikey, 'esc_due', ARGV[10])\n" \
+	"  arm(id, 'esc:' .. id, tonumber(ARGV[10]))\n" \
+	"  tl(id, 'event', 'deferred', 'step', S, 'until', ARGV[10],\n" \
+	"      'reason', 'low urgency: outside working hours', 'at', now)\n" \
+	"  return 0\n" \
+	"end\n" \
+	"-- The smallest reply code free among the person's open pages.\n" \
+	"local function code_for(pid)\n" \
+	"  local ck = P .. 'person:' .. pid .. ':codes'\n" \
+	"  local kv, used = redis.call('HGETALL', ck), {}\n" \
+	"  for j = 1, #kv, 2 do\n" \
+	"    if kv[j + 1] == id then return tonumber(kv[j]) end\n" \
+	"    local st = redis.call('HGET', P .. 'incident:' .. kv[j + 1],\n" \
+	"        'status')\n" \
+	"    if st and st ~= 'resolved' then\n" \
+	"      used[tonumber(kv[j])] = true\n" \
+	"    else\n" \
+	"      redis.call('HDEL', ck, kv[j])\n" \
+	"      redis.call('ZREM', P .. 'person:' .. pid .. ':pages', kv[j + 1])\n" \
+	"    end\n" \
+	"  end\n" \
+	"  local c = 1\n" \
+	"  while used[c] do c = c + 1 end\n" \
+	"  redis.call('HSET', ck, c, id)\n" \
+	"  return c\n" \
+	"end\n" \
+	"local sent, i = 0, 13\n" \
+	"if what == 'page' and (S > 1 or R > 1) then\n" \
+	"  tl(id, 'event', 'escalated', 'step', S, 'round', R, 'at', now)\n" \
+	"end\n" \
+	"for _ = 1, tonumber(ARGV[12]) do\n" \
+	"  local pid, target, why = ARGV[i], ARGV[i + 1], ARGV[i + 2]\n" \
+	"  local nr = tonumber(ARGV[i + 4])\n" \
+	"  i = i + 5\n" \
+	"  local code = code_for(pid)\n" \
+	"  redis.call('ZADD', P .. 'person:' .. pid .. ':pages', now, id)\n" \
+	"  redis.call('SADD', ikey .. ':esc_people', pid)\n" \
+	"  tl(id, 'event', 'paged', 'person', pid, 'target', target,\n" \
+	"      'reason', why, 'step', S, 'round', R, 'code', code, 'at', now)\n" \
+	"  if nr == 0 then\n" \
+	"    tl(id, 'event', 'skipped', 'person', pid, 'step', S,\n" \
+	"        'reason', 'no contact rules', 'at', now)\n" \
+	"  end\n" \
+	"  for k = 0, nr - 1 do\n" \
+	"    local after = tonumber(ARGV[i + 2])\n" \
+	"    local idem = id .. ':' .. epoch .. ':' .. step .. ':' .. round ..\n" \
+	"        ':' .. pid .. ':' .. k\n" \
+	"    local f = {'incident', id, 'person', pid, 'notifier', ARGV[i],\n" \
+	"        'address', ARGV[i + 1], 'reply_code', code, 'kind', 'page',\n" \
+	"        'attempt', 1, 'idem', idem, 'step', S}\n" \
+	"    i = i + 3\n" \
+	"    if after <= 0 then\n" \
+	"      redis.call('XADD', P .. 'outbox', '*', unpack(f))\n" \
+	"      sent = sent + 1\n" \
+	"    else\n" \
+	"      redis.call('HSET', P .. 'note:' .. idem, unpack(f))\n" \
+	"      arm(id, 'contact:' .. idem, now + after)\n" \
+	"    end\n" \
+	"  end\n" \
+	"end\n" \
+	"if what == 'skip' or what == 'stop' then\n" \
+	"  tl(id, 'event', 'skipped', 'step', S, 'reason', ARGV[11], 'at', now)\n" \
+	"end\n" \
+	"if tonumber(ARGV[8]) >= 0 then\n" \
+	"  redis.call('HSET', ikey, 'esc_step', ARGV[8], 'esc_round', ARGV[9],\n" \
+	"      'esc_due', ARGV[10])\n" \
+	"  arm(id, 'esc:' .. id, tonumber(ARGV[10]))\n" \
+	"else\n" \
+	"  redis.call('HSET', ikey, 'esc_step', -1)\n" \
+	"  disarm(id, 'esc:' .. id)\n" \
+	"end\n" \
+	"return sent\n"
+
+/*
+ * A later contact rule (contact:IDEM) or a retry (retry:IDEM) falls due:
+ * its notification goes to the outbox if the incident is still
+ * triggered. ARGV: P, now, member. Returns 1 when it queued one.
+ */
+#define LUA_RELEASE \
+	"local m = ARGV[3]\n" \
+	"redis.call('ZREM', P .. 'timers', m)\n" \
+	"local idem = string.match(m, '^%a+:(.+)$')\n" \
+	"if not idem then return 0 end\n" \
+	"local kv = redis.call('HGETALL', P .. 'note:' .. idem)\n" \
+	"if #kv == 0 then return 0 end\n" \
+	"redis.call('DEL', P .. 'note:' .. idem)\n" \
+	"local f = fields(kv)\n" \
+	"redis.call('SREM', P .. 'incident:' .. f.incident .. ':esc_timers', m)\n" \
+	"if redis.call('HGET', P .. 'incident:' .. f.incident, 'status') ~=\n" \
+	"    'triggered' then\n" \
+	"  return 0\n" \
+	"end\n" \
+	"redis.call('XADD', P .. 'outbox', '*', unpack(kv))\n" \
+	"return 1\n"
+
+/*
+ * A timed ack ends (unack:ID). ARGV: P, now, id. If the incident is
+ * still acknowledged and open, it is triggered again and escalation
+ * starts over at step 1. Returns 1 when it did.
+ */
+#define LUA_UNACK \
+	"local id = ARGV[3]\n" \
+	"local ikey = P .. 'incident:' .. id\n" \
+	"disarm(id, 'unack:' .. id)\n" \
+	"local h = redis.call('HMGET', ikey, 'status', 'ack_until',\n" \
+	"    'esc_epoch')\n" \
+	"if h[1] ~= 'acknowledged' or (tonumber(h[2]) or 0) > now then\n" \
+	"  return 0\n" \
+	"end\n" \
+	"redis.call('HSET', ikey, 'status', 'triggered', 'updated', now,\n" \
+	"    'esc_epoch', (tonumber(h[3]) or 0) + 1, 'esc_step', 0,\n" \
+	"    'esc_round', 0, 'esc_due', now)\n" \
+	"redis.call('HDEL', ikey, 'ack_until')\n" \
+	"arm(id, 'esc:' .. id, now)\n" \
+	"tl(id, 'event', 'unacknowledged', 'at', now)\n" \
+	"return 1\n"
+
+/*
+ * ARGV: P, now, id, action ("ack", "resolve", "escalate"), who, via,
+ * for_ms. Returns {outcome ("done", "already", "notfound"), title,
+ * status}.
+ */
+#define LUA_ACT \
+	"local id, action, who, via = ARGV[3], ARGV[4], ARGV[5], ARGV[6]\n" \
+	"local for_ms = tonumber(ARGV[7]) or 0\n" \
+	"local ikey = P .. 'incident:' .. id\n" \
+	"local h = redis.call('HMGET', ikey, 'status', 'title', 'group_key',\n" \
+	"    'esc_step')\n" \
+	"if not h[1] then return {'notfound', '', ''} end\n" \
+	"local st, title = h[1], h[2] or ''\n" \
+	"if action == 'ack' then\n" \
+	"  if st ~= 'triggered' then return {'already', title, st} end\n" \
+	"  redis.call('HSET', ikey, 'status', 'acknowledged', 'acked_by', who,\n" \
+	"      'acked_via', via, 'acked_at', now, 'updated', now)\n" \
+	"  stop_all(id)\n" \
+	"  if for_ms > 0 then\n" \
+	"    redis.call('HSET', ikey, 'ack_until', now + for_ms)\n" \
+	"    arm(id, 'unack:' .. id, now + for_ms)\n" \
+	"    tl(id, 'event', 'acknowledged', 'by', who, 'via', via,\n" \
+	"        'until', now + for_ms, 'at', now)\n" \
+	"  else\n" \
+	"    redis.call('HDEL', ikey, 'ack_until')\n" \
+	"    tl(id, 'event', 'acknowledged', 'by', who, 'via', via, 'at', now)\n" \
+	"  end\n" \
+	"  redis.call('XADD', P .. 'events', 'MAXLEN', '~', 100000, '*',\n" \
+	"      'type', 'acknowledged', 'incident', id, 'by', who, 'at', now)\n" \
+	"  return {'done', title, 'acknowledged'}\n" \
+	"elseif action == 'resolve' then\n" \
+	"  if st == 'resolved' then return {'already', title, st} end\n" \
+	"  -- As the ingest script closes one: indexes, group, timers.\n" \
+	"  redis.call('HSET', ikey, 'status', 'resolved', 'resolved_at', now,\n" \
+	"      'resolved_by', who, 'updated', now)\n" \
+	"  redis.call('ZREM', P .. 'incidents:triggered', id)\n" \
+	"  redis.call('ZADD', P .. 'incidents:resolved', id, id)\n" \
+	"  redis.call('ZREM', P .. 'timers', 'notify:' .. id)\n" \
+	"  if h[3] and h[3] ~= '' then\n" \
+	"    local gkey = P .. 'group:' .. h[3]\n" \
+	"    if redis.call('GET', gkey) == id then redis.call('DEL', gkey) end\n" \
+	"  end\n" \
+	"  stop_all(id)\n" \
+	"  for _, pid in ipairs(redis.call('SMEMBERS', ikey .. ':esc_people')) do\n" \
+	"    local ck = P .. 'person:' .. pid .. ':codes'\n" \
+	"    local kv = redis.call('HGETALL', ck)\n" \
+	"    for j = 1, #kv, 2 do\n" \
+	"      if kv[j + 1] == id then redis.call('HDEL', ck, kv[j]) end\n" \
+	"    end\n" \
+	"    redis.call('ZREM', P .. 'person:' .. pid .. ':pages', id)\n" \
+	"  end\n" \
+	"  tl(id, 'event', 'resolved', 'by', who, 'via', via, 'at', now)\n" \
+	"  return {'done', title, 'resolved'}\n" \
+	"else\n" \
+	"  -- esc_step is the step due next; -1 or none: nothing left.\n" \
+	"  if st ~= 'triggered' or (tonumber(h[4]) or -1) < 0 then\n" \
+	"    return {'already', title, st}\n" \
+	"  end\n" \
+	"  redis.call('HSET', ikey, 'esc_due', now)\n" \
+	"  arm(id, 'esc:' .. id, now)\n" \
+	"  tl(id, 'event', 'escalate_requested', 'by', who, 'via', via,\n" \
+	"      'step', tonumber(h[4]) + 1, 'at', now)\n" \
+	"  return {'done', title, st}\n" \
+	"end\n"
+
+/* ARGV: P, now. The consumer group, from the stream's start: entries
+ * queued before any instance made it are sent too. */
+#define LUA_GROUP \
+	"pcall(redis.call, 'XGROUP', 'CREATE', P .. 'outbox', 'pagerd', '0',\n" \
+	"    'MKSTREAM')\n" \
+	"return redis.call('XLEN', P .. 'outbox')\n"
+
+/*
+ * Before sending: ARGV: P, now, then per entry: stream id, incident,
+ * person, notifier, phone ("" unless the notifier sends to phones).
+ * An entry whose incident is no longer triggered, or whose phone opted
+ * out, is acked and deleted (timeline "dropped"). Returns per entry {}
+ * (dropped) or {title, summary, severity, status, service}.
+ */
+#define LUA_FILTER \
+	"local out = {}\n" \
+	"for i = 3, #ARGV, 5 do\n" \
+	"  local eid, id, pid, nt, phone = ARGV[i], ARGV[i + 1], ARGV[i + 2],\n" \
+	"      ARGV[i + 3], ARGV[i + 4]\n" \
+	"  local h = redis.call('HMGET', P .. 'incident:' .. id, 'status',\n" \
+	"      'title', 'summary', 'severity', 'service')\n" \
+	"  local why = false\n" \
+	"  if h[1] ~= 'triggered' then\n" \
+	"    why = 'incident ' .. (h[1] or 'gone')\n" \
+	"  elseif phone ~= '' and\n" \
+	"      redis.call('SISMEMBER', P .. 'optout', phone) == 1 then\n" \
+	"    why = 'opted out'\n" \
+	"  end\n" \
+	"  if why then\n" \
+	"    redis.call('XACK', P .. 'outbox', 'pagerd', eid)\n" \
+	"    redis.call('XDEL', P .. 'outbox', eid)\n" \
+	"    if h[1] then\n" \
+	"      tl(id, 'event', 'dropped', 'person', pid, 'notifier', nt,\n" \
+	"          'reason', why, 'at', now)\n" \
+	"    end\n" \
+	"    out[#out + 1] = {}\n" \
+	"  else\n" \
+	"    out[#out + 1] = {h[2] or '', h[3] or '', h[4] or '', h[1],\n" \
+	"        h[5] or ''}\n" \
+	"  end\n" \
+	"end\n" \
+	"return out\n"
+
+/*
+ * A send's result. ARGV: P, now, stream id, result ("delivered",
+ * "retry", "failed"), retry_at, reason, provider_id, then the entry's
+ * fields as name, value pairs (attempt already the next one for a
+ * retry). Acks and deletes the entry; delivered: timeline and the
+ * provider id -> idem map (7 days) for delivery reports; retry: a
+ * retry: timer; failed: timeline, and the person's next contact rule
+ * now. Returns 0 when the entry was not pending (another instance
+ * finished it), else 1.
+ */
+#define LUA_DONE \
+	"local eid, res, retry_at = ARGV[3], ARGV[4], tonumber(ARGV[5])\n" \
+	"local reason, prov = ARGV[6], ARGV[7]\n" \
+	"local kv = {}\n" \
+	"for j = 8, #ARGV do kv[#kv + 1] = ARGV[j] end\n" \
+	"local f = fields(kv)\n" \
+	"local acked = redis.call('XACK', P .. 'outbox', 'pagerd', eid)\n" \
+	"redis.call('XDEL', P .. 'outbox', eid)\n" \
+	"if acked == 0 or not f.incident then return 0 end\n" \
+	"local id = f.incident\n" \
+	"if res == 'delivered' then\n" \
+	"  tl(id, 'event', 'delivered', 'person', f.person, 'notifier',\n" \
+	"      f.notifier, 'provider_id', prov, 'attempt', f.attempt, 'at', now)\n" \
+	"  if prov ~= '' then\n" \
+	"    redis.call('SET', P .. 'provider:' .. f.notifier .. ':' .. prov,\n" \
+	"        f.idem, 'PX', 7 * 86400000)\n" \
+	"  end\n" \
+	"elseif res == 'retry' then\n" \
+	"  tl(id, 'event', 'retry', 'person', f.person, 'notifier', f.notifier,\n" \
+	"      'reason', reason, 'attempt', f.attempt, 'until', retry_at,\n" \
+	"      'at', now)\n" \
+	"  if redis.call('HGET', P .. 'incident:' .. id, 'status') ==\n" \
+	"      'triggered' then\n" \
+	"    redis.call('HSET', P .. 'note:' .. f.idem, unpack(kv))\n" \
+	"    arm(id, 'retry:' .. f.idem, retry_at)\n" \
+	"  end\n" \
+	"else\n" \
+	"  tl(id, 'event', 'failed', 'person', f.person, 'notifier', f.notifier,\n" \
+	"      'reason', reason, 'attempt', f.attempt, 'at', now)\n" \
+	"  if redis.call('HGET', P .. 'incident:' .. id, 'status') ==\n" \
+	"      'triggered' then\n" \
+	"    fallback(id, f.idem)\n" \
+	"  end\n" \
+	"end\n" \
+	"return 1\n"
+
+/*
+ * A delivery report (e.g. Twilio's status callback). ARGV: P, now,
+ * notifier, provider_id, result ("delivered", "failed"), reason. A
+ * failure is recorded and brings the person's next contact rule now.
+ * Returns 1 when the message was known.
+ */
+#define LUA_DELIVERY \
+	"local idem = redis.call('GET', P .. 'provider:' .. ARGV[3] .. ':' ..\n" \
+	"    ARGV[4])\n" \
+	"if not idem then return 0 end\n" \
+	"local id = string.match(idem, '^(%d+):')\n" \
+	"local pid = string.match(idem, '^%d+:%d+:%d+:%d+:(.+):%d+$')\n" \
+	"if not id or ARGV[5] ~= 'failed' then return 1 end\n" \
+	"tl(id, 'event', 'failed', 'person', pid or '', 'notifier', ARGV[3],\n" \
+	"    'provider_id', ARGV[4], 'reason', 'delivery report: ' .. ARGV[6],\n" \
+	"    'at', now)\n" \
+	"if redis.call('HGET', P .. 'incident:' .. id, 'status') ==\n" \
+	"    'triggered' then\n" \
+	"  fallback(id, idem)\n" \
+	"end\n" \
+	"return 1\n"
+
+struct store_lua esc_lua_step = { "escalation step", ESC_LIB LUA_STEP, "" };
+struct store_lua esc_lua_release = { "escalation release",
+    ESC_LIB LUA_RELEASE, "" };
+struct store_lua esc_lua_unack = { "escalation unack", ESC_LIB LUA_UNACK, "" };
+struct store_lua esc_lua_act = { "escalation act", ESC_LIB LUA_ACT, "" };
+struct store_lua esc_lua_group = { "outbox group", ESC_LIB LUA_GROUP, "" };
+struct store_lua esc_lua_filter = { "outbox filter", ESC_LIB LUA_FILTER, "" };
+struct store_lua esc_lua_done = { "outbox done", ESC_LIB LUA_DONE, "" };
+struct store_lua esc_lua_delivery = { "outbox delivery",
+    ESC_LIB LUA_DELIVERY, "" };

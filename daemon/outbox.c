@@ -1,0 +1,521 @@
+/*
+ * daemon/outbox.c — send what the escalation engine queued (outbox.h).
+ * One read cycle at a time: read (or take over) up to a batch, ask
+ * Redis which entries still matter (escalation_lua.c "outbox filter"),
+ * start their sends. Each send's result is written back by its own
+ * script ("outbox done"), which acks and deletes the entry.
+ */
+#include "autoconf.h"
+
+#include <sys/queue.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <hiredis/hiredis.h>
+#include <openssl/rand.h>
+
+#include "argv.h"
+#include "backoff.h"
+#include "config.h"
+#include "escalation_lua.h"
+#include "log.h"
+#include "metrics.h"
+#include "notifier_host.h"
+#include "outbox.h"
+#include "pagerd.h"
+#include "rota.h"
+#include "store.h"
+
+#define OUTBOX_POLL_MS		100
+#define OUTBOX_CLAIM_MS		5000	/* take-over and gauge period */
+/*
+ * How long an entry stays with a consumer before another takes it: a
+ * send may take the host's 60 s cap, so a live instance is never robbed.
+ */
+#define OUTBOX_IDLE_MS		90000
+#define OUTBOX_BATCH		64
+#define OUTBOX_MAX_ATTEMPTS	8
+#define OUTBOX_BACKOFF_BASE_MS	2000
+#define OUTBOX_BACKOFF_CAP_MS	300000
+
+struct entry {
+	TAILQ_ENTRY(entry)	 link;
+	struct outbox		*ob;
+	char			*eid;
+	struct argv		 kv;		/* field, value, ... as read */
+	char			*title, *summary, *severity, *status;
+	char			*service;
+	int			 sending;
+};
+TAILQ_HEAD(entries, entry);
+
+struct outbox {
+	struct pagerd	*pd;
+	struct event	*ev;
+	char		 consumer[128];
+	int64_t		 last_claim;
+	int		 group_ok;
+	int		 busy;		/* a read cycle is in flight */
+	int		 kicked;
+	int		 stopped;
+	struct entries	 flight;	/* being filtered or sent */
+	struct entries	 batch;		/* this cycle's, until filtered */
+};
+
+static void	tick(evutil_socket_t, short, void *);
+
+static void
+arm(struct outbox *ob, int64_t ms)
+{
+	struct timeval	 tv = { 0, (suseconds_t)ms * 1000 };
+
+	if (!ob->stopped)
+		evtimer_add(ob->ev, &tv);
+}
+
+static void
+cycle_done(struct outbox *ob, int full)
+{
+	ob->busy = 0;
+	arm(ob, full || ob->kicked ? 0 : OUTBOX_POLL_MS);
+	ob->kicked = 0;
+}
+
+static const char *
+field(const struct entry *en, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i + 1 < en->kv.n; i += 2)
+		if (strcmp(en->kv.v[i], name) == 0)
+			return en->kv.v[i + 1];
+	return NULL;
+}
+
+static void
+entry_free(struct entry *en)
+{
+	argv_free(&en->kv);
+	free(en->eid);
+	free(en->title);
+	free(en->summary);
+	free(en->severity);
+	free(en->status);
+	free(en->service);
+	free(en);
+}
+
+/* ------------------------------------------------------------ results */
+
+static void
+recorded(void *arg, const redisReply *r)
+{
+	struct entry	*en = arg;
+
+	if (r == NULL || r->type == REDIS_REPLY_ERROR)
+		log_warnx("outbox: %s: result not recorded; the entry will be "
+		    "taken over and sent again", en->eid);
+	TAILQ_REMOVE(&en->ob->flight, en, link);
+	entry_free(en);
+}
+
+static uint64_t
+rnd64(void)
+{
+	uint64_t	 v = 0;
+
+	if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
+		v = (uint64_t)pagerd_now_ms() * 0x9e3779b97f4a7c15ULL;
+	return v;
+}
+
+static void
+sent(void *arg, const struct pagerd_notify_status *st)
+{
+	static const char *const res[] = { "delivered", "retry", "failed" };
+	struct entry	*en = arg;
+	struct outbox	*ob = en->ob;
+	struct argv	 a = { 0 };
+	const char	*nt = field(en, "notifier");
+	const char	*kv[4] = { "notifier", nt, "result", NULL };
+	const char	*reason = st->reason ? st->reason : "";
+	char		 why[320];
+	int64_t		 now = pagerd_now_ms(), wait;
+	int		 attempt = atoi(field(en, "attempt") ?
+			    field(en, "attempt") : "1");
+	int		 result = st->result;
+	size_t		 i;
+
+	if (result == PAGERD_NOTIFY_RETRY && attempt >= OUTBOX_MAX_ATTEMPTS) {
+		snprintf(why, sizeof(why), "gave up after %d attempts: %s",
+		    attempt, reason);
+		reason = why;
+		result = PAGERD_NOTIFY_PERMANENT;
+	}
+	wait = backoff_delay_ms(OUTBOX_BACKOFF_BASE_MS, OUTBOX_BACKOFF_CAP_MS,
+	    attempt, rnd64());
+	if (st->retry_after_s > 0 &&
+	    (int64_t)st->retry_after_s * 1000 > wait)
+		wait = (int64_t)st->retry_after_s * 1000;
+	kv[3] = res[result];
+	metrics_add(ob->pd->metrics, "pagerd_pages_total", 1, 2, kv);
+	argv_str(&a, store_prefix(ob->pd->store));
+	argv_add(&a, "%" PRId64, now);
+	argv_str(&a, en->eid);
+	argv_str(&a, res[result]);
+	argv_add(&a, "%" PRId64, now + wait);
+	argv_str(&a, reason);
+	argv_str(&a, st->provider_id);
+	for (i = 0; i + 1 < en->kv.n; i += 2) {
+		argv_str(&a, en->kv.v[i]);
+		if (result == PAGERD_NOTIFY_RETRY &&
+		    strcmp(en->kv.v[i], "attempt") == 0)
+			argv_add(&a, "%d", attempt + 1);
+		else
+			argv_str(&a, en->kv.v[i + 1]);
+	}
+	log_info("outbox: incident %s to %s via %s: %s%s%s",
+	    field(en, "incident"), field(en, "person"), nt, res[result],
+	    *reason ? ": " : "", reason);
+	if (!a.oom && store_eval(ob->pd->store, &esc_lua_done, (int)a.n,
+	    (const char **)a.v, NULL, recorded, en) == 0) {
+		argv_free(&a);
+		return;
+	}
+	argv_free(&a);
+	recorded(en, NULL);
+}
+
+/* ------------------------------------------------------------ sending */
+
+static void
+send_one(struct outbox *ob, struct entry *en)
+{
+	const struct config		*cfg = ob->pd->cfg;
+	const struct rota_person	*who = NULL;
+	struct pagerd_notification	 n;
+	struct pagerd_notify_status	 st;
+	const char			*code = field(en, "reply_code");
+	const char			*attempt = field(en, "attempt");
+	const char			*inc = field(en, "incident");
+	char				*url = NULL, why[160];
+
+	if (cfg->rotas != NULL)
+		who = rota_set_person(cfg->rotas, rota_set_person_index(
+		    cfg->rotas, field(en, "person")));
+	memset(&n, 0, sizeof(n));
+	n.kind = PAGERD_NOTIFY_PAGE;
+	n.incident_id = inc ? atoll(inc) : 0;
+	n.severity = en->severity;
+	n.title = en->title;
+	n.summary = en->summary;
+	n.status = en->status;
+	n.recipient.id = field(en, "person");
+	n.recipient.name = who != NULL && who->name != NULL ? who->name :
+	    n.recipient.id;
+	n.recipient.address = field(en, "address");
+	n.reply_code = code ? atoi(code) : 0;
+	n.idempotency_key = field(en, "idem");
+	n.attempt = attempt ? atoi(attempt) : 1;
+	n.service = en->service[0] ? en->service : NULL;
+	if (cfg->http_public_url != NULL && asprintf(&url,
+	    "%s/api/v1/incidents/%s", cfg->http_public_url, inc) != -1)
+		n.url = url;
+	en->sending = 1;
+	if (n.recipient.id == NULL || n.recipient.address == NULL ||
+	    field(en, "notifier") == NULL || n.idempotency_key == NULL ||
+	    notifier_send(ob->pd->notifiers, field(en, "notifier"), &n, sent,
+	    en) == -1) {
+		snprintf(why, sizeof(why), "no notifier \"%s\" configured",
+		    field(en, "notifier") ? field(en, "notifier") : "");
+		memset(&st, 0, sizeof(st));
+		st.result = PAGERD_NOTIFY_PERMANENT;
+		st.reason = why;
+		sent(en, &st);
+	}
+	free(url);
+}
+
+static char *
+dup_str(const redisReply *r)
+{
+	return strdup(r != NULL && r->type == REDIS_REPLY_STRING ? r->str :
+	    "");
+}
+
+/* The filter's answer: {} for a dropped entry, else its incident. */
+static void
+filtered(void *arg, const redisReply *r)
+{
+	struct outbox	*ob = arg;
+	struct entry	*en;
+	const redisReply *e;
+	size_t		 i = 0, n = 0;
+
+	while ((en = TAILQ_FIRST(&ob->batch)) != NULL) {
+		TAILQ_REMOVE(&ob->batch, en, link);
+		n++;
+		e = r != NULL && r->type == REDIS_REPLY_ARRAY &&
+		    i < r->elements ? r->element[i] : NULL;
+		i++;
+		if (e == NULL || e->type != REDIS_REPLY_ARRAY ||
+		    e->elements != 5) {
+			/* Dropped, or Redis failed: it stays pending. */
+			entry_free(en);
+			continue;
+		}
+		en->title = dup_str(e->element[0]);
+		en->summary = dup_str(e->element[1]);
+		en->severity = dup_str(e->element[2]);
+		en->status = dup_str(e->element[3]);
+		en->service = dup_str(e->element[4]);
+		if (en->title == NULL || en->summary == NULL ||
+		    en->severity == NULL || en->status == NULL ||
+		    en->service == NULL) {
+			entry_free(en);
+			continue;
+		}
+		TAILQ_INSERT_TAIL(&ob->flight, en, link);
+		send_one(ob, en);
+	}
+	cycle_done(ob, n >= OUTBOX_BATCH);
+}
+
+static int
+in_flight(const struct outbox *ob, const char *eid)
+{
+	const struct entry	*en;
+
+	TAILQ_FOREACH(en, &ob->flight, link)
+		if (strcmp(en->eid, eid) == 0)
+			return 1;
+	return 0;
+}
+
+/* [[id, [field, value, ...]], ...] into this cycle's batch. */
+static void
+take(struct outbox *ob, const redisReply *list)
+{
+	const redisReply	*it, *kv;
+	struct entry		*en;
+	size_t			 i, j;
+
+	for (i = 0; list != NULL && list->type == REDIS_REPLY_ARRAY &&
+	    i < list->elements; i++) {
+		it = list->element[i];
+		if (it->type != REDIS_REPLY_ARRAY || it->elements != 2 ||
+		    it->element[0]->type != REDIS_REPLY_STRING ||
+		    (kv = it->element[1])->type != REDIS_REPLY_ARRAY ||
+		    in_flight(ob, it->element[0]->str))
+			continue;	/* deleted meanwhile, or ours */
+		if ((en = calloc(1, sizeof(*en))) == NULL)
+			return;
+		en->ob = ob;
+		en->eid = strdup(it->element[0]->str);
+		for (j = 0; j < kv->elements; j++)
+			argv_str(&en->kv, kv->element[j]->type ==
+			    REDIS_REPLY_STRING ? kv->element[j]->str : "");
+		if (en->eid == NULL || en->kv.oom) {
+			entry_free(en);
+			return;
+		}
+		TAILQ_INSERT_TAIL(&ob->batch, en, link);
+	}
+}
+
+/* Ask which of the batch still matter. */
+static void
+filter(struct outbox *ob)
+{
+	const struct notifier_cfg	*nc;
+	struct entry			*en;
+	struct argv			 a = { 0 };
+
+	if (TAILQ_EMPTY(&ob->batch)) {
+		cycle_done(ob, 0);
+		return;
+	}
+	argv_str(&a, store_prefix(ob->pd->store));
+	argv_add(&a, "%" PRId64, pagerd_now_ms());
+	TAILQ_FOREACH(en, &ob->batch, link) {
+		nc = config_find_notifier(ob->pd->cfg, field(en, "notifier"));
+		argv_str(&a, en->eid);
+		argv_str(&a, field(en, "incident"));
+		argv_str(&a, field(en, "person"));
+		argv_str(&a, field(en, "notifier"));
+		argv_str(&a, nc != NULL && nc->address == CONFIG_ADDRESS_PHONE ?
+		    field(en, "address") : "");
+	}
+	if (a.oom || store_eval(ob->pd->store, &esc_lua_filter, (int)a.n,
+	    (const char **)a.v, NULL, filtered, ob) == -1)
+		filtered(ob, NULL);
+	argv_free(&a);
+}
+
+static void
+read_done(void *arg, const redisReply *r)
+{
+	struct outbox	*ob = arg;
+	const redisReply *s;
+
+	if (r != NULL && r->type == REDIS_REPLY_ERROR &&
+	    strncmp(r->str, "NOGROUP", 7) == 0)
+		ob->group_ok = 0;	/* the stream went away (FLUSHALL) */
+	/* XREADGROUP: [[stream, entries]] or nil. */
+	if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+	    (s = r->element[0])->type == REDIS_REPLY_ARRAY &&
+	    s->elements == 2)
+		take(ob, s->element[1]);
+	/* XAUTOCLAIM: [next, entries, deleted]. */
+	else if (r != NULL && r->type == REDIS_REPLY_ARRAY &&
+	    r->elements >= 2 && r->element[0]->type == REDIS_REPLY_STRING)
+		take(ob, r->element[1]);
+	filter(ob);
+}
+
+static void
+grouped(void *arg, const redisReply *r)
+{
+	struct outbox	*ob = arg;
+
+	if (r != NULL && r->type == REDIS_REPLY_INTEGER) {
+		ob->group_ok = 1;
+		metrics_set(ob->pd->metrics, "pagerd_outbox_pending",
+		    (double)r->integer, 0, NULL);
+	}
+	cycle_done(ob, r != NULL && r->type == REDIS_REPLY_INTEGER);
+}
+
+static void
+tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct outbox	*ob = arg;
+	struct argv	 a = { 0 };
+	int64_t		 now = pagerd_now_ms();
+	char		 key[256];
+	int		 rv;
+
+	if (ob->stopped || ob->busy)
+		return;
+	if (!store_ready(ob->pd->store)) {
+		arm(ob, OUTBOX_POLL_MS);
+		return;
+	}
+	ob->busy = 1;
+	snprintf(key, sizeof(key), "%soutbox", store_prefix(ob->pd->store));
+	if (!ob->group_ok || now - ob->last_claim >= OUTBOX_CLAIM_MS) {
+		if (ob->group_ok) {
+			/* Take over what a dead instance left pending. */
+			ob->last_claim = now;
+			argv_str(&a, "XAUTOCLAIM");
+			argv_str(&a, key);
+			argv_str(&a, "pagerd");
+			argv_str(&a, ob->consumer);
+			argv_add(&a, "%d", OUTBOX_IDLE_MS);
+			argv_str(&a, "0-0");
+			argv_str(&a, "COUNT");
+			argv_add(&a, "%d", OUTBOX_BATCH);
+			/* And the group, again: Redis may have lost it. */
+			ob->group_ok = 0;
+		} else {
+			argv_str(&a, store_prefix(ob->pd->store));
+			argv_add(&a, "%" PRId64, now);
+			rv = a.oom ? -1 : store_eval(ob->pd->store,
+			    &esc_lua_group, (int)a.n, (const char **)a.v, NULL,
+			    grouped, ob);
+			argv_free(&a);
+			if (rv == -1)
+				cycle_done(ob, 0);
+			return;
+		}
+	} else {
+		argv_str(&a, "XREADGROUP");
+		argv_str(&a, "GROUP");
+		argv_str(&a, "pagerd");
+		argv_str(&a, ob->consumer);
+		argv_str(&a, "COUNT");
+		argv_add(&a, "%d", OUTBOX_BATCH);
+		argv_str(&a, "STREAMS");
+		argv_str(&a, key);
+		argv_str(&a, ">");
+	}
+	rv = a.oom ? -1 : store_command(ob->pd->store, (int)a.n,
+	    (const char **)a.v, NULL, read_done, ob);
+	argv_free(&a);
+	if (rv == -1)
+		cycle_done(ob, 0);
+}
+
+void
+outbox_kick(struct outbox *ob)
+{
+	if (ob == NULL || ob->stopped)
+		return;
+	if (ob->busy)
+		ob->kicked = 1;
+	else
+		arm(ob, 0);
+}
+
+struct outbox *
+outbox_start(struct pagerd *pd)
+{
+	struct outbox	*ob;
+	char		 host[64];
+
+	if ((ob = calloc(1, sizeof(*ob))) == NULL)
+		return NULL;
+	ob->pd = pd;
+	TAILQ_INIT(&ob->flight);
+	TAILQ_INIT(&ob->batch);
+	if (gethostname(host, sizeof(host)) == -1)
+		snprintf(host, sizeof(host), "pagerd");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(ob->consumer, sizeof(ob->consumer), "%s:%ld", host,
+	    (long)getpid());
+	if ((ob->ev = evtimer_new(pd->base, tick, ob)) == NULL) {
+		free(ob);
+		return NULL;
+	}
+	metrics_declare(pd->metrics, "pagerd_pages_total", METRIC_COUNTER,
+	    "Notification attempts, by notifier instance and result "
+	    "(delivered, retry, failed)");
+	metrics_declare(pd->metrics, "pagerd_outbox_pending", METRIC_GAUGE,
+	    "Notifications queued in the outbox and not yet done (all "
+	    "instances), as of the last check (every 5 s)");
+	arm(ob, 0);
+	return ob;
+}
+
+void
+outbox_stop(struct outbox *ob)
+{
+	if (ob == NULL)
+		return;
+	ob->stopped = 1;
+	evtimer_del(ob->ev);
+}
+
+void
+outbox_free(struct outbox *ob)
+{
+	struct entry	*en;
+
+	if (ob == NULL)
+		return;
+	while ((en = TAILQ_FIRST(&ob->flight)) != NULL) {
+		TAILQ_REMOVE(&ob->flight, en, link);
+		entry_free(en);
+	}
+	while ((en = TAILQ_FIRST(&ob->batch)) != NULL) {
+		TAILQ_REMOVE(&ob->batch, en, link);
+		entry_free(en);
+	}
+	event_free(ob->ev);
+	free(ob);
+}

@@ -1,0 +1,452 @@
+#!/usr/bin/python3
+"""Escalation end to end with a real redis-server, the real daemon and
+the log notifier: an alert pages the on-call of its policy's first step,
+step 2 follows after its delay, an API ack stops everything (and drops
+what is queued), resolve, escalate now, a timed ack pages again, a step
+with nobody on call is skipped at once, repeat rounds, sev3 outside
+working hours waits, a severity raise starts over, RETRY retries,
+PERMANENT falls through to the next contact rule, kill -9 resumes the
+pending step, and two instances on one Redis never page twice.
+
+Rotas are built so that the answer does not depend on the time: an
+unrestricted layer with one member. The "gap" rota and the "outside"
+working hours use a window six hours away from now (UTC)."""
+
+import json
+import os
+import re
+import time
+
+import pagerd_test as pt
+from pagerd_test import check, eq, expect_error, expect_status, wait_until
+
+t = pt.TestFile("escalation")
+redis = t.redis()
+R = redis.client
+
+
+def hhmm(ts):
+    return time.strftime("%H:%M", time.gmtime(ts))
+
+
+# A window that is certainly not now: six hours ahead, one hour long.
+AWAY = "%s-%s" % (hhmm(time.time() + 6 * 3600), hhmm(time.time() + 7 * 3600))
+
+POLICIES = {
+    "main": [(["rota:ops"], "2s"), (["rota:ops:secondary"], "2s")],
+    "slow": [(["rota:ops"], "3s"), (["rota:ops:2"], "1h")],
+    "later": [(["rota:ops"], "1h"), (["rota:ops:secondary"], "1h")],
+    "skip": [(["rota:gap"], "1h"), (["rota:ops:secondary"], "1h")],
+    "rep": [(["person:alice", "rota:ops"], "1s")],
+    "fall": [(["person:dave"], "1h")],
+    "retry": [(["person:erin"], "1h")],
+}
+
+
+def configure(p):
+    c = p.config
+    c["notifiers"] = {
+        "dry": {"type": "log", "level": "info"},
+        "flaky": {"type": "log", "result": "retry", "retry_after": 1},
+        "broken": {"type": "log", "result": "permanent"},
+    }
+    c["people"] = {
+        "alice": {"phone": "+31600000001", "email": "alice@example.com"},
+        "bob": {"phone": "+31600000002"},
+        "carol": {"phone": "+31600000003"},
+        "dave": {"phone": "+31600000004",
+                 "contact": [{"notifier": "broken"},
+                             {"notifier": "dry", "after": "1h"}]},
+        "erin": {"phone": "+31600000005",
+                 "contact": [{"notifier": "flaky"}]},
+    }
+    layer = {"shift": "1w", "handoff": "mon 09:00", "anchor": "2026-01-05"}
+    c["rotas"] = {
+        "ops": {"time_zone": "UTC", "levels": [
+            {"name": "primary", "layers": [dict(layer, members=["alice"])]},
+            {"name": "secondary", "layers": [dict(layer, members=["bob"])]},
+        ]},
+        "gap": {"time_zone": "UTC", "levels": [
+            {"name": "primary", "layers": [
+                dict(layer, members=["carol"], restrictions=[AWAY])]},
+        ]},
+    }
+    c["contact_defaults"] = [{"notifier": "dry"}]
+    c["policies"] = [
+        {"name": n, "repeat": 2 if n == "rep" else 0,
+         "steps": [{"targets": tg, "delay": d} for tg, d in steps]}
+        for n, steps in POLICIES.items()]
+    c["services"] = [
+        {"name": n, "group_by": ["alertname"], "group_wait": "0s",
+         "policy": n} for n in POLICIES] + [
+        {"name": "sev3in", "group_by": ["alertname"], "group_wait": "0s",
+         "policy": "main"},
+        {"name": "sev3out", "group_by": ["alertname"], "group_wait": "0s",
+         "policy": "main",
+         "working_hours": {"time_zone": "UTC", "restrictions": [AWAY]}},
+        {"name": "none", "group_by": ["alertname"], "group_wait": "0s"},
+    ]
+    c["routes"] = [{"match": ['svc="%s"' % s["name"]], "service": s["name"]}
+                   for s in c["services"]]
+
+
+pd = t.pagerd(redis)
+configure(pd)
+pd2 = t.pagerd(redis, name="pagerd2")
+configure(pd2)
+for d in (pd, pd2):
+    d.extra_env["PAGERD_PLUGINDIR"] = os.environ.get(
+        "PAGERD_PLUGINDIR", os.path.join(os.getcwd(), ".libs"))
+
+AUTH = {"Authorization": "Bearer " + pt.TOKEN,
+        "Content-Type": "application/json"}
+PAGE = re.compile(r'page incident (\d+) (sev\d) to (\S+) .* code (\d+) '
+                  r'key (\S+) attempt (\d+):')
+
+
+def up(*daemons):
+    redis.ensure()
+    for d in daemons or (pd,):
+        d.ensure()
+    return pd
+
+
+def fire(svc, sev="critical", name=None, d=None):
+    """Post one alert to service svc; returns its incident id."""
+    name = name or pt.uniq("a")
+    res = (d or pd).post_ok({"summary": "%s down" % name, "severity": sev,
+                             "labels": {"alertname": name, "svc": svc}})
+    return res[0]["incident"]
+
+
+def pages(iid, daemons=(pd,)):
+    """Pages of incident iid in the logs, in order: (person, key, attempt,
+    time seen is not known: order only)."""
+    out = []
+    for d in daemons:
+        for m in PAGE.finditer(d.log_text()):
+            if int(m.group(1)) == iid:
+                out.append({"person": m.group(3), "sev": m.group(2),
+                            "code": int(m.group(4)), "key": m.group(5),
+                            "attempt": int(m.group(6))})
+    return out
+
+
+def who(iid, daemons=(pd,)):
+    return [p["person"] for p in pages(iid, daemons)]
+
+
+def incident(iid):
+    r = pd.incident(iid)
+    expect_status(r, 200, "GET incident %s" % iid)
+    return r.json()["incident"]
+
+
+def events(iid, name=None):
+    tl = incident(iid)["timeline"]
+    return [e for e in tl if name is None or e["event"] == name]
+
+
+def act(iid, action, body=None, headers=AUTH):
+    data = json.dumps(body).encode() if body is not None else None
+    return pd.request("POST", "/api/v1/incidents/%s/%s" % (iid, action),
+                      data, headers)
+
+
+def wait_pages(iid, n, timeout=5, daemons=(pd,)):
+    return wait_until(lambda: len(pages(iid, daemons)) >= n and
+                      pages(iid, daemons), timeout=timeout,
+                      what="%d pages of incident %s" % (n, iid))
+
+
+@t.case("an alert pages the on-call of step 1, through its contact rules")
+def _():
+    up()
+    iid = fire("main")
+    p = wait_pages(iid, 1)
+    eq(p[0]["person"], "alice", "paged")
+    eq(p[0]["sev"], "sev1", "severity")
+    eq(p[0]["code"], 1, "reply code")
+    check(p[0]["key"].startswith("%d:0:0:0:alice:0" % iid), p[0]["key"])
+    ev = wait_until(lambda: events(iid, "delivered"), what="delivered")
+    eq(ev[0]["person"], "alice", "delivered to")
+    eq(ev[0]["notifier"], "dry", "through")
+    paged = events(iid, "paged")[0]
+    eq((paged["step"], paged["target"], paged["reason"], paged["code"]),
+       (1, "rota:ops", "rotation", 1), "paged event")
+
+
+@t.case("no ack: step 2 pages after its delay, then escalation ends")
+def _():
+    up()
+    iid = fire("main")
+    wait_pages(iid, 1)
+    t0 = time.monotonic()
+    p = wait_pages(iid, 2, timeout=6)
+    dt = time.monotonic() - t0
+    eq(p[1]["person"], "bob", "step 2")
+    check(1.0 <= dt <= 4.0, "step 2 after %.1fs, want ~2s" % dt)
+    check(events(iid, "escalated"), "escalated recorded")
+    time.sleep(3)
+    eq(len(pages(iid)), 2, "nothing after the last step")
+
+
+@t.case("API ack: 200, nothing more is sent, the timeline says who")
+def _():
+    up()
+    iid = fire("main")
+    wait_pages(iid, 1)
+    r = act(iid, "ack")
+    expect_status(r, 200, "ack")
+    eq(r.json(), {"incident": iid, "status": "acknowledged"}, "answer")
+    time.sleep(3.5)
+    eq(who(iid), ["alice"], "no step 2 after the ack")
+    a = events(iid, "acknowledged")[0]
+    eq((a["by"], a["via"]), ("api:admin", "api"), "who and how")
+    inc = incident(iid)
+    eq((inc["status"], inc["acked_by"], inc["acked_via"]),
+       ("acknowledged", "api:admin", "api"), "incident")
+    expect_error(act(iid, "ack"), 409)
+    expect_error(act(999999, "ack"), 404)
+    expect_error(act(iid, "ack", headers={}), 401)
+    expect_error(act(iid, "ack", {"for": "soon"}), 400, "for")
+    expect_error(act(iid, "ack", {"nope": 1}), 400, "nope")
+    expect_error(act(iid, "nope"), 404)
+
+
+@t.case("an ack drops the pages already queued (within 1 s)")
+def _():
+    up()
+    # Stop the consumer from reading by pausing it: queue entries
+    # directly, as a step on another instance would, then ack.
+    iid = fire("later")
+    wait_pages(iid, 1)
+    P = pt.PREFIX
+    R.cmd("HSET", P + "incident:%d" % iid, "esc_due", "0")
+    r = act(iid, "ack", {"by": "carol"})
+    expect_status(r, 200, "ack")
+    R.cmd("XADD", P + "outbox", "*", "incident", str(iid), "person", "bob",
+          "notifier", "dry", "address", "bob", "reply_code", "1", "kind",
+          "page", "attempt", "1", "idem", "%d:9:9:9:bob:0" % iid, "step", "2")
+    wait_until(lambda: events(iid, "dropped"), timeout=1.5,
+               what="dropped")
+    eq(who(iid), ["alice"], "the queued page was not sent")
+    eq(events(iid, "acknowledged")[0]["by"], "carol", "by from the body")
+
+
+@t.case("resolve by a person closes the incident and stops paging")
+def _():
+    up()
+    iid = fire("main")
+    wait_pages(iid, 1)
+    r = act(iid, "resolve", {"by": "alice"})
+    expect_status(r, 200, "resolve")
+    eq(r.json()["status"], "resolved", "answer")
+    inc = incident(iid)
+    eq((inc["status"], inc["resolved_by"]), ("resolved", "alice"), "inc")
+    check(inc["resolved"] is not None, "resolved time")
+    time.sleep(3)
+    eq(who(iid), ["alice"], "nothing after resolve")
+    expect_error(act(iid, "resolve"), 409)
+    r = pd.incidents("?status=triggered")
+    check(iid not in [i["id"] for i in r.json()["incidents"]],
+          "not listed as triggered")
+    # The group forgets it: the next alert opens a new incident.
+    eq(R.cmd("GET", pt.PREFIX + "group:" + inc["group_key"]), None,
+       "the group forgot it")
+
+
+@t.case("escalate now pages the next step at once")
+def _():
+    up()
+    iid = fire("later")
+    wait_pages(iid, 1)
+    t0 = time.monotonic()
+    expect_status(act(iid, "escalate"), 200, "escalate")
+    p = wait_pages(iid, 2, timeout=2)
+    eq(p[1]["person"], "bob", "step 2 now")
+    check(time.monotonic() - t0 < 1.5, "within a second")
+    check(events(iid, "escalate_requested"), "recorded")
+    # Nothing left after the last step.
+    wait_until(lambda: incident(iid) and
+               R.cmd("HGET", pt.PREFIX + "incident:%d" % iid,
+                     "esc_step") == b"-1", what="last step done")
+    expect_error(act(iid, "escalate"), 409)
+
+
+@t.case("a timed ack pages again when it ends, from step 1")
+def _():
+    up()
+    iid = fire("later")
+    wait_pages(iid, 1)
+    expect_status(act(iid, "ack", {"for": "2s"}), 200, "ack for 2s")
+    p = wait_pages(iid, 2, timeout=5)
+    eq(p[1]["person"], "alice", "step 1 again")
+    check(p[1]["key"] != p[0]["key"], "a new idempotency key")
+    check(events(iid, "unacknowledged"), "unacknowledged recorded")
+    eq(incident(iid)["status"], "triggered", "triggered again")
+
+
+@t.case("a step with nobody on call is skipped at once and recorded")
+def _():
+    up()
+    iid = fire("skip")
+    p = wait_pages(iid, 1, timeout=2)
+    eq(p[0]["person"], "bob", "step 2 pages at once")
+    sk = events(iid, "skipped")[0]
+    eq((sk["step"], sk["reason"]), (1, "nobody on call"), "skip")
+
+
+@t.case("repeat: the policy runs its rounds, then stops")
+def _():
+    up()
+    iid = fire("rep")
+    p = wait_pages(iid, 3, timeout=6)
+    time.sleep(2)
+    p = pages(iid)
+    # alice is named twice per step but paged once per round.
+    eq([x["person"] for x in p], ["alice"] * 3, "three rounds")
+    eq(len(set(x["key"] for x in p)), 3, "distinct keys")
+    eq([e["round"] for e in events(iid, "paged")], [1, 2, 3], "rounds")
+
+
+@t.case("sev3 outside working hours is deferred; inside it pages once")
+def _():
+    up()
+    out = fire("sev3out", sev="warning")
+    inn = fire("sev3in", sev="warning")
+    p = wait_pages(inn, 1)
+    eq(p[0]["sev"], "sev3", "low urgency")
+    d = wait_until(lambda: events(out, "deferred"), what="deferred")[0]
+    check(d["until"] > int(time.time() * 1000) + 5 * 3600 * 1000,
+          "deferred to the window ~6h away: %r" % d)
+    time.sleep(3)
+    eq(who(out), [], "nothing outside working hours")
+    eq(who(inn), ["alice"], "sev3 never goes past low_urgency_steps")
+
+
+@t.case("a severity raise restarts escalation at step 1")
+def _():
+    up()
+    name = pt.uniq("raise")
+    iid = fire("later", sev="warning", name=name)
+    wait_pages(iid, 1)
+    pd.post_ok({"summary": "worse", "severity": "critical",
+                "labels": {"alertname": name, "svc": "later",
+                           "instance": "b"}})
+    p = wait_pages(iid, 2, timeout=3)
+    eq((p[1]["person"], p[1]["sev"]), ("alice", "sev1"), "step 1 again")
+    check(p[1]["key"].split(":")[1] == "1", "new epoch: %s" % p[1]["key"])
+
+
+@t.case("RETRY retries with backoff; PERMANENT falls through at once")
+def _():
+    up()
+    iid = fire("retry")
+    p = wait_pages(iid, 2, timeout=8)
+    eq([x["attempt"] for x in p[:2]], [1, 2], "attempts")
+    eq(p[0]["key"], p[1]["key"], "a retry keeps its key")
+    r = events(iid, "retry")[0]
+    check("retry" in r["reason"], r)
+    iid = fire("fall")
+    p = wait_pages(iid, 2, timeout=3)
+    eq([x["person"] for x in p], ["dave", "dave"], "dave twice")
+    f = events(iid, "failed")[0]
+    eq(f["notifier"], "broken", "failed through")
+    check("permanent" in f["reason"], f)
+    wait_until(lambda: events(iid, "delivered"), what="then delivered")
+    eq(events(iid, "delivered")[0]["notifier"], "dry", "next rule")
+
+
+@t.case("a service without a policy pages no one, and says so")
+def _():
+    up()
+    iid = fire("none")
+    sk = wait_until(lambda: events(iid, "skipped"), what="skipped")[0]
+    eq(sk["reason"], "no escalation policy", "reason")
+    eq(who(iid), [], "nobody paged")
+
+
+@t.case("kill -9 mid-escalation: after restart the step fires on time")
+def _():
+    up()
+    iid = fire("slow")
+    wait_pages(iid, 1)
+    pd.kill9()
+    time.sleep(4)           # step 2 fell due during the outage
+    t0 = time.monotonic()
+    pd.start()
+    p = wait_pages(iid, 2, timeout=5)
+    eq(p[1]["person"], "bob", "step 2")
+    check(time.monotonic() - t0 < 2.0, "at restart (+-1 s)")
+    eq(len(pages(iid)), 2, "step 1 not sent again")
+
+
+@t.case("two instances on one Redis never page twice")
+def _():
+    up(pd, pd2)
+    ids = [fire("main", d=(pd, pd2)[i % 2]) for i in range(10)]
+    time.sleep(6)
+    for iid in ids:
+        p = pages(iid, (pd, pd2))
+        keys = [x["key"] for x in p]
+        eq(sorted(x["person"] for x in p), ["alice", "bob"],
+           "incident %d pages" % iid)
+        eq(len(keys), len(set(keys)), "each key once: %r" % keys)
+
+
+def ctl(*args):
+    argv = [pt.PAGERCTL, "-u", pd.url, "-T", pt.TOKEN] + list(args)
+    r = pt.run(argv, timeout=15)
+    pt.diag("pagerctl %s -> %s" % (" ".join(args), r.returncode))
+    return r
+
+
+@t.case("pagerctl ack, escalate, resolve, and incident shows the timeline")
+def _():
+    up()
+    both = (pd, pd2)        # pd2 may still run: it shares the work
+    iid = fire("later")
+    wait_pages(iid, 1, daemons=both)
+    r = ctl("escalate", str(iid), "--author", "ops-bot")
+    eq((r.returncode, r.stdout.strip()), (0, "Escalated incident %d" % iid),
+       "escalate")
+    wait_pages(iid, 2, timeout=2, daemons=both)
+    r = ctl("ack", str(iid), "--for", "1h", "--author", "ops-bot")
+    eq((r.returncode, r.stdout.strip()),
+       (0, "Acknowledged incident %d" % iid), "ack")
+    r = ctl("ack", str(iid))
+    eq(r.returncode, 1, "a second ack is refused")
+    check("already" in r.stderr, r.stderr)
+    r = ctl("resolve", "--for", "1h", str(iid))
+    eq(r.returncode, 64, "--for only with ack")
+    r = ctl("incident", str(iid))
+    eq(r.returncode, 0, "incident")
+    for want in ("timeline:", "paged", "delivered", "escalate_requested",
+                 "acknowledged", "by=ops-bot", "via=api", "person=bob"):
+        check(want in r.stdout, "%r in %s" % (want, r.stdout))
+    r = ctl("resolve", str(iid))
+    eq((r.returncode, r.stdout.strip()), (0, "Resolved incident %d" % iid),
+       "resolve")
+    eq(incident(iid)["status"], "resolved", "resolved")
+    r = ctl("ack", "x1")
+    eq(r.returncode, 64, "not a number")
+
+
+@t.case("metrics: pages by notifier and result, steps, outbox pending")
+def _():
+    up()
+    if pd2.running():
+        pd2.stop()          # so that this instance does the sends
+    iid = fire("fall")
+    wait_until(lambda: events(iid, "delivered"), what="delivered")
+    m = pd.metrics()
+    check(m.value("pagerd_pages_total", notifier="dry",
+                  result="delivered") > 0, "delivered pages")
+    check(m.value("pagerd_pages_total", notifier="broken",
+                  result="failed") > 0, "failed pages")
+    check(m.sum("pagerd_escalation_steps_total") > 0, "steps")
+    check(m.get("pagerd_outbox_pending") is not None, "gauge")
+
+
+t.run()
