@@ -111,10 +111,13 @@ test_done(void *arg, const struct pagerd_notify_status *st)
 	free(t);
 }
 
-/* Text for a field (jansson has checked the UTF-8): no control
- * characters (NUL included), bounded. */
+/*
+ * Text for a field (jansson has checked the UTF-8): bounded, no control
+ * characters (NUL included) except that a title, like an alert's, may
+ * hold line breaks and tabs: a test shows what the plugin makes of them.
+ */
 static const char *
-check_text(json_t *v, size_t max)
+check_text(json_t *v, size_t max, int breaks)
 {
 	const char	*s;
 	size_t		 i, len;
@@ -126,7 +129,8 @@ check_text(json_t *v, size_t max)
 	if (len == 0 || len > max)
 		return "must be 1..256 bytes (title 1..200)";
 	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+		if (((unsigned char)s[i] < 0x20 || s[i] == 0x7f) &&
+		    !(breaks && strchr("\r\n\t", s[i]) != NULL && s[i]))
 			return "must not contain control characters";
 	return NULL;
 }
@@ -160,9 +164,9 @@ test(struct pagerd *pd, struct evhttp_request *req, const char *name)
 	}
 	json_object_foreach(doc, key, v) {
 		if (strcmp(key, "address") == 0)
-			why = check_text(v, TEST_ADDRESS_MAX);
+			why = check_text(v, TEST_ADDRESS_MAX, 0);
 		else if (strcmp(key, "title") == 0)
-			why = check_text(v, TEST_TITLE_MAX);
+			why = check_text(v, TEST_TITLE_MAX, 1);
 		else
 			why = "unknown field (known: address, title)";
 		if (why != NULL) {

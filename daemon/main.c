@@ -438,9 +438,13 @@ main(int argc, char *argv[])
 	log_info("pagerd stopped");
 
 out:
-	http_free(pd.http);
-	/* Before the store: a send's owner may still hold store work. */
+	/*
+	 * Notifiers first: sends still in flight are answered (a test
+	 * request's HTTP reply, the engine's store work) and inbound hooks
+	 * get their 503 while the HTTP server and the store still exist.
+	 */
 	notifier_host_free(pd.notifiers);
+	http_free(pd.http);
 	udp_stop(pd.udp);
 	syslog_in_stop(pd.syslog);
 	store_free(pd.store);	/* answers the timers' calls in flight */

@@ -1293,32 +1293,51 @@ static const char *silences_head[] = {
 	"ID", "STATE", "ENDS", "BY", "COMMENT", "MATCHERS"
 };
 
+/*
+ * GET path and find the array key in the answer for a table. With
+ * --json the answer is printed and *list is NULL; an empty array prints
+ * empty and leaves *list NULL. Otherwise the caller owns *root.
+ */
+static int
+api_list(struct ctl *ctl, const char *path, const char *key,
+    const char *empty, json_t **root, json_t **list)
+{
+	struct resp	 r;
+	int		 ret;
+
+	*list = NULL;
+	if ((ret = api_get(ctl, path, &r)) != 0)
+		return ret;
+	if ((ret = answer_body(ctl, &r, root)) != PCTL_OK || *root == NULL)
+		return ret;
+	if (!json_is_array(*list = json_object_get(*root, key))) {
+		fprintf(stderr, "pagerctl: unexpected answer: no \"%s\" "
+		    "list (try --json)\n", key);
+		json_decref(*root);
+		*list = NULL;
+		return PCTL_NOANSWER;
+	}
+	if (json_array_size(*list) == 0) {
+		puts(empty);
+		json_decref(*root);
+		*list = NULL;
+	}
+	return PCTL_OK;
+}
+
 static int
 cmd_silence_list(struct ctl *ctl, const struct silence_opts *o)
 {
-	struct resp	 r;
 	struct table	 t;
 	json_t		*root, *list, *s;
 	char		*cells[6];
 	size_t		 i;
 	int		 ret;
 
-	if ((ret = api_get(ctl, o->all ? "/api/v1/silences?all=1" :
-	    "/api/v1/silences", &r)) != 0)
+	if ((ret = api_list(ctl, o->all ? "/api/v1/silences?all=1" :
+	    "/api/v1/silences", "silences", "No silences.", &root, &list)) !=
+	    PCTL_OK || list == NULL)
 		return ret;
-	if ((ret = answer_body(ctl, &r, &root)) != PCTL_OK || root == NULL)
-		return ret;
-	if (!json_is_array(list = json_object_get(root, "silences"))) {
-		fprintf(stderr, "pagerctl: unexpected answer: no \"silences\" "
-		    "list (try --json)\n");
-		json_decref(root);
-		return PCTL_NOANSWER;
-	}
-	if (json_array_size(list) == 0) {
-		puts("No silences.");
-		json_decref(root);
-		return PCTL_OK;
-	}
 	table_init(&t, silences_head, 6);
 	json_array_foreach(list, i, s) {
 		cells[0] = jtext(json_object_get(s, "id"));
@@ -1883,6 +1902,107 @@ cmd_check(struct ctl *ctl, const struct rota_opts *o)
 	return PCTL_OK;
 }
 
+/* ------------------------------------------------------------ notifiers */
+
+static const char *notifiers_head[] = { "NAME", "TYPE", "ADDRESS" };
+
+static int
+cmd_notifiers(struct ctl *ctl)
+{
+	struct table	 t;
+	json_t		*root, *list, *n;
+	char		*cells[3];
+	size_t		 i;
+	int		 ret;
+
+	if ((ret = api_list(ctl, "/api/v1/notifiers", "notifiers",
+	    "No notifiers configured.", &root, &list)) != PCTL_OK ||
+	    list == NULL)
+		return ret;
+	table_init(&t, notifiers_head, 3);
+	json_array_foreach(list, i, n) {
+		cells[0] = jtext(json_object_get(n, "name"));
+		cells[1] = jtext(json_object_get(n, "type"));
+		cells[2] = jtext(json_object_get(n, "address"));
+		if (table_add(&t, cells, NULL) == -1) {
+			fprintf(stderr, "pagerctl: out of memory\n");
+			ret = PCTL_FAIL;
+			break;
+		}
+	}
+	table_print(&t, ctl);
+	table_free(&t);
+	json_decref(root);
+	return ret;
+}
+
+/*
+ * notify-test NAME ADDRESS [TITLE]: one test notification; the provider's
+ * verdict is the answer (200 delivered, 502 retry or permanent).
+ */
+static int
+cmd_notify_test(struct ctl *ctl, const char *name, const char *address,
+    const char *title)
+{
+	struct resp	 r;
+	json_t		*body, *root;
+	char		 err[CURL_ERROR_SIZE + 256], path[200];
+	char		*text, *reason, *id;
+	int		 ret;
+
+	if (*name == '\0' || strlen(name) > 64 ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_-") != strlen(name))
+		usage_error("notify-test: \"%s\" is not a notifier name", name);
+	snprintf(path, sizeof(path), "/api/v1/notifiers/%s/test", name);
+	body = json_pack("{s:s, s:s*}", "address", address, "title", title);
+	if (body == NULL || (text = json_dumps(body, JSON_COMPACT)) == NULL)
+		usage_error("notify-test: arguments are not valid UTF-8");
+	json_decref(body);
+	ret = http_call(ctl, "POST", path, text, &r, err, sizeof(err));
+	free(text);
+	if (ret == -1) {
+		fprintf(stderr, "pagerctl: %s\n", err);
+		return PCTL_NOANSWER;
+	}
+	if (r.status != 200 && r.status != 502) {
+		print_http_error(&r);
+		resp_free(&r);
+		return PCTL_FAIL;
+	}
+	ret = r.status == 200 ? PCTL_OK : PCTL_FAIL;
+	if (ctl->json) {
+		if (print_json(&r) != 0)
+			ret = PCTL_NOANSWER;
+		resp_free(&r);
+		return ret;
+	}
+	if ((root = parse_body(&r, 0)) == NULL) {
+		resp_free(&r);
+		return PCTL_NOANSWER;
+	}
+	resp_free(&r);
+	if (ret == PCTL_OK) {
+		id = json_is_string(json_object_get(root, "provider_id")) ?
+		    jtext(json_object_get(root, "provider_id")) : NULL;
+		printf("Delivered through %s%s%s%s.\n", name,
+		    id != NULL ? " (provider id " : "", id != NULL ? id : "",
+		    id != NULL ? ")" : "");
+		free(id);
+	} else {
+		text = jtext(json_object_get(root, "result"));
+		reason = jtext(json_object_get(root, "error"));
+		fprintf(stderr, "pagerctl: %s: %s: %s\n", name,
+		    text != NULL && strcmp(text, "retry") == 0 ?
+		    "failed for now (pagerd would retry)" :
+		    "failed for good", reason != NULL ? reason : "?");
+		free(text);
+		free(reason);
+	}
+	json_decref(root);
+	return ret;
+}
+
 static void
 usage(FILE *f)
 {
@@ -1922,6 +2042,11 @@ usage(FILE *f)
 "                     09-18), nights, weekends, holidays\n"
 "  check              the report of pagerd -t for the config (-c): errors\n"
 "                     (exit 1) and rota warnings for the next 90 days\n"
+"  notifiers          the notifier instances pagerd runs\n"
+"  notify-test NAME ADDRESS [TITLE]\n"
+"                     send one test notification through notifier NAME\n"
+"                     to ADDRESS (a phone number, email or id, as NAME\n"
+"                     delivers) and show the provider's verdict\n"
 "\n"
 "Options:\n"
 "  -c, --config FILE  pagerd's config for oncall and schedule (default:\n"
@@ -2245,6 +2370,11 @@ main(int argc, char *argv[])
 		ret = cmd_schedule(&ctl, &ro, argv[1], 1);
 	else if (strcmp(cmd, "check") == 0 && argc == 1)
 		ret = cmd_check(&ctl, &ro);
+	else if (strcmp(cmd, "notifiers") == 0 && argc == 1)
+		ret = cmd_notifiers(&ctl);
+	else if (strcmp(cmd, "notify-test") == 0 && (argc == 3 || argc == 4))
+		ret = cmd_notify_test(&ctl, argv[1], argv[2],
+		    argc == 4 ? argv[3] : NULL);
 	else if (strcmp(cmd, "oncall") == 0 || strcmp(cmd, "schedule") == 0 ||
 	    strcmp(cmd, "check") == 0 || strcmp(cmd, "fairness") == 0 ||
 	    strcmp(cmd, "schedule-diff") == 0)
@@ -2252,7 +2382,8 @@ main(int argc, char *argv[])
 	else if (strcmp(cmd, "status") == 0 ||
 	    strcmp(cmd, "incidents") == 0 || strcmp(cmd, "incident") == 0 ||
 	    strcmp(cmd, "ack") == 0 || strcmp(cmd, "resolve") == 0 ||
-	    strcmp(cmd, "escalate") == 0)
+	    strcmp(cmd, "escalate") == 0 ||
+	    strcmp(cmd, "notifiers") == 0 || strcmp(cmd, "notify-test") == 0)
 		usage_error("%s: wrong number of arguments", cmd);
 	else
 		usage_error("unknown command \"%s\"", cmd);

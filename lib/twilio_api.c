@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "notify_http.h"
 #include "strbuf.h"
 #include "twilio_api.h"
 #include "utf8.h"
@@ -105,26 +106,6 @@ copy_ascii(char *dst, size_t size, const char *s)
 	dst[n] = '\0';
 }
 
-/* Delta-seconds only (RFC 9110 10.2.3); 0 for anything else. */
-static int
-parse_retry_after(const char *s)
-{
-	long	 v = 0;
-
-	if (s == NULL)
-		return 0;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (*s < '0' || *s > '9')
-		return 0;
-	for (; *s >= '0' && *s <= '9'; s++)
-		if ((v = v * 10 + (*s - '0')) > TWILIO_RETRY_AFTER_MAX)
-			v = TWILIO_RETRY_AFTER_MAX;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	return *s == '\0' ? (int)v : 0;
-}
-
 int
 twilio_sid_ok(const char *s)
 {
@@ -180,7 +161,7 @@ twilio_classify(int status, const char *body, size_t len,
 	if (kc != NULL)
 		out->outcome = kc->outcome;
 	if (out->outcome == TWILIO_RETRY)
-		out->retry_after_s = parse_retry_after(retry_after);
+		out->retry_after_s = notify_http_retry_after(retry_after);
 
 	if (status == 0)
 		snprintf(out->reason, sizeof(out->reason), "no answer");
@@ -192,8 +173,8 @@ twilio_classify(int status, const char *body, size_t len,
 		snprintf(out->reason, sizeof(out->reason), "Twilio %d: %s",
 		    out->code, clean);
 	} else if (out->code != 0)
-		snprintf(out->reason, sizeof(out->reason), "Twilio %d (HTTP %d)",
-		    out->code, status);
+		snprintf(out->reason, sizeof(out->reason),
+		    "Twilio %d (HTTP %d)", out->code, status);
 	else if (status == 401 || status == 403)
 		snprintf(out->reason, sizeof(out->reason), "HTTP %d: "
 		    "authentication failed (check account_sid and auth_token)",

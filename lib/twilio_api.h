@@ -28,9 +28,6 @@ void	twilio_form_add(struct strbuf *b, const char *name, const char *value);
 #define TWILIO_SID_MAX	63
 int	twilio_sid_ok(const char *s);
 
-/* Longest Retry-After honoured, in seconds; a longer one is capped. */
-#define TWILIO_RETRY_AFTER_MAX	3600
-
 enum twilio_outcome {
 	TWILIO_SENT,		/* accepted: sid holds the message id */
 	TWILIO_RETRY,		/* may pass: 429, 5xx, no answer */
@@ -40,7 +37,8 @@ enum twilio_outcome {
 struct twilio_result {
 	enum twilio_outcome	 outcome;
 	int			 code;		/* Twilio error code, or 0 */
-	int			 retry_after_s;	/* TWILIO_RETRY: 0 = none said */
+	int			 retry_after_s;	/* TWILIO_RETRY: 0 = none
+						 * said */
 	char			 sid[TWILIO_SID_MAX + 1]; /* TWILIO_SENT:
 						 * "SM..." */
 	char			 reason[200];	/* else: one line of
@@ -53,9 +51,9 @@ struct twilio_result {
  * ARGUMENTS
  *	status: the HTTP status, 0 when no answer came.
  *	body, len: the answer (JSON from Twilio, anything from a proxy).
- *	retry_after: the Retry-After header value, or NULL. Only
- *	    delta-seconds are understood; an HTTP-date is ignored (the
- *	    host's backoff applies then).
+ *	retry_after: the Retry-After header value, or NULL; read by
+ *	    notify_http_retry_after() (delta-seconds, capped; an HTTP-date
+ *	    means the host's backoff).
  * DESCRIPTION
  *	2xx with a "sid" is TWILIO_SENT; 2xx without one is TWILIO_RETRY
  *	(we cannot tell what happened, and pages are at least once).

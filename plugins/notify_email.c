@@ -20,6 +20,8 @@
 #include <string.h>
 
 #include "mail_text.h"
+#include "notify_http.h"
+#include "notify_post.h"
 #include "notify_util.h"
 #include "pagerd_notifier.h"
 #include "strbuf.h"
@@ -99,7 +101,7 @@ email_create(const char *instance, const struct pagerd_kv *cfg,
 	long		 n;
 
 	if ((em = calloc(1, sizeof(*em))) == NULL)
-		return nu_error(err, "", "out of memory");
+		return notify_set_error(err, "", "out of memory");
 	em->host = host;
 	em->timeout_ms = 30000;
 
@@ -109,7 +111,8 @@ email_create(const char *instance, const struct pagerd_kv *cfg,
 
 		if (strcmp(k, "url") == 0) {
 			if (!smtp_url_ok(v)) {
-				nu_error(err, k, "must be smtp://HOST[:PORT] "
+				notify_set_error(err, k,
+				    "must be smtp://HOST[:PORT] "
 				    "or smtps://HOST[:PORT] (no user or "
 				    "query: use username and password_file)");
 				goto fail;
@@ -117,14 +120,16 @@ email_create(const char *instance, const struct pagerd_kv *cfg,
 			slot = &em->url;
 		} else if (strcmp(k, "from") == 0) {
 			if (!mail_addr_valid(v)) {
-				nu_error(err, k, "must be a plain address "
+				notify_set_error(err, k,
+				    "must be a plain address "
 				    "(\"pagerd@example.com\")");
 				goto fail;
 			}
 			slot = &em->from;
 		} else if (strcmp(k, "username") == 0) {
 			if (*v == '\0' || strchr(v, ':') != NULL) {
-				nu_error(err, k, "must be non-empty, without "
+				notify_set_error(err, k,
+				    "must be non-empty, without "
 				    "':'");
 				goto fail;
 			}
@@ -133,7 +138,8 @@ email_create(const char *instance, const struct pagerd_kv *cfg,
 			slot = &password_file;
 		else if (strcmp(k, "subject_prefix") == 0) {
 			if (!prefix_ok(v)) {
-				nu_error(err, k, "must be printable ASCII, "
+				notify_set_error(err, k,
+				    "must be printable ASCII, "
 				    "%d characters at most", EMAIL_PREFIX_MAX);
 				goto fail;
 			}
@@ -143,7 +149,8 @@ email_create(const char *instance, const struct pagerd_kv *cfg,
 			    &em->timeout_ms, err) == -1)
 				goto fail;
 		} else {
-			nu_error(err, k, "unknown key (known: url, from, "
+			notify_set_error(err, k,
+			    "unknown key (known: url, from, "
 			    "username, password_file, subject_prefix, "
 			    "timeout)");
 			goto fail;
@@ -153,16 +160,17 @@ email_create(const char *instance, const struct pagerd_kv *cfg,
 	}
 
 	if (em->url == NULL) {
-		nu_error(err, "url", "is required");
+		notify_set_error(err, "url", "is required");
 		goto fail;
 	}
 	if (em->from == NULL) {
-		nu_error(err, "from", "is required");
+		notify_set_error(err, "from", "is required");
 		goto fail;
 	}
 	em->domain = strchr(em->from, '@') + 1;
 	if ((em->username == NULL) != (password_file == NULL)) {
-		nu_error(err, em->username ? "password_file" : "username",
+		notify_set_error(err,
+		    em->username ? "password_file" : "username",
 		    "give both username and password_file, or neither");
 		goto fail;
 	}
@@ -170,14 +178,14 @@ email_create(const char *instance, const struct pagerd_kv *cfg,
 		n = host->read_secret(host->ctx, password_file, buf,
 		    sizeof(buf));
 		if (n <= 0) {
-			nu_error(err, "password_file", "cannot read a "
+			notify_set_error(err, "password_file", "cannot read a "
 			    "password from %s (see the log)", password_file);
 			goto fail;
 		}
 		em->userpwd = nu_strf("%s:%s", em->username, buf);
 		explicit_bzero(buf, sizeof(buf));
 		if (em->userpwd == NULL) {
-			nu_error(err, "", "out of memory");
+			notify_set_error(err, "", "out of memory");
 			goto fail;
 		}
 	}
@@ -322,7 +330,8 @@ email_send(void *inst, const struct pagerd_notification *n,
 	struct mail_msg			 m;
 	char				 msgid[256], thread[64], tid[256];
 	char				 err[128];
-	char				*subject = NULL, *body = NULL, *msg = NULL;
+	char				*subject = NULL, *body = NULL;
+	char				*msg = NULL;
 	const char			*rcpt[1];
 	size_t				 len;
 

@@ -35,6 +35,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "notify_http.h"
+#include "notify_post.h"
 #include "notify_util.h"
 #include "pagerd_notifier.h"
 
@@ -131,7 +133,7 @@ exec_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 	int		 have_timeout = 0;
 
 	if ((ex = calloc(1, sizeof(*ex))) == NULL)
-		return nu_error(err, "", "out of memory");
+		return notify_set_error(err, "", "out of memory");
 	ex->host = host;
 	ex->timeout_ms = 10000;
 
@@ -140,24 +142,25 @@ exec_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 
 		if (strcmp(k, "command") == 0) {
 			if (ex->argc == EXEC_ARGS_MAX) {
-				nu_error(err, k, "more than %d words",
+				notify_set_error(err, k, "more than %d words",
 				    EXEC_ARGS_MAX);
 				goto fail;
 			}
 			if (ex->argc == 0 && v[0] != '/') {
-				nu_error(err, k, "the program must be an "
+				notify_set_error(err, k,
+				    "the program must be an "
 				    "absolute path (no shell, no PATH "
 				    "search)");
 				goto fail;
 			}
 			if ((ex->argv[ex->argc] = strdup(v)) == NULL) {
-				nu_error(err, k, "out of memory");
+				notify_set_error(err, k, "out of memory");
 				goto fail;
 			}
 			ex->argc++;
 		} else if (strcmp(k, "timeout") == 0) {
 			if (have_timeout++) {
-				nu_error(err, k, "given twice");
+				notify_set_error(err, k, "given twice");
 				goto fail;
 			}
 			if (nu_timeout(k, v, EXEC_TIMEOUT_MAX_S,
@@ -165,41 +168,43 @@ exec_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 				goto fail;
 		} else if (strcmp(k, "env") == 0) {
 			if (!env_name_ok(v)) {
-				nu_error(err, k, "\"%.64s\" is not a variable "
+				notify_set_error(err, k,
+				    "\"%.64s\" is not a variable "
 				    "name (letters, digits, '_'; not "
 				    "PAGERD_*)", v);
 				goto fail;
 			}
 			if (ex->nenv == EXEC_ENV_MAX) {
-				nu_error(err, k, "more than %d names",
+				notify_set_error(err, k, "more than %d names",
 				    EXEC_ENV_MAX);
 				goto fail;
 			}
 			if (exec_env_pass(ex, v, NULL) == -1) {
-				nu_error(err, k, "out of memory");
+				notify_set_error(err, k, "out of memory");
 				goto fail;
 			}
 		} else {
-			nu_error(err, k, "unknown key (known: command, "
+			notify_set_error(err, k, "unknown key (known: command, "
 			    "timeout, env)");
 			goto fail;
 		}
 	}
 	if (ex->argc == 0) {
-		nu_error(err, "command", "is required: [ \"/path/to/program\", "
+		notify_set_error(err, "command",
+		    "is required: [ \"/path/to/program\", "
 		    "\"arg\", ... ]");
 		goto fail;
 	}
 	/* create() may touch files: say now that the program cannot run,
 	 * not at 3 a.m. when the first page fails. */
 	if (access(ex->argv[0], X_OK) == -1) {
-		nu_error(err, "command", "%.200s: %s", ex->argv[0],
+		notify_set_error(err, "command", "%.200s: %s", ex->argv[0],
 		    strerror(errno));
 		goto fail;
 	}
 	if (exec_env_pass(ex, "PATH", "/usr/local/bin:/usr/bin:/bin") == -1 ||
 	    exec_env_pass(ex, "LANG", "C.UTF-8") == -1) {
-		nu_error(err, "", "out of memory");
+		notify_set_error(err, "", "out of memory");
 		goto fail;
 	}
 	host->log(host->ctx, PAGERD_LOG_DEBUG, "instance %s runs %s",

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "notify_http.h"
+#include "notify_post.h"
 #include "notify_util.h"
 #include "pagerd_notifier.h"
 #include "sms_text.h"
@@ -43,17 +45,31 @@ struct sms {
 	char				*userpwd;
 	int				 timeout_ms;
 	struct nu_call			*calls;		/* in flight */
+	struct sms_reply		*replies;	/* at the host */
 };
 
 /*
- * A reply handed to the host, waiting for its answer. It holds only
- * what answering needs, not the instance: the host may answer after a
- * reload replaced the instance.
+ * A reply handed to the host, waiting for its answer. The host never
+ * answers one after destroy() (it answers the webhook 503 itself), so
+ * destroy() frees those still waiting.
  */
 struct sms_reply {
+	struct sms			*sms;
 	pagerd_inbound_respond_cb	*respond;
 	void				*respond_arg;
+	struct sms_reply		*prev, *next;
 };
+
+static void
+sms_reply_unlink(struct sms_reply *r)
+{
+	if (r->prev != NULL)
+		r->prev->next = r->next;
+	else
+		r->sms->replies = r->next;
+	if (r->next != NULL)
+		r->next->prev = r->prev;
+}
 
 static void
 sms_free(struct sms *sms)
@@ -91,7 +107,7 @@ sms_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 	long		 n;
 
 	if ((sms = calloc(1, sizeof(*sms))) == NULL)
-		return nu_error(err, "", "out of memory");
+		return notify_set_error(err, "", "out of memory");
 	sms->host = host;
 	sms->timeout_ms = 10000;
 
@@ -100,7 +116,8 @@ sms_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 
 		if (strcmp(k, "account_sid") == 0) {
 			if (!twilio_sid_ok(v)) {
-				nu_error(err, k, "must be letters and digits "
+				notify_set_error(err, k,
+				    "must be letters and digits "
 				    "(\"AC\" and 32 hex digits at Twilio)");
 				goto fail;
 			}
@@ -108,7 +125,8 @@ sms_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 				goto fail;
 		} else if (strcmp(k, "auth_token") == 0) {
 			if (*v == '\0' || strchr(v, ':') != NULL) {
-				nu_error(err, k, "must be a non-empty token "
+				notify_set_error(err, k,
+				    "must be a non-empty token "
 				    "without ':'");
 				goto fail;
 			}
@@ -119,7 +137,8 @@ sms_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 				goto fail;
 		} else if (strcmp(k, "from") == 0) {
 			if (!nu_e164(v)) {
-				nu_error(err, k, "must be an E.164 number "
+				notify_set_error(err, k,
+				    "must be an E.164 number "
 				    "(\"+15551230000\")");
 				goto fail;
 			}
@@ -127,7 +146,8 @@ sms_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 				goto fail;
 		} else if (strcmp(k, "messaging_service_sid") == 0) {
 			if (!twilio_sid_ok(v)) {
-				nu_error(err, k, "must be letters and digits "
+				notify_set_error(err, k,
+				    "must be letters and digits "
 				    "(\"MG\" and 32 hex digits)");
 				goto fail;
 			}
@@ -135,14 +155,14 @@ sms_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 				goto fail;
 		} else if (strcmp(k, "base_url") == 0) {
 			if (base_url != NULL) {
-				nu_error(err, k, "given twice");
+				notify_set_error(err, k, "given twice");
 				goto fail;
 			}
 			if ((base_url = nu_base_url(k, v, err)) == NULL)
 				goto fail;
 		} else if (strcmp(k, "public_url") == 0) {
 			if (sms->public_url != NULL) {
-				nu_error(err, k, "given twice");
+				notify_set_error(err, k, "given twice");
 				goto fail;
 			}
 			if ((sms->public_url = nu_base_url(k, v, err)) == NULL)
@@ -153,7 +173,8 @@ sms_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 				goto fail;
 		} else {
 			/* A typo must not silently stop paging. */
-			nu_error(err, k, "unknown key (known: account_sid, "
+			notify_set_error(err, k,
+			    "unknown key (known: account_sid, "
 			    "auth_token, auth_token_file, from, "
 			    "messaging_service_sid, base_url, public_url, "
 			    "timeout)");
@@ -162,23 +183,26 @@ sms_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 	}
 
 	if (sms->account_sid == NULL) {
-		nu_error(err, "account_sid", "is required");
+		notify_set_error(err, "account_sid", "is required");
 		goto fail;
 	}
 	if ((sms->token == NULL) == (token_file == NULL)) {
-		nu_error(err, token_file ? "auth_token_file" : "auth_token",
+		notify_set_error(err,
+		    token_file ? "auth_token_file" : "auth_token",
 		    "give exactly one of auth_token and auth_token_file");
 		goto fail;
 	}
 	if ((sms->from == NULL) == (sms->service_sid == NULL)) {
-		nu_error(err, sms->from ? "messaging_service_sid" : "from",
+		notify_set_error(err,
+		    sms->from ? "messaging_service_sid" : "from",
 		    "give exactly one of from and messaging_service_sid");
 		goto fail;
 	}
 	if (token_file != NULL) {
 		n = host->read_secret(host->ctx, token_file, buf, sizeof(buf));
 		if (n <= 0 || memchr(buf, ':', (size_t)n) != NULL) {
-			nu_error(err, "auth_token_file", "cannot read a "
+			notify_set_error(err, "auth_token_file",
+			    "cannot read a "
 			    "token from %s (see the log)", token_file);
 			explicit_bzero(buf, sizeof(buf));
 			goto fail;
@@ -186,7 +210,7 @@ sms_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 		sms->token = strdup(buf);
 		explicit_bzero(buf, sizeof(buf));
 		if (sms->token == NULL) {
-			nu_error(err, "", "out of memory");
+			notify_set_error(err, "", "out of memory");
 			goto fail;
 		}
 	}
@@ -195,7 +219,7 @@ sms_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 	    base_url ? base_url : "https://api.twilio.com", sms->account_sid);
 	sms->userpwd = nu_strf("%s:%s", sms->account_sid, sms->token);
 	if (sms->messages_url == NULL || sms->userpwd == NULL) {
-		nu_error(err, "", "out of memory");
+		notify_set_error(err, "", "out of memory");
 		goto fail;
 	}
 
@@ -209,12 +233,12 @@ sms_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 		sms->status_url = nu_strf("%s%s/status", sms->public_url,
 		    path ? path : "");
 		if (path == NULL || sms->status_url == NULL) {
-			nu_error(err, "", "out of memory");
+			notify_set_error(err, "", "out of memory");
 			goto fail;
 		}
 		if (host->route_add(host->ctx, path, sms_hook_reply, sms) ==
 		    -1) {
-			nu_error(err, "public_url", "cannot serve %s "
+			notify_set_error(err, "public_url", "cannot serve %s "
 			    "(taken by another instance?)", path);
 			goto fail;
 		}
@@ -222,7 +246,7 @@ sms_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 		path = nu_strf(SMS_PATH_PREFIX "%s/status", instance);
 		if (path == NULL || host->route_add(host->ctx, path,
 		    sms_hook_status, sms) == -1) {
-			nu_error(err, "public_url", "cannot serve the "
+			notify_set_error(err, "public_url", "cannot serve the "
 			    "status path of %s", instance);
 			goto fail;
 		}
@@ -250,7 +274,7 @@ sms_answer(void *arg, const struct pagerd_http_response *res)
 	char				 reason[300];
 
 	twilio_classify(res->status, res->body, res->body_len,
-	    nu_header(res->headers, res->nheaders, "Retry-After"), &r);
+	    notify_http_header(res->headers, res->nheaders, "Retry-After"), &r);
 	memset(&st, 0, sizeof(st));
 	switch (r.outcome) {
 	case TWILIO_SENT:
@@ -376,7 +400,8 @@ sms_hook_verify(struct sms *sms, const struct pagerd_inbound_request *req,
 		return -1;
 	}
 	url = nu_strf("%s%s%s%s", sms->public_url, req->path,
-	    req->query != NULL ? "?" : "", req->query != NULL ? req->query : "");
+	    req->query != NULL ? "?" : "",
+	    req->query != NULL ? req->query : "");
 	if (url == NULL || twilio_form_parse(req->body, req->body_len,
 	    form) == -1) {
 		free(url);
@@ -385,7 +410,7 @@ sms_hook_verify(struct sms *sms, const struct pagerd_inbound_request *req,
 		return -1;
 	}
 	rc = twilio_sig_verify(sms->token, url, form,
-	    nu_header(req->headers, req->nheaders, TWILIO_SIG_HEADER));
+	    notify_http_header(req->headers, req->nheaders, TWILIO_SIG_HEADER));
 	free(url);
 	if (rc == -1) {
 		host->log(host->ctx, PAGERD_LOG_WARNING, "refused a webhook "
@@ -412,6 +437,7 @@ sms_reply_answer(void *arg, const char *answer)
 	else
 		r->respond(r->respond_arg, 200, "text/xml", b.s, b.len);
 	free(b.s);
+	sms_reply_unlink(r);
 	free(r);
 }
 
@@ -442,8 +468,12 @@ sms_hook_reply(void *arg, const struct pagerd_inbound_request *req,
 		respond(respond_arg, 503, "text/plain", "out of memory\n", 14);
 		return;
 	}
+	r->sms = sms;
 	r->respond = respond;
 	r->respond_arg = respond_arg;
+	if ((r->next = sms->replies) != NULL)
+		r->next->prev = r;
+	sms->replies = r;
 	if (PAGERD_HOST_HAS(host, reply_submit_id))
 		host->reply_submit_id(host->ctx, from, body, sid,
 		    sms_reply_answer, r);
@@ -495,9 +525,14 @@ static void
 sms_destroy(void *inst)
 {
 	struct sms	*sms = inst;
+	struct sms_reply *r;
 
 	/* Sends in flight are written off by the host: no done calls. */
 	nu_call_cancel_all(&sms->calls);
+	while ((r = sms->replies) != NULL) {
+		sms_reply_unlink(r);
+		free(r);
+	}
 	sms_free(sms);
 }
 

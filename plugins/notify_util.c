@@ -8,23 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "notify_http.h"
+#include "notify_post.h"
 #include "notify_util.h"
 #include "timefmt.h"
-
-void *
-nu_error(struct pagerd_notifier_error *err, const char *key,
-    const char *fmt, ...)
-{
-	va_list	 ap;
-
-	snprintf(err->key, sizeof(err->key), "%s", key);
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return NULL;
-}
 
 int
 nu_timeout(const char *key, const char *value, int max_s, int *ms,
@@ -34,7 +22,7 @@ nu_timeout(const char *key, const char *value, int max_s, int *ms,
 
 	if (duration_parse(value, &v) == -1 || v < 1000 ||
 	    v > (int64_t)max_s * 1000) {
-		nu_error(err, key, "must be a duration from 1s to %ds "
+		notify_set_error(err, key, "must be a duration from 1s to %ds "
 		    "(\"10s\", \"1500ms\")", max_s);
 		return -1;
 	}
@@ -46,28 +34,17 @@ char *
 nu_base_url(const char *key, const char *value,
     struct pagerd_notifier_error *err)
 {
-	const char	*host;
+	const char	*why;
 	char		*s;
-	size_t		 n, i;
+	size_t		 n;
 
-	if (strncmp(value, "https://", 8) == 0)
-		host = value + 8;
-	else if (strncmp(value, "http://", 7) == 0)
-		host = value + 7;
-	else
-		return nu_error(err, key, "must start with https:// "
-		    "(or http://)");
-	if (*host == '\0' || *host == '/')
-		return nu_error(err, key, "has no host name");
-	for (i = 0; value[i] != '\0'; i++) {
-		unsigned char	 c = (unsigned char)value[i];
-
-		if (c <= 0x20 || c == 0x7f || c == '?' || c == '#')
-			return nu_error(err, key, "must not hold spaces, "
-			    "control characters, a query or a fragment");
-	}
+	if ((why = notify_http_check_url(value)) != NULL)
+		return notify_set_error(err, key, "%s", why);
+	if (strpbrk(value, "?#") != NULL)
+		return notify_set_error(err, key, "must not hold a query or "
+		    "a fragment");
 	if ((s = strdup(value)) == NULL)
-		return nu_error(err, key, "out of memory");
+		return notify_set_error(err, key, "out of memory");
 	n = strlen(s);
 	while (n > 0 && s[n - 1] == '/')
 		s[--n] = '\0';
@@ -79,11 +56,11 @@ nu_set(char **slot, const char *key, const char *value,
     struct pagerd_notifier_error *err)
 {
 	if (*slot != NULL) {
-		nu_error(err, key, "given twice");
+		notify_set_error(err, key, "given twice");
 		return -1;
 	}
 	if ((*slot = strdup(value)) == NULL) {
-		nu_error(err, key, "out of memory");
+		notify_set_error(err, key, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -155,24 +132,6 @@ nu_e164(const char *s)
 		if (s[n] < '0' || s[n] > '9')
 			return 0;
 	return n >= 3 && n <= 16;
-}
-
-const char *
-nu_header(const char *const *headers, size_t nheaders, const char *name)
-{
-	size_t	 i, n = strlen(name);
-
-	for (i = 0; i < nheaders; i++) {
-		const char	*h = headers[i];
-
-		if (strncasecmp(h, name, n) == 0 && h[n] == ':') {
-			h += n + 1;
-			while (*h == ' ' || *h == '\t')
-				h++;
-			return h;
-		}
-	}
-	return NULL;
 }
 
 const char *

@@ -1,8 +1,9 @@
 /*
  * plugins/notify_util.h — small pieces the sms, email and exec notifiers
- * share: config errors, durations, URLs, header look-up and log-safe
- * copies of alert text. Linked into each module (it is not a library of
- * the daemon: a plugin sees only pagerd_notifier.h of pagerd).
+ * share: settings, calls in flight with their own answer handling, and
+ * log-safe copies of alert text. Linked into each module with
+ * plugins/notify_post.c (notify_set_error) and lib/notify_http.c, which
+ * the webhook and slack plugins share.
  */
 #ifndef PAGERD_NOTIFY_UTIL_H
 #define PAGERD_NOTIFY_UTIL_H
@@ -10,15 +11,6 @@
 #include <stddef.h>
 
 #include "pagerd_notifier.h"
-
-/* Fill err with key and a printf-style message; returns NULL, for
- * "return nu_error(...)" in create(). */
-void	*nu_error(struct pagerd_notifier_error *err, const char *key,
-	    const char *fmt, ...)
-#if defined(__GNUC__)
-	    __attribute__((format(printf, 3, 4)))
-#endif
-	    ;
 
 /*
  * A timeout setting: a duration ("10s", "1500ms", "1m") or bare seconds,
@@ -29,9 +21,9 @@ int	nu_timeout(const char *key, const char *value, int max_s, int *ms,
 	    struct pagerd_notifier_error *err);
 
 /*
- * An http:// or https:// URL with a host and no query, fragment, space
- * or control character, as a configured base for the plugin to append
- * paths to. Returns a copy without trailing slashes (the caller frees),
+ * An http:// or https:// URL as notify_http_check_url() takes it, and
+ * without a query or fragment, as a configured base for the plugin to
+ * append paths to. Returns a copy without trailing slashes (the caller frees),
  * or NULL with err filled in for key (also when out of memory).
  */
 char	*nu_base_url(const char *key, const char *value,
@@ -79,11 +71,6 @@ void	nu_call_cancel_all(struct nu_call **head);
 
 /* E.164: '+', a non-zero digit, up to 14 more digits. */
 int	nu_e164(const char *s);
-
-/* The value of header name (case-insensitive) in "Name: value" lines,
- * leading blanks skipped, or NULL. Borrowed from headers. */
-const char	*nu_header(const char *const *headers, size_t nheaders,
-		    const char *name);
 
 /*
  * Copy s into buf for a log line: control bytes become '?' (a newline

@@ -8,6 +8,7 @@ program and what it started."""
 
 import os
 import stat
+import threading
 import time
 
 import notifier_check as nc
@@ -166,9 +167,23 @@ def _():
         "daemon keeps serving meanwhile")
 def _():
     up()
+    got = {}
+
+    def page():
+        t0 = time.monotonic()
+        got["answer"] = nc.send_test(pd, "run", "x", "sleep")
+        got["took"] = time.monotonic() - t0
+    th = threading.Thread(target=page)
+    th.start()
+    time.sleep(0.3)
+    # The program is running: the loop is not waiting for it.
     t0 = time.monotonic()
-    status, j = nc.send_test(pd, "run", "x", "sleep")
-    took = time.monotonic() - t0
+    eq(pd.healthz(timeout=1).status, 200, "/healthz meanwhile")
+    check(time.monotonic() - t0 < 0.5, "/healthz was slow")
+    check("answer" not in got, "answered before the timeout: %r" % got)
+    th.join(10)
+    status, j = got["answer"]
+    took = got["took"]
     eq((status, j["result"]), (502, "retry"), repr(j))
     check("timed out" in j["error"], j["error"])
     check(0.9 <= took < 5, "answered after %.2fs" % took)

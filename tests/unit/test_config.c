@@ -387,6 +387,81 @@ test_unknown_key_inside_a_list_element(void **state)
 	assert_int_equal(fx->errs.n, 1);
 }
 
+/*
+ * notifiers: the host's keys are typed, every other key is kept as text
+ * for the plugin with the FILE:LINE it was written on (lists give one
+ * pair per element), and the address field defaults by type.
+ */
+static void
+test_notifier_sections_keep_plugin_keys_with_lines(void **state)
+{
+	struct fx			*fx = *state;
+	const struct notifier_cfg	*sms, *hook;
+	struct config			*c;
+
+	c = load_ok(fx, tmpfile_with(fx, "c.conf",
+	    "notifiers: {\n"
+	    "\toncall_sms: { type = \"sms\";\n"
+	    "\t\taccount = \"AC1\";\n"
+	    "\t\tretries = 3; verbose = true;\n"
+	    "\t};\n"
+	    "\thook: { type = \"webhook\"; address = \"email\";\n"
+	    "\t\tmax_inflight = 4;\n"
+	    "\t\theader = [ \"A: 1\", \"B: 2\" ]; };\n"
+	    "};\n"
+	    "http: { public_url = \"https://pagerd.example.com\"; };\n"),
+	    NULL, 0);
+	assert_int_equal(c->n_notifiers, 2);
+	assert_string_equal(c->http_public_url, "https://pagerd.example.com");
+	sms = config_find_notifier(c, "oncall_sms");
+	hook = config_find_notifier(c, "hook");
+	assert_non_null(sms);
+	assert_non_null(hook);
+	assert_null(config_find_notifier(c, "nope"));
+	assert_string_equal(sms->type, "sms");
+	assert_int_equal(sms->address, CONFIG_ADDRESS_PHONE);
+	assert_int_equal(sms->max_inflight, 32);
+	assert_int_equal(sms->line, 2);
+	assert_int_equal(sms->n_settings, 3);
+	assert_string_equal(sms->settings[0].key, "account");
+	assert_string_equal(sms->settings[0].value, "AC1");
+	assert_int_equal(sms->settings[0].line, 3);
+	assert_string_equal(sms->settings[1].value, "3");
+	assert_string_equal(sms->settings[2].value, "true");
+	assert_int_equal(sms->settings[2].line, 4);
+	assert_non_null(strstr(sms->settings[2].file, "/c.conf"));
+	assert_int_equal(hook->address, CONFIG_ADDRESS_EMAIL);
+	assert_int_equal(hook->max_inflight, 4);
+	assert_int_equal(hook->n_settings, 2);
+	assert_string_equal(hook->settings[0].key, "header");
+	assert_string_equal(hook->settings[1].value, "B: 2");
+	assert_int_equal(hook->settings[1].line, 8);
+}
+
+static void
+test_notifier_section_errors(void **state)
+{
+	struct fx	*fx = *state;
+
+	load_bad(fx, tmpfile_with(fx, "c.conf",
+	    "notifiers: {\n"
+	    "\ta: { level = \"x\"; };\n"
+	    "\tb: { type = \"../evil\"; };\n"
+	    "\tc: { type = \"log\"; nested = { x = 1; }; };\n"
+	    "\td: { type = \"log\"; address = \"pager\"; };\n"
+	    "\tg = 5;\n"
+	    "};\n"
+	    "http: { public_url = \"ftp://example.com\"; };\n"
+	    "plugin_dir = \"relative\";\n"), NULL, 0);
+	expect_err(fx, "/c.conf", 2, "notifiers.a.type", "missing");
+	expect_err(fx, "/c.conf", 3, "notifiers.b.type", "lower-case");
+	expect_err(fx, "/c.conf", 4, "notifiers.c.nested", "no nested");
+	expect_err(fx, "/c.conf", 5, "notifiers.d.address", "not one of");
+	expect_err(fx, "/c.conf", 6, "notifiers.g", "must be a group");
+	expect_err(fx, "/c.conf", 8, "http.public_url", "https://");
+	expect_err(fx, "/c.conf", 9, "plugin_dir", "absolute");
+}
+
 static void
 test_wrong_types_are_named(void **state)
 {
@@ -1349,6 +1424,8 @@ main(void)
 		T(test_schema_defaults_and_bounds_parse),
 		T(test_every_error_comes_out_in_one_run),
 		T(test_unknown_key_inside_a_list_element),
+		T(test_notifier_sections_keep_plugin_keys_with_lines),
+		T(test_notifier_section_errors),
 		T(test_wrong_types_are_named),
 		T(test_durations_take_units_or_seconds),
 		T(test_out_of_range_durations),

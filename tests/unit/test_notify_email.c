@@ -16,102 +16,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fake_host.h"
 #include "pagerd_notifier.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* What the fake host saw. */
-static struct {
-	char				*body;
-	char				*mail_from;
-	char				*rcpt[4];
-	size_t				 nrcpt;
-	pagerd_http_cb			*cb;
-	void				*arg;
-	int				 done;
-	struct pagerd_notify_status	 st;
-	char				 reason[256];
-} seen;
-
-static void
-fake_log(void *ctx, enum pagerd_log_level level, const char *fmt, ...)
-{
-	(void)ctx;
-	(void)level;
-	(void)fmt;
-}
-
-static struct pagerd_http_call *
-fake_http(void *ctx, const struct pagerd_http_request *req,
-    pagerd_http_cb *cb, void *arg)
-{
-	size_t	 i;
-
-	(void)ctx;
-	seen.body = strndup(req->body, req->body_len);
-	seen.mail_from = strdup(req->mail_from);
-	seen.nrcpt = req->nmail_rcpt;
-	for (i = 0; i < req->nmail_rcpt && i < NELEM(seen.rcpt); i++)
-		seen.rcpt[i] = strdup(req->mail_rcpt[i]);
-	seen.cb = cb;
-	seen.arg = arg;
-	return (struct pagerd_http_call *)&seen;
-}
-
-static void
-fake_cancel(void *ctx, struct pagerd_http_call *c)
-{
-	(void)ctx;
-	(void)c;
-}
-
-static long
-fake_secret(void *ctx, const char *name, char *buf, size_t len)
-{
-	(void)ctx;
-	if (strcmp(name, "pw") != 0)
-		return -1;
-	return snprintf(buf, len, "s3cret");
-}
-
-static int64_t
-fake_now(void *ctx)
-{
-	(void)ctx;
-	return 1764000000000LL;
-}
-
-static const struct pagerd_host host = {
-	.size = sizeof(struct pagerd_host),
-	.abi = PAGERD_NOTIFIER_ABI,
-	.log = fake_log,
-	.http_request = fake_http,
-	.http_cancel = fake_cancel,
-	.read_secret = fake_secret,
-	.now_ms = fake_now,
-};
-
-static void
-done(void *arg, const struct pagerd_notify_status *st)
-{
-	(void)arg;
-	seen.done++;
-	seen.st = *st;
-	snprintf(seen.reason, sizeof(seen.reason), "%s",
-	    st->reason ? st->reason : "");
-}
-
-static void
-forget(void)
-{
-	size_t	 i;
-
-	free(seen.body);
-	free(seen.mail_from);
-	for (i = 0; i < NELEM(seen.rcpt); i++)
-		free(seen.rcpt[i]);
-	memset(&seen, 0, sizeof(seen));
-}
+static struct fake_host	 fh;
 
 static void *
 make(void)
@@ -124,8 +34,8 @@ make(void)
 	struct pagerd_notifier_error	 err;
 	void				*inst;
 
-	inst = pagerd_notifier_v1.create("mail", cfg, NELEM(cfg), &host,
-	    &err);
+	inst = pagerd_notifier_v1.create("mail", cfg, NELEM(cfg),
+	    fake_host_init(&fh, 0), &err);
 	assert_non_null(inst);
 	return inst;
 }
@@ -179,40 +89,39 @@ test_crlf_in_alert_text_stays_out_of_headers(void **state)
 	(void)state;
 	n = notification("Disk full\r\nBcc: x@y.example\r\n\r\nfake body",
 	    "line one\r\nBcc: x@y.example\n.\r\nQUIT", "alice@example.com");
-	pagerd_notifier_v1.send(inst, &n, done, NULL);
-	assert_int_equal(seen.done, 0);
-	assert_non_null(seen.body);
+	pagerd_notifier_v1.send(inst, &n, fake_host_done, &fh);
+	assert_int_equal(fh.ndone, 0);
+	assert_non_null(fh.body);
 
 	/* One recipient, the envelope sender configured. */
-	assert_int_equal(seen.nrcpt, 1);
-	assert_string_equal(seen.rcpt[0], "alice@example.com");
-	assert_string_equal(seen.mail_from, "pagerd@example.com");
+	assert_int_equal(fh.nrcpt, 1);
+	assert_string_equal(fh.rcpt[0], "alice@example.com");
+	assert_string_equal(fh.mail_from, "pagerd@example.com");
 
 	/* No header but ours; exactly one To, no Bcc or Cc. */
-	assert_false(header_starts(seen.body, "bcc:"));
-	assert_false(header_starts(seen.body, "cc:"));
-	assert_true(header_starts(seen.body, "subject: [pagerd] #42 sev1 "
+	assert_false(header_starts(fh.body, "bcc:"));
+	assert_false(header_starts(fh.body, "cc:"));
+	assert_true(header_starts(fh.body, "subject: [pagerd] #42 sev1 "
 	    "triggered: Disk full Bcc: x@y.example fake body"));
-	assert_true(header_starts(seen.body, "message-id: "
+	assert_true(header_starts(fh.body, "message-id: "
 	    "<inc42-s1-alice@example.com>"));
-	assert_true(header_starts(seen.body, "in-reply-to: "
+	assert_true(header_starts(fh.body, "in-reply-to: "
 	    "<pagerd-incident-42@example.com>"));
 	/* Every line ends in CRLF: no bare CR or LF anywhere. */
-	for (p = seen.body; *p != '\0'; p++) {
+	for (p = fh.body; *p != '\0'; p++) {
 		if (*p == '\r')
 			assert_int_equal(p[1], '\n');
 		if (*p == '\n')
-			assert_true(p > seen.body && p[-1] == '\r');
+			assert_true(p > fh.body && p[-1] == '\r');
 	}
 	/* A lone "." line in the body would end the DATA: dot-stuffed or
 	 * encoded, never there. */
-	assert_null(strstr(seen.body, "\r\n.\r\n"));
+	assert_null(strstr(fh.body, "\r\n.\r\n"));
 
-	seen.cb(seen.arg, &(struct pagerd_http_response){ .status = 250,
-	    .body = "" });
-	assert_int_equal(seen.done, 1);
-	assert_int_equal(seen.st.result, PAGERD_NOTIFY_DELIVERED);
-	forget();
+	fake_host_answer(&fh, 250, NULL, "", NULL, 0);
+	assert_int_equal(fh.ndone, 1);
+	assert_int_equal(fh.st.result, PAGERD_NOTIFY_DELIVERED);
+	fake_host_forget(&fh);
 	pagerd_notifier_v1.destroy(inst);
 }
 
@@ -251,13 +160,12 @@ test_smtp_replies(void **state)
 		const struct smtp_vec	*v = &smtp_vecs[i];
 
 		n = notification("t", "s", "bob@example.com");
-		pagerd_notifier_v1.send(inst, &n, done, NULL);
-		seen.cb(seen.arg, &(struct pagerd_http_response){
-		    .status = v->status, .error = v->error, .body = "" });
-		assert_int_equal(seen.done, 1);
-		assert_int_equal(seen.st.result, v->result);
-		assert_string_equal(seen.reason, v->reason);
-		forget();
+		pagerd_notifier_v1.send(inst, &n, fake_host_done, &fh);
+		fake_host_answer(&fh, v->status, v->error, "", NULL, 0);
+		assert_int_equal(fh.ndone, 1);
+		assert_int_equal(fh.st.result, v->result);
+		assert_string_equal(fh.reason, v->reason);
+		fake_host_forget(&fh);
 	}
 	pagerd_notifier_v1.destroy(inst);
 }
@@ -274,11 +182,11 @@ test_bad_recipient_is_permanent_and_not_sent(void **state)
 	(void)state;
 	for (i = 0; i < NELEM(bad); i++) {
 		n = notification("t", "s", bad[i]);
-		pagerd_notifier_v1.send(inst, &n, done, NULL);
-		assert_int_equal(seen.done, 1);
-		assert_int_equal(seen.st.result, PAGERD_NOTIFY_PERMANENT);
-		assert_null(seen.body);
-		forget();
+		pagerd_notifier_v1.send(inst, &n, fake_host_done, &fh);
+		assert_int_equal(fh.ndone, 1);
+		assert_int_equal(fh.st.result, PAGERD_NOTIFY_PERMANENT);
+		assert_null(fh.body);
+		fake_host_forget(&fh);
 	}
 	pagerd_notifier_v1.destroy(inst);
 }
@@ -291,10 +199,10 @@ test_destroy_with_a_send_in_flight_calls_no_done(void **state)
 
 	(void)state;
 	n = notification("t", "s", "bob@example.com");
-	pagerd_notifier_v1.send(inst, &n, done, NULL);
+	pagerd_notifier_v1.send(inst, &n, fake_host_done, &fh);
 	pagerd_notifier_v1.destroy(inst);
-	assert_int_equal(seen.done, 0);
-	forget();
+	assert_int_equal(fh.ndone, 0);
+	fake_host_forget(&fh);
 }
 
 static void
@@ -314,17 +222,12 @@ test_create_errors(void **state)
 		{ { { "url", "smtp://h" }, { "from", "a@example.com" },
 		    { "from", "b@example.com" } }, 3, "from" },
 	};
-	struct pagerd_notifier_error	 err;
 	size_t				 i;
 
 	(void)state;
-	for (i = 0; i < NELEM(vecs); i++) {
-		memset(&err, 0, sizeof(err));
-		assert_null(pagerd_notifier_v1.create("x", vecs[i].cfg,
-		    vecs[i].n, &host, &err));
-		assert_string_equal(err.key, vecs[i].key);
-		assert_true(err.msg[0] != '\0');
-	}
+	for (i = 0; i < NELEM(vecs); i++)
+		fake_host_create_error(&pagerd_notifier_v1, vecs[i].cfg,
+		    vecs[i].n, vecs[i].key);
 }
 
 int
@@ -334,7 +237,8 @@ main(void)
 		cmocka_unit_test(test_crlf_in_alert_text_stays_out_of_headers),
 		cmocka_unit_test(test_smtp_replies),
 		cmocka_unit_test(test_bad_recipient_is_permanent_and_not_sent),
-		cmocka_unit_test(test_destroy_with_a_send_in_flight_calls_no_done),
+		cmocka_unit_test(
+		    test_destroy_with_a_send_in_flight_calls_no_done),
 		cmocka_unit_test(test_create_errors),
 	};
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "notify_http.h"
 #include "strbuf.h"
 #include "twilio_api.h"
 #include "twilio_sig.h"
@@ -35,7 +36,8 @@ test_form_add_encodes_and_round_trips(void **state)
 	/* What we encode, the inbound parser decodes to the same bytes. */
 	assert_int_equal(twilio_form_parse(b.s, b.len, &f), 0);
 	assert_int_equal(f.nparams, 3);
-	assert_string_equal(twilio_form_get(&f, "Body"), "#42 SEV1 a&b=c ü\n~");
+	assert_string_equal(twilio_form_get(&f, "Body"),
+	    "#42 SEV1 a&b=c ü\n~");
 	assert_string_equal(twilio_form_get(&f, "To"), "+15551230001");
 	assert_string_equal(twilio_form_get(&f, "Empty"), "");
 	twilio_form_free(&f);
@@ -93,7 +95,7 @@ static const struct cls_vec {
 	{ "429 with Retry-After", 429, "{\"code\": 20429}", "17",
 	  TWILIO_RETRY, 20429, 17, "", "Twilio 20429: too many requests" },
 	{ "Retry-After is capped", 429, "", "999999999999",
-	  TWILIO_RETRY, 0, TWILIO_RETRY_AFTER_MAX, "", "HTTP 429" },
+	  TWILIO_RETRY, 0, NOTIFY_HTTP_RETRY_MAX, "", "HTTP 429" },
 	{ "an HTTP-date Retry-After is ignored", 503, "",
 	  "Wed, 21 Oct 2015 07:28:00 GMT", TWILIO_RETRY, 0, 0, "",
 	  "HTTP 503" },
