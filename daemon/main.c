@@ -28,6 +28,7 @@
 #include "pagerd.h"
 #include "perr.h"
 #include "redis_spawn.h"
+#include "replies.h"
 #include "rota_check.h"
 #include "sdnotify.h"
 #include "store.h"
@@ -257,6 +258,7 @@ stop(evutil_socket_t sig, short ev, void *arg)
 	timers_stop(pd->timers);
 	escalation_stop(pd->escalation);
 	silences_stop(pd->silences);
+	replies_stop(pd->replies);
 	syslog_in_stop(pd->syslog);
 	pd->syslog = NULL;
 	pd->ev_stop_deadline = evtimer_new(pd->base, stop_now, pd);
@@ -408,6 +410,8 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	notifier_set_activate(pd.notifiers, nset);
+	if ((pd.replies = replies_start(&pd)) == NULL)
+		fatalx("out of memory");
 	if ((pd.http = http_start(&pd)) == NULL) {
 		rc = 1;
 		goto out;
@@ -451,6 +455,8 @@ out:
 	timers_free(pd.timers);
 	silences_free(pd.silences);
 	escalation_free(pd.escalation);	/* after the host and the store */
+	/* After the store and the engine: their calls have been answered. */
+	replies_free(pd.replies);
 	if (pd.spawn != NULL)
 		redis_spawn_stop(pd.spawn);
 	if (pd.ev_sighup != NULL)

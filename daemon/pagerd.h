@@ -17,6 +17,7 @@ struct http_server;
 struct metrics;
 struct notifier_host;
 struct redis_spawn;
+struct replies;
 struct store;
 struct silences;
 struct syslog_in;
@@ -36,6 +37,7 @@ struct pagerd {
 	struct silences		*silences;	/* active ones, for intake */
 	struct notifier_host	*notifiers;	/* plugin instances */
 	struct escalation	*escalation;	/* paging, acks */
+	struct replies		*replies;	/* SMS replies: ack, who, STOP */
 
 	const char		*config_path;
 	struct config_override	*overrides;

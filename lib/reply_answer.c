@@ -106,12 +106,13 @@ fits_one(const char *s)
 }
 
 /*
- * head, then title cut on a character boundary (not before a
- * combining mark) until the whole is one SMS. The head alone is short
- * ASCII and always fits.
+ * head, sep and title, the title cut on a character boundary (not
+ * before a combining mark) until the whole is one SMS. The head alone
+ * is short ASCII and always fits.
  */
 static int
-head_and_title(char *buf, size_t size, const char *head, const char *title)
+head_and_title(char *buf, size_t size, const char *head, const char *sep,
+    const char *title)
 {
 	char		 t[TITLE_MAX + 1];
 	size_t		 tl = title != NULL ? clean_title(title, t) : 0, k;
@@ -122,7 +123,7 @@ head_and_title(char *buf, size_t size, const char *head, const char *title)
 			goto small;
 		return 0;
 	}
-	if ((size_t)snprintf(buf, size, "%s %s", head, t) >= size)
+	if ((size_t)snprintf(buf, size, "%s%s%s", head, sep, t) >= size)
 		goto small;
 	if (fits_one(buf))
 		return 0;
@@ -134,8 +135,8 @@ head_and_title(char *buf, size_t size, const char *head, const char *title)
 		}
 		if (t[k - 1] == ' ')
 			continue;
-		if ((size_t)snprintf(buf, size, "%s %.*s...", head, (int)k,
-		    t) >= size)
+		if ((size_t)snprintf(buf, size, "%s%s%.*s...", head, sep,
+		    (int)k, t) >= size)
 			goto small;
 		if (fits_one(buf))
 			return 0;
@@ -165,9 +166,9 @@ reply_answer_act(char *buf, size_t size, enum reply_verb verb,
 		else
 			snprintf(head, sizeof(head), "No open page. Reply "
 			    "help");
-		return head_and_title(buf, size, head, NULL);
+		return head_and_title(buf, size, head, "", NULL);
 	case REPLY_RES_FAILED:
-		return head_and_title(buf, size, REPLY_FAILED_TEXT, NULL);
+		return head_and_title(buf, size, REPLY_FAILED_TEXT, "", NULL);
 	case REPLY_RES_ALREADY:
 		if (status != NULL && strcmp(status, "resolved") == 0)
 			snprintf(head, sizeof(head), "#%lld is already "
@@ -182,7 +183,7 @@ reply_answer_act(char *buf, size_t size, enum reply_verb verb,
 		else
 			snprintf(head, sizeof(head), "#%lld is already "
 			    "acknowledged", id);
-		return head_and_title(buf, size, head, title);
+		return head_and_title(buf, size, head, ": ", title);
 	case REPLY_RES_DONE:
 		break;
 	}
@@ -203,11 +204,11 @@ reply_answer_act(char *buf, size_t size, enum reply_verb verb,
 	}
 	if (verb == REPLY_ACK && ack_for_s > 0) {
 		duration_format(ack_for_s * 1000, dur, sizeof(dur));
-		snprintf(head, sizeof(head), "%s #%lld for %s:", done, id,
-		    dur);
-	} else
-		snprintf(head, sizeof(head), "%s #%lld", done, id);
-	return head_and_title(buf, size, head, title);
+		snprintf(head, sizeof(head), "%s #%lld for %s", done, id, dur);
+		return head_and_title(buf, size, head, ": ", title);
+	}
+	snprintf(head, sizeof(head), "%s #%lld", done, id);
+	return head_and_title(buf, size, head, " ", title);
 }
 
 int

@@ -113,7 +113,7 @@ static const struct act_row {
 	  "Acknowledged #42 db primary down?" },
 	{ "ack of a resolved incident", REPLY_ACK, REPLY_RES_ALREADY, 3,
 	  "db-primary down", "resolved", 0,
-	  "#42 is already resolved db-primary down" },
+	  "#42 is already resolved: db-primary down" },
 	{ "ack of an acked incident", REPLY_ACK, REPLY_RES_ALREADY, 3,
 	  NULL, "acknowledged", 0, "#42 is already acknowledged" },
 	{ "resolve of a resolved incident", REPLY_RESOLVE, REPLY_RES_ALREADY,
