@@ -8,6 +8,7 @@ did. Two policies: "fast" (step 2 after 3 s, to see that an ack stops
 it) and "slow" (step 2 after 10 min, to see that "e" escalates now)."""
 
 import re
+import threading
 import time
 import xml.etree.ElementTree as ET
 
@@ -105,10 +106,12 @@ def page(to=ANNA, fast=False, summary=None):
     return int(got.group(1)), int(got.group(2)), m
 
 
-def reply(body, from_=ANNA, sid=None, **kw):
+def reply(body, from_=ANNA, sid=None, ensure=True, **kw):
     """Post a signed reply; returns (HTTP status, answer text or None
-    for an empty <Response/>, raw response)."""
-    r = gw.send_reply("http://127.0.0.1:%d%s" % (up().port, HOOK),
+    for an empty <Response/>, raw response). ensure=False leaves the
+    fixtures as they are (Redis stopped on purpose)."""
+    port = up().port if ensure else pd.port
+    r = gw.send_reply("http://127.0.0.1:%d%s" % (port, HOOK),
                       from_=from_, body=body, sid=sid,
                       sign_url=PUBLIC + HOOK, **kw)
     if r.status != 200:
@@ -283,6 +286,47 @@ def _():
     eq(len(timeline_events(iid, "acknowledged")), 1, "ack events")
     check(rc().get(pt.PREFIX + "reply:" + sid) == "A" + a1,
           "the answer is kept for retries")
+    reply("%dr" % code)
+
+
+@t.case("one MessageSid delivered twice at once: acted once, one answer")
+def _():
+    iid, code, m = page()
+    sid = fake_twilio.new_sid("SM")
+    got = [None, None]
+
+    def send(i):
+        got[i] = reply("%da" % code, sid=sid)[1]
+    threads = [threading.Thread(target=send, args=(i,)) for i in (0, 1)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(10)
+    check(got[0] is not None and got[0].startswith(
+        "Acknowledged #%d" % iid), "answers %r" % got)
+    eq(got[1], got[0], "both answers")
+    eq(len(timeline_events(iid, "acknowledged")), 1, "ack events")
+    reply("%dr" % code)
+
+
+@t.case("Redis down: asked to try again; the retry acts when it is back")
+def _():
+    iid, code, m = page()
+    sid = fake_twilio.new_sid("SM")
+    redis.stop()
+    try:
+        st, ans, _ = reply("%da" % code, sid=sid, ensure=False)
+        eq(st, 200, "status")
+        check(ans is not None and "try again" in ans, "answer %r" % ans)
+        eq(pd.metrics().value("pagerd_sms_replies_total",
+                              result="failed") >= 1, True, "counted")
+    finally:
+        redis.ensure()
+    wait_until(lambda: up().healthz().status == 200, 10, what="healthz")
+    st, ans, _ = reply("%da" % code, sid=sid)
+    check(ans is not None and ans.startswith("Acknowledged #%d" % iid),
+          "the retry: %r" % ans)
+    eq(incident(iid).get("status"), "acknowledged", "status")
     reply("%dr" % code)
 
 
