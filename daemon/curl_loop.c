@@ -41,6 +41,7 @@ struct curl_call {
 	char			*resp;		/* NUL-terminated */
 	size_t			 resp_len;
 	int			 too_big;
+	int			 finishing;	/* its callback runs */
 	char			**hdrs;		/* response headers */
 	size_t			 nhdrs;
 	char			 errbuf[CURL_ERROR_SIZE];
@@ -100,12 +101,18 @@ finish(struct curl_loop *cl, struct curl_call *c, CURLcode rc)
 
 	memset(&resp, 0, sizeof(resp));
 	call_detach(c);
+	/* Over the cap by Content-Length (MAXFILESIZE) or while reading. */
+	if (rc == CURLE_FILESIZE_EXCEEDED)
+		c->too_big = 1;
 	if (c->too_big)
 		snprintf(why, sizeof(why), "response body larger than %d "
 		    "bytes", CURL_LOOP_BODY_MAX);
+	else if (rc != CURLE_OK && (c->errbuf[0] == '\0' ||
+	    strcmp(c->errbuf, curl_easy_strerror(rc)) == 0))
+		snprintf(why, sizeof(why), "%s", curl_easy_strerror(rc));
 	else if (rc != CURLE_OK)
-		snprintf(why, sizeof(why), "%s%s%s", curl_easy_strerror(rc),
-		    c->errbuf[0] != '\0' ? ": " : "", c->errbuf);
+		snprintf(why, sizeof(why), "%s: %s", curl_easy_strerror(rc),
+		    c->errbuf);
 	if (c->too_big || rc != CURLE_OK)
 		resp.error = why;
 	else {
@@ -116,6 +123,7 @@ finish(struct curl_loop *cl, struct curl_call *c, CURLcode rc)
 	resp.nheaders = c->nhdrs;
 	resp.body = c->resp != NULL && resp.error == NULL ? c->resp : "";
 	resp.body_len = resp.error == NULL ? c->resp_len : 0;
+	c->finishing = 1;
 	c->cb(c->arg, &resp);
 	call_free(c);
 }
@@ -308,8 +316,8 @@ check_request(const struct pagerd_http_request *req, int *smtp)
 	const char	*p;
 	size_t		 i;
 
-	if (req->url == NULL || req->method == NULL)
-		return "url and method are required";
+	if (req->url == NULL)
+		return "url is required";
 	for (p = req->url; *p != '\0'; p++)
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
 			return "url contains a space or a control character";
@@ -317,9 +325,10 @@ check_request(const struct pagerd_http_request *req, int *smtp)
 	if (!*smtp && !scheme_is(req->url, "http") &&
 	    !scheme_is(req->url, "https"))
 		return "url must be http://, https://, smtp:// or smtps://";
-	if (*req->method == '\0')
-		return "empty method";
-	for (p = req->method; *p != '\0'; p++)
+	/* SMTP has no method: whatever was passed is not used. */
+	if (!*smtp && (req->method == NULL || *req->method == '\0'))
+		return "method is required";
+	for (p = req->method; !*smtp && *p != '\0'; p++)
 		if (!isupper((unsigned char)*p))
 			return "method must be upper-case letters";
 	if (req->nheaders > 0 && req->headers == NULL)
@@ -481,7 +490,8 @@ nomem:
 void
 curl_loop_cancel(struct curl_loop *cl, struct curl_call *c)
 {
-	if (c == NULL)
+	/* Cancelling a call from its own callback: it is going anyway. */
+	if (c == NULL || c->finishing)
 		return;
 	call_detach(c);
 	call_free(c);

@@ -351,6 +351,7 @@ escalation_act(struct escalation *e, long long id,
 		argv_str(&a, who);
 		argv_str(&a, via);
 		argv_add(&a, "%" PRId64, for_ms > 0 ? for_ms : 0);
+		argv_add(&a, "%" PRId64, e->pd->cfg->store_retention_ms);
 		if (send_args(e, &esc_lua_act, &a, acted, x) == 0) {
 			log_info("escalation: incident %lld: %s by %s via %s",
 			    id, name[action], who, via);
@@ -404,7 +405,7 @@ escalation_start(struct pagerd *pd)
 {
 	struct escalation	*e;
 
-	if ((e = calloc(1, sizeof(*e))) == NULL)
+	if (esc_lua_init() == -1 || (e = calloc(1, sizeof(*e))) == NULL)
 		return NULL;
 	e->pd = pd;
 	if ((e->outbox = outbox_start(pd)) == NULL) {

@@ -10,7 +10,11 @@
  */
 #include "autoconf.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "escalation_lua.h"
+#include "store_lua.h"
 
 #define ESC_LIB \
 	"local P, now = ARGV[1], tonumber(ARGV[2])\n" \
@@ -204,8 +208,10 @@
 
 /*
  * ARGV: P, now, id, action ("ack", "resolve", "escalate"), who, via,
- * for_ms. Returns {outcome ("done", "already", "notfound"), title,
- * status}.
+ * for_ms, retention_ms. Returns {outcome ("done", "already",
+ * "notfound"), title, status}. Runs after store_lua_write_lib (resolve()
+ * of an alert): a resolved incident's firing alerts resolve too, so a
+ * repeat of one opens a new incident and inhibition counts stay right.
  */
 #define LUA_ACT \
 	"local id, action, who, via = ARGV[3], ARGV[4], ARGV[5], ARGV[6]\n" \
@@ -254,6 +260,13 @@
 	"    redis.call('ZREM', P .. 'person:' .. pid .. ':pages', id)\n" \
 	"  end\n" \
 	"  tl(id, 'event', 'resolved', 'by', who, 'via', via, 'at', now)\n" \
+	"  for _, fp in ipairs(redis.call('SMEMBERS', ikey .. ':alerts')) do\n" \
+	"    local akey = P .. 'alert:' .. fp\n" \
+	"    local a = redis.call('HMGET', akey, 'status', 'incident')\n" \
+	"    if a[1] == 'firing' and a[2] == id then\n" \
+	"      resolve(P, fp, akey, id, now, tonumber(ARGV[8]) or 0)\n" \
+	"    end\n" \
+	"  end\n" \
 	"  return {'done', title, 'resolved'}\n" \
 	"else\n" \
 	"  -- esc_step is the step due next; -1 or none: nothing left.\n" \
@@ -382,9 +395,24 @@ struct store_lua esc_lua_step = { "escalation step", ESC_LIB LUA_STEP, "" };
 struct store_lua esc_lua_release = { "escalation release",
     ESC_LIB LUA_RELEASE, "" };
 struct store_lua esc_lua_unack = { "escalation unack", ESC_LIB LUA_UNACK, "" };
-struct store_lua esc_lua_act = { "escalation act", ESC_LIB LUA_ACT, "" };
+/* Its text is composed at start (esc_lua_init()). */
+struct store_lua esc_lua_act = { "escalation act", NULL, "" };
 struct store_lua esc_lua_group = { "outbox group", ESC_LIB LUA_GROUP, "" };
 struct store_lua esc_lua_filter = { "outbox filter", ESC_LIB LUA_FILTER, "" };
 struct store_lua esc_lua_done = { "outbox done", ESC_LIB LUA_DONE, "" };
 struct store_lua esc_lua_delivery = { "outbox delivery",
     ESC_LIB LUA_DELIVERY, "" };
+
+int
+esc_lua_init(void)
+{
+	static char	*act;
+
+	if (act == NULL && asprintf(&act, "%s%s%s", store_lua_write_lib,
+	    ESC_LIB, LUA_ACT) == -1) {
+		act = NULL;
+		return -1;
+	}
+	esc_lua_act.text = act;
+	return 0;
+}

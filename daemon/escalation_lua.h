@@ -18,4 +18,7 @@ extern struct store_lua	esc_lua_filter;		/* drop what is moot */
 extern struct store_lua	esc_lua_done;		/* a send's result */
 extern struct store_lua	esc_lua_delivery;	/* a provider's report */
 
+/* Compose the scripts built from several parts; -1 out of memory. */
+int			esc_lua_init(void);
+
 #endif /* PAGERD_ESCALATION_LUA_H */

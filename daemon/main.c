@@ -98,6 +98,13 @@ print_warning(void *arg, enum rota_warning kind, const char *msg)
 	printf("%s: warning: %s\n", (const char *)arg, msg);
 }
 
+/* -t: a service that pages no one. */
+static void
+print_paging_warning(void *arg, const char *msg)
+{
+	printf("%s: warning: %s\n", (const char *)arg, msg);
+}
+
 static struct config *
 load(struct pagerd *pd, struct perr_list *errs)
 {
@@ -360,6 +367,8 @@ main(int argc, char *argv[])
 		}
 		(void)rota_check(pd.cfg->rotas, pagerd_now_ms(),
 		    CHECK_ROTA_DAYS, print_warning, (void *)pd.config_path);
+		config_check_paging(pd.cfg, print_paging_warning,
+		    (void *)pd.config_path);
 		printf("%s: configuration OK\n", pd.config_path);
 		config_free(pd.cfg);
 		free(pd.overrides);

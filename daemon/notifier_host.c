@@ -78,7 +78,9 @@ struct nh_reply {
 	struct nh_instance	*ni;		/* NULL once destroyed */
 	pagerd_reply_cb		*cb;
 	void			*arg;
-	struct event		*defer;		/* no handler: answer NULL */
+	struct event		*defer;		/* answered on the next turn */
+	char			*answer;	/* the answer being deferred */
+	int			 in_submit;	/* the engine's handler runs */
 	int			 answered;
 };
 
@@ -408,29 +410,63 @@ svc_route_add(void *ctx, const char *path, pagerd_inbound_handler *handler,
 }
 
 static void
+reply_free(struct nh_reply *r)
+{
+	if (r->defer != NULL)
+		event_free(r->defer);
+	free(r->answer);
+	free(r);
+}
+
+/* The deferred answer (no handler, or one that answered at once). */
+static void
+reply_later(evutil_socket_t fd, short what, void *arg)
+{
+	struct nh_reply		*r = arg;
+
+	if (r->ni != NULL) {
+		TAILQ_REMOVE(&r->ni->replies, r, entry);
+		r->cb(r->arg, r->answer);
+	}
+	reply_free(r);
+}
+
+static int
+reply_defer(struct nh_reply *r, const char *answer)
+{
+	struct timeval	 zero = { 0, 0 };
+
+	if (answer != NULL && (r->answer = strdup(answer)) == NULL)
+		return -1;
+	if ((r->defer = evtimer_new(r->ni->set->nh->pd->base, reply_later,
+	    r)) == NULL || evtimer_add(r->defer, &zero) == -1)
+		return -1;
+	return 0;
+}
+
+/* The engine's answer (notifier_reply_fn's cb). */
+static void
 reply_answer(void *arg, const char *answer)
 {
 	struct nh_reply		*r = arg;
-	struct nh_instance	*ni = r->ni;
 
 	if (r->answered) {
 		log_warnx("notifier: a reply was answered twice");
 		return;
 	}
 	r->answered = 1;
-	if (ni != NULL) {
-		TAILQ_REMOVE(&ni->replies, r, entry);
+	/* A plugin is never called back inside reply_submit(). */
+	if (r->in_submit && r->ni != NULL) {
+		if (reply_defer(r, answer) == -1)
+			fatalx("notifier: cannot defer a reply (out of "
+			    "memory)");
+		return;
+	}
+	if (r->ni != NULL) {
+		TAILQ_REMOVE(&r->ni->replies, r, entry);
 		r->cb(r->arg, answer);
 	}
-	if (r->defer != NULL)
-		event_free(r->defer);
-	free(r);
-}
-
-static void
-reply_none(evutil_socket_t fd, short what, void *arg)
-{
-	reply_answer(arg, NULL);
+	reply_free(r);
 }
 
 static void
@@ -440,7 +476,6 @@ svc_reply_submit_id(void *ctx, const char *from, const char *text,
 	struct nh_instance	*ni = ctx;
 	struct notifier_host	*nh = ni->set->nh;
 	struct nh_reply		*r;
-	struct timeval		 zero = { 0, 0 };
 
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
 		svc_log(ni, PAGERD_LOG_ERR, "reply dropped: out of memory");
@@ -452,18 +487,18 @@ svc_reply_submit_id(void *ctx, const char *from, const char *text,
 	TAILQ_INSERT_TAIL(&ni->replies, r, entry);
 	if (nh != NULL && nh->reply_fn != NULL && from != NULL &&
 	    text != NULL) {
+		r->in_submit = 1;
 		nh->reply_fn(nh->reply_arg, ni->name, from, text, message_id,
 		    reply_answer, r);
+		r->in_submit = 0;
 		return;
 	}
 	/* Nobody parses replies (yet): say nothing, on the next turn. */
-	if (nh == NULL || (r->defer = evtimer_new(nh->pd->base, reply_none,
-	    r)) == NULL || evtimer_add(r->defer, &zero) == -1) {
+	r->answered = 1;
+	if (nh == NULL || reply_defer(r, NULL) == -1) {
 		svc_log(ni, PAGERD_LOG_ERR, "reply dropped: out of memory");
 		TAILQ_REMOVE(&ni->replies, r, entry);
-		if (r->defer != NULL)
-			event_free(r->defer);
-		free(r);
+		reply_free(r);
 	}
 }
 
@@ -996,13 +1031,12 @@ instance_free(struct nh_instance *ni, const char *why)
 		    "stopping: try again", -1);
 		free(ib);
 	}
+	/* Replies the engine still holds are freed when it answers. */
 	while ((r = TAILQ_FIRST(&ni->replies)) != NULL) {
 		TAILQ_REMOVE(&ni->replies, r, entry);
 		r->ni = NULL;
-		if (r->defer != NULL) {
-			event_free(r->defer);
-			free(r);
-		}
+		if (r->defer != NULL)
+			reply_free(r);
 	}
 	while ((s = TAILQ_FIRST(&ni->sends)) != NULL) {
 		if (!s->completed) {

@@ -42,8 +42,11 @@ typedef void	notifier_done_cb(void *arg,
 /*
  * A person's reply that a plugin handed in (host->reply_submit*):
  * instance is the notifier section's name, message_id may be NULL. The
- * handler must call cb(cbarg, answer) exactly once, later (never from
- * inside the handler call), answer NULL for "say nothing".
+ * handler must call cb(cbarg, answer) exactly once, answer NULL for "say
+ * nothing" (copied); it may do so at once, the host then answers the
+ * plugin on the next loop turn. When the instance is destroyed first (a
+ * reload) the answer is dropped, but cb must still be called. With no
+ * handler set the plugin gets NULL on the next loop turn.
  */
 typedef void	notifier_reply_fn(void *arg, const char *instance,
 		    const char *from_address, const char *text,
@@ -92,7 +95,11 @@ const char		*notifier_name_at(const struct notifier_host *,
  * Start one delivery attempt through instance. n is borrowed until the
  * call returns. done is called exactly once, never from inside this call
  * (a plugin that completes at once is deferred to the next loop turn).
- * Returns -1 when there is no such instance (done is then not called).
+ * When the instance already has max_inflight sends in the plugin, done
+ * gets RETRY (retry_after_s 1) without the plugin seeing it. n->url NULL
+ * with incident_id > 0 and http.public_url set is filled in as
+ * PUBLIC_URL/api/v1/incidents/ID. Returns -1 when there is no such
+ * instance (done is then not called).
  */
 int			 notifier_send(struct notifier_host *,
 			    const char *instance,

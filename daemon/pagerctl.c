@@ -1887,6 +1887,12 @@ check_warning(void *arg, enum rota_warning kind, const char *msg)
 	printf("%s: warning: %s\n", (const char *)arg, msg);
 }
 
+static void
+paging_warning(void *arg, const char *msg)
+{
+	check_warning(arg, 0, msg);
+}
+
 /* The report of pagerd -t, word for word, without needing pagerd. */
 static int
 cmd_check(struct ctl *ctl, const struct rota_opts *o)
@@ -1897,6 +1903,7 @@ cmd_check(struct ctl *ctl, const struct rota_opts *o)
 		return PCTL_FAIL;
 	(void)rota_check(cfg->rotas, (int64_t)ctl->now * 1000,
 	    CHECK_ROTA_DAYS, check_warning, (void *)o->config);
+	config_check_paging(cfg, paging_warning, (void *)o->config);
 	printf("%s: configuration OK\n", o->config);
 	config_free(cfg);
 	return PCTL_OK;
@@ -2382,8 +2389,8 @@ main(int argc, char *argv[])
 	else if (strcmp(cmd, "status") == 0 ||
 	    strcmp(cmd, "incidents") == 0 || strcmp(cmd, "incident") == 0 ||
 	    strcmp(cmd, "ack") == 0 || strcmp(cmd, "resolve") == 0 ||
-	    strcmp(cmd, "escalate") == 0 ||
-	    strcmp(cmd, "notifiers") == 0 || strcmp(cmd, "notify-test") == 0)
+	    strcmp(cmd, "escalate") == 0 || strcmp(cmd, "notifiers") == 0 ||
+	    strcmp(cmd, "notify-test") == 0)
 		usage_error("%s: wrong number of arguments", cmd);
 	else
 		usage_error("unknown command \"%s\"", cmd);

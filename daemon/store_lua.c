@@ -675,15 +675,25 @@
 	"local ikey = P .. 'incident:' .. inc\n" \
 	"if redis.call('HGET', ikey, 'status') == 'triggered' then\n" \
 	"  redis.call('HSET', ikey, 'status', 'acknowledged', 'acked_at', now,\n" \
-	"      'acked_by', by, 'updated', now)\n" \
+	"      'acked_by', by, 'acked_via', 'pagerduty', 'updated', now)\n" \
 	"  redis.call('ZREM', P .. 'timers', 'notify:' .. inc)\n" \
+	"  -- Escalation stops as with any ack (daemon/escalation.h): its\n" \
+	"  -- timers go; queued pages are dropped by the outbox.\n" \
+	"  local set = ikey .. ':esc_timers'\n" \
+	"  for _, m in ipairs(redis.call('SMEMBERS', set)) do\n" \
+	"    redis.call('ZREM', P .. 'timers', m)\n" \
+	"  end\n" \
+	"  redis.call('DEL', set)\n" \
 	"  redis.call('XADD', ikey .. ':timeline', '*', 'event',\n" \
-	"      'acknowledged', 'fingerprint', fp, 'by', by, 'at', now)\n" \
+	"      'acknowledged', 'fingerprint', fp, 'by', by, 'via', 'pagerduty',\n" \
+	"      'at', now)\n" \
 	"  redis.call('XADD', P .. 'events', 'MAXLEN', '~', 100000, '*',\n" \
 	"      'type', 'acknowledged', 'incident', inc, 'by', by, 'at', now)\n" \
 	"end\n" \
 	"return '{\"incident\":' .. inc .. ',\"status\":' ..\n" \
 	"    cjson.encode(redis.call('HGET', ikey, 'status')) .. '}'\n"
+
+const char store_lua_write_lib[] = LUA_WRITE_LIB;
 
 const struct store_script_def store_scripts[STORE_SCRIPT_COUNT] = {
 	[STORE_SCRIPT_INGEST] = { "ingest", LUA_WRITE_LIB LUA_INGEST },

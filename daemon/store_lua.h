@@ -166,4 +166,11 @@ struct store_script_def {
 /* Indexed by enum store_script; static data, never freed. */
 extern const struct store_script_def store_scripts[STORE_SCRIPT_COUNT];
 
+/*
+ * The Lua functions the write scripts share (resolve an alert, raise an
+ * incident's severity, inhibition counts), for the escalation engine's
+ * resolve, which must leave the alerts as a sender's resolve would.
+ */
+extern const char store_lua_write_lib[];
+
 #endif /* PAGERD_STORE_LUA_H */

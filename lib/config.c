@@ -1621,6 +1621,23 @@ config_find_integration(const struct config *c, const char *key)
 	return found;
 }
 
+void
+config_check_paging(const struct config *c,
+    void (*warn)(void *, const char *), void *arg)
+{
+	char	 msg[160];
+	size_t	 i;
+
+	for (i = 0; c->n_policies > 0 && i < c->n_services; i++) {
+		if (c->services[i].policy != NULL)
+			continue;
+		snprintf(msg, sizeof(msg), "service %s has no escalation "
+		    "policy: its incidents page no one",
+		    c->services[i].name);
+		warn(arg, msg);
+	}
+}
+
 const struct esc_policy *
 config_find_policy(const struct config *c, const char *name)
 {

@@ -216,6 +216,14 @@ const struct integration *config_find_integration_by_name(
 const struct api_token *config_find_token(const struct config *,
 		    const char *token);
 
+/*
+ * Warnings for pagerd -t and pagerctl check about paging: once the
+ * config has policies, each service without one (its incidents page no
+ * one). warn gets each message.
+ */
+void		 config_check_paging(const struct config *,
+		    void (*warn)(void *arg, const char *msg), void *arg);
+
 /* The policy named name; NULL when none. */
 const struct esc_policy *config_find_policy(const struct config *,
 		    const char *name);

@@ -43,6 +43,9 @@ POLICIES = {
 }
 
 
+PDKEY = "esc-pd-key-0123456789"
+
+
 def configure(p):
     c = p.config
     c["notifiers"] = {
@@ -86,6 +89,8 @@ def configure(p):
          "working_hours": {"time_zone": "UTC", "restrictions": [AWAY]}},
         {"name": "none", "group_by": ["alertname"], "group_wait": "0s"},
     ]
+    c["integrations"] = c["integrations"] + [
+        {"name": "pd", "key": PDKEY, "service": "main"}]
     c["routes"] = [{"match": ['svc="%s"' % s["name"]], "service": s["name"]}
                    for s in c["services"]]
 
@@ -214,6 +219,30 @@ def _():
     expect_error(act(iid, "nope"), 404)
 
 
+@t.case("a PagerDuty acknowledge stops escalation the same way")
+def _():
+    up()
+    key = pt.uniq("pdack")
+    ev = {"routing_key": PDKEY, "event_action": "trigger", "dedup_key": key,
+          "payload": {"summary": "disk full", "source": "db1",
+                      "severity": "critical"}}
+    expect_status(pd.request("POST", "/v2/enqueue", json.dumps(ev),
+                             {"Content-Type": "application/json"}), 202,
+                  "trigger")
+    iid = int(R.alert(key)["incident"])
+    wait_pages(iid, 1)
+    ev = {"routing_key": PDKEY, "event_action": "acknowledge",
+          "dedup_key": key}
+    expect_status(pd.request("POST", "/v2/enqueue", json.dumps(ev),
+                             {"Content-Type": "application/json"}), 202,
+                  "acknowledge")
+    time.sleep(3.5)
+    eq(who(iid), ["alice"], "no step 2")
+    eq(incident(iid)["acked_via"], "pagerduty", "acked via")
+    eq(R.cmd("ZSCORE", pt.PREFIX + "timers", "esc:%d" % iid), None,
+       "its step timer is gone")
+
+
 @t.case("an ack drops the pages already queued (within 1 s)")
 def _():
     up()
@@ -237,7 +266,8 @@ def _():
 @t.case("resolve by a person closes the incident and stops paging")
 def _():
     up()
-    iid = fire("main")
+    name = pt.uniq("res")
+    iid = fire("main", name=name)
     wait_pages(iid, 1)
     r = act(iid, "resolve", {"by": "alice"})
     expect_status(r, 200, "resolve")
@@ -254,6 +284,9 @@ def _():
     # The group forgets it: the next alert opens a new incident.
     eq(R.cmd("GET", pt.PREFIX + "group:" + inc["group_key"]), None,
        "the group forgot it")
+    eq(incident(iid)["alerts"][0]["status"], "resolved", "its alert too")
+    again = fire("main", name=name)
+    check(again != iid, "a repeat opens a new incident: %s" % again)
 
 
 @t.case("escalate now pages the next step at once")
@@ -365,6 +398,11 @@ def _():
     sk = wait_until(lambda: events(iid, "skipped"), what="skipped")[0]
     eq(sk["reason"], "no escalation policy", "reason")
     eq(who(iid), [], "nobody paged")
+    r = pt.run([pt.PAGERD, "-t", "-c", pd.conf_path],
+               env=dict(os.environ, **pd.extra_env))
+    eq(r.returncode, 0, "pagerd -t")
+    check("warning: service none has no escalation policy" in r.stdout,
+          r.stdout)
 
 
 @t.case("kill -9 mid-escalation: after restart the step fires on time")

@@ -13,6 +13,7 @@ import http.server
 import json
 import os
 import re
+import ssl
 import threading
 import time
 
@@ -243,7 +244,9 @@ class Sink:
                     self.send_response(status)
                     for k, v in rh.items():
                         self.send_header(k, v)
-                    self.send_header("Content-Length", str(len(rbody)))
+                    if "X-No-Length" not in rh:
+                        self.send_header("Content-Length",
+                                         str(len(rbody)))
                     self.end_headers()
                     self.wfile.write(rbody)
                 except OSError:
@@ -395,6 +398,61 @@ def _():
     dt = time.monotonic() - t0
     check(1.5 < dt < 3.9, "answered after %.1fs, timeout is 2s" % dt)
     SINK.answer()
+
+
+@t.case("the host follows no redirect, caps a response at 1 MiB and "
+        "verifies certificates")
+def _():
+    up_plugins()
+    SINK.answer(302, b"moved", {"Location": SINK.url("/elsewhere")})
+    r = post_test("hook", {"address": "a"})
+    eq((r.json()["result"], r.json()["error"]), ("permanent",
+       "HTTP 302: moved"), "redirect")
+    eq([p for p, _, _ in SINK.requests], ["/hook"], "requests")
+    SINK.answer(200, b"x" * (1024 * 1024 + 10))
+    r = post_test("hook", {"address": "a"})
+    eq(r.json()["result"], "retry", "oversized answer")
+    check("larger than 1048576 bytes" in r.json()["error"], r.json())
+    # The same without Content-Length: cut while reading.
+    SINK.answer(200, b"x" * (1024 * 1024 + 10), {"X-No-Length": "1"})
+    r = post_test("hook", {"address": "a"})
+    eq(r.json()["result"], "retry", "oversized answer, no length")
+    check("larger than 1048576 bytes" in r.json()["error"], r.json())
+    SINK.answer(200, b"x" * 1000, {"X-No-Length": "1"})
+    eq(post_test("hook", {"address": "a"}).json()["result"], "delivered",
+       "a small answer without Content-Length")
+    SINK.answer()
+    # A self-signed certificate is refused.
+    d = os.path.join(t.dir, "tls")
+    os.makedirs(d, exist_ok=True)
+    key, crt = os.path.join(d, "key.pem"), os.path.join(d, "crt.pem")
+    rr = pt.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
+                 "-nodes", "-keyout", key, "-out", crt, "-days", "1",
+                 "-subj", "/CN=127.0.0.1",
+                 "-addext", "subjectAltName=IP:127.0.0.1"])
+    if rr.returncode != 0:
+        raise pt.Skip("openssl cannot make a certificate: " + rr.stderr)
+    tls = Sink()
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(crt, key)
+    tls.server.socket = ctx.wrap_socket(tls.server.socket,
+                                        server_side=True)
+    try:
+        pd.config["notifiers"]["tls"] = {
+            "type": "webhook",
+            "url": "https://127.0.0.1:%d/hook" % tls.port}
+        pd.write_config()
+        reload_and_wait("success")
+        r = post_test("tls", {"address": "a"})
+        expect_status(r, 502)
+        eq(r.json()["result"], "retry", "untrusted certificate")
+        check("certificate" in r.json()["error"].lower(), r.json())
+        eq(tls.requests, [], "a request got through")
+    finally:
+        tls.server.shutdown()
+        del pd.config["notifiers"]["tls"]
+        pd.write_config()
+        reload_and_wait("success")
 
 
 @t.case("CR/LF and <>& in alert text stay inside the webhook JSON (no "
@@ -614,31 +672,52 @@ def _():
     echo.write_config()
 
 
-@t.case("SIGTERM with a send in flight: exit 0 in time, the send answered "
-        "retry, the plugin's leftover timers reaped (clean under ASan)")
+@t.case("SMTP through the host: the mail arrives with its envelope; CR/LF "
+        "in a recipient is refused before libcurl")
 def _():
-    up_echo()
-    out = {}
+    try:
+        from aiosmtpd.controller import Controller
+    except ImportError:
+        raise pt.Skip("python3-aiosmtpd is not installed")
+    got = []
 
-    def slow():
-        try:
-            out["r"] = echo.request("POST", "/api/v1/notifiers/slow/test",
-                                    '{"address": "x"}', AUTH, timeout=20)
-        except Exception as e:      # the connection may close instead
-            out["e"] = e
-    th = threading.Thread(target=slow)
-    th.start()
-    wait_until(lambda: echo.metrics().value("pagerd_notifier_inflight",
-                                            notifier="slow") == 1, 5,
-               what="the send to be in flight")
-    t0 = time.monotonic()
-    echo.stop(timeout=8)
-    th.join(10)
-    check(time.monotonic() - t0 < 6, "stop took too long")
-    if "r" in out:
-        expect_status(out["r"], 502)
-        eq(out["r"].json()["result"], "retry", "result")
-        check("stopping" in out["r"].json()["error"], out["r"].json())
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            got.append(envelope)
+            return "250 OK"
+    port = pt.free_port()
+    ctlr = Controller(Handler(), hostname="127.0.0.1", port=port)
+    ctlr.start()
+    try:
+        up_echo()
+        url = "smtp://127.0.0.1:%d" % port
+        echo.config["notifiers"]["mail"] = {"type": "echo", "smtp_url": url}
+        echo.config["notifiers"]["evil"] = {"type": "echo", "smtp_url": url,
+                                            "evil_rcpt": True}
+        echo.write_config()
+        m0 = echo.metrics().value("pagerd_config_reloads_total",
+                                  result="success")
+        echo.reload()
+        wait_until(lambda: echo.metrics().value(
+            "pagerd_config_reloads_total", result="success") > m0, 5,
+            what="reload")
+        r = echo.request("POST", "/api/v1/notifiers/mail/test",
+                         '{"address": "ops@example.com", "title": "hi"}',
+                         AUTH, timeout=20)
+        expect_status(r, 200)
+        wait_until(lambda: got, 5, what="the mail")
+        eq((got[0].mail_from, got[0].rcpt_tos),
+           ("pagerd@example.com", ["ops@example.com"]), "envelope")
+        check(b"\r\n\r\nhi\r\n" in got[0].content, got[0].content)
+        r = echo.request("POST", "/api/v1/notifiers/evil/test",
+                         '{"address": "ops@example.com"}', AUTH, timeout=20)
+        expect_status(r, 502)
+        eq(r.json()["error"], "the host refused the mail", "evil")
+        eq(len(got), 1, "mails received")
+    finally:
+        ctlr.stop()
+        echo.config = copy.deepcopy(ECHO_BASE)
+        echo.write_config()
 
 
 def ctl(*args):
@@ -671,6 +750,33 @@ def _():
     eq(rc, 1, err)
     eq(json.loads(out)["result"], "retry", "json")
     SINK.answer()
+
+
+@t.case("SIGTERM with a send in flight: exit 0 in time, the send answered "
+        "retry, the plugin's leftover timers reaped (clean under ASan)")
+def _():
+    up_echo()
+    out = {}
+
+    def slow():
+        try:
+            out["r"] = echo.request("POST", "/api/v1/notifiers/slow/test",
+                                    '{"address": "x"}', AUTH, timeout=20)
+        except Exception as e:      # the connection may close instead
+            out["e"] = e
+    th = threading.Thread(target=slow)
+    th.start()
+    wait_until(lambda: echo.metrics().value("pagerd_notifier_inflight",
+                                            notifier="slow") == 1, 5,
+               what="the send to be in flight")
+    t0 = time.monotonic()
+    echo.stop(timeout=8)
+    th.join(10)
+    check(time.monotonic() - t0 < 6, "stop took too long")
+    if "r" in out:
+        expect_status(out["r"], 502)
+        eq(out["r"].json()["result"], "retry", "result")
+        check("stopping" in out["r"].json()["error"], out["r"].json())
 
 
 if __name__ == "__main__":

@@ -5,7 +5,10 @@
  * completed from a timer. Its destroy() frees its state but leaves its
  * timers to the host to reap. Built for make check only.
  *
- * Keys: secret_file (optional), delay_ms (send completion, default 10).
+ * Keys: secret_file (optional), delay_ms (send completion, default 10),
+ * smtp_url (send mails the title through the host's SMTP client
+ * instead), evil_rcpt = true (smuggle "\r\nRCPT TO:" into the envelope
+ * recipient, which the host must refuse).
  */
 #include "autoconf.h"
 
@@ -33,6 +36,8 @@ struct echo {
 	char				 name[64];
 	char				 secret[128];
 	int				 delay_ms;
+	char				 smtp_url[256];
+	int				 evil_rcpt;
 	struct pending			*pending;
 	int				 sent;
 };
@@ -150,6 +155,11 @@ echo_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 			}
 		} else if (strcmp(cfg[i].key, "delay_ms") == 0)
 			e->delay_ms = atoi(cfg[i].value);
+		else if (strcmp(cfg[i].key, "smtp_url") == 0)
+			snprintf(e->smtp_url, sizeof(e->smtp_url), "%s",
+			    cfg[i].value);
+		else if (strcmp(cfg[i].key, "evil_rcpt") == 0)
+			e->evil_rcpt = strcmp(cfg[i].value, "true") == 0;
 	}
 	snprintf(path, sizeof(path), "/hooks/echo/%s", instance);
 	if (host->route_add(host->ctx, path, inbound, e) == -1) {
@@ -161,23 +171,89 @@ echo_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 }
 
 static void
+mailed(void *arg, const struct pagerd_http_response *resp)
+{
+	struct pending			*p = arg;
+	struct pagerd_notify_status	 st;
+	char				 why[300];
+
+	unlink_pending(p);
+	memset(&st, 0, sizeof(st));
+	st.result = resp->status == 250 ? PAGERD_NOTIFY_DELIVERED :
+	    PAGERD_NOTIFY_RETRY;
+	if (st.result != PAGERD_NOTIFY_DELIVERED) {
+		snprintf(why, sizeof(why), "SMTP %d: %s", resp->status,
+		    resp->error ? resp->error : "-");
+		st.reason = why;
+	}
+	p->done(p->done_arg, &st);
+	free(p);
+}
+
+/* A send that could not start: drop its record (p may be NULL). */
+static void
+fail(struct pending *p, enum pagerd_notify_result result, const char *why,
+    pagerd_notify_done_cb *done, void *done_arg)
+{
+	struct pagerd_notify_status	 st;
+
+	if (p != NULL) {
+		unlink_pending(p);
+		free(p);
+	}
+	memset(&st, 0, sizeof(st));
+	st.result = result;
+	st.reason = why;
+	done(done_arg, &st);
+}
+
+/* The title as a mail through the host's SMTP client. */
+static void
+echo_mail(struct echo *e, const struct pagerd_notification *n,
+    pagerd_notify_done_cb *done, void *done_arg)
+{
+	struct pagerd_http_request	 req;
+	struct pending			*p;
+	char				 rcpt[300], body[600];
+	const char			*rcpts[1] = { rcpt };
+
+	snprintf(rcpt, sizeof(rcpt), "%s%s", n->recipient.address,
+	    e->evil_rcpt ? "\r\nRCPT TO:<evil@example.com>" : "");
+	snprintf(body, sizeof(body), "From: pagerd@example.com\r\n"
+	    "To: %s\r\nSubject: test\r\n\r\n%s\r\n",
+	    n->recipient.address, n->title);
+	memset(&req, 0, sizeof(req));
+	req.method = "POST";
+	req.url = e->smtp_url;
+	req.body = body;
+	req.body_len = strlen(body);
+	req.mail_from = "pagerd@example.com";
+	req.mail_rcpt = rcpts;
+	req.nmail_rcpt = 1;
+	if ((p = new_pending(e)) == NULL ||
+	    e->host->http_request(e->host->ctx, &req, mailed, p) == NULL) {
+		fail(p, PAGERD_NOTIFY_PERMANENT, "the host refused the mail",
+		    done, done_arg);
+		return;
+	}
+	p->done = done;
+	p->done_arg = done_arg;
+}
+
+static void
 echo_send(void *inst, const struct pagerd_notification *n,
     pagerd_notify_done_cb *done, void *done_arg)
 {
 	struct echo			*e = inst;
 	struct pending			*p;
-	struct pagerd_notify_status	 st;
 
+	if (e->smtp_url[0] != '\0') {
+		echo_mail(e, n, done, done_arg);
+		return;
+	}
 	if ((p = new_pending(e)) == NULL ||
 	    e->host->timer_add(e->host->ctx, e->delay_ms, fire, p) == NULL) {
-		if (p != NULL) {
-			unlink_pending(p);
-			free(p);
-		}
-		memset(&st, 0, sizeof(st));
-		st.result = PAGERD_NOTIFY_RETRY;
-		st.reason = "out of memory";
-		done(done_arg, &st);
+		fail(p, PAGERD_NOTIFY_RETRY, "out of memory", done, done_arg);
 		return;
 	}
 	p->done = done;
