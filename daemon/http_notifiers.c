@@ -138,7 +138,7 @@ check_text(json_t *v, size_t max, int breaks)
 static void
 test(struct pagerd *pd, struct evhttp_request *req, const char *name)
 {
-	struct evbuffer			*body = evhttp_request_get_input_buffer(req);
+	struct evbuffer			*body;
 	struct pagerd_notification	 n;
 	struct test_req			*t;
 	json_error_t			 jerr;
@@ -146,12 +146,14 @@ test(struct pagerd *pd, struct evhttp_request *req, const char *name)
 	const char			*data, *key, *why;
 	char				 err[300], idem[40], summary[200];
 	unsigned char			 rnd[8];
-	size_t				 len = evbuffer_get_length(body), i;
+	size_t				 len, i;
 
 	if (!notifier_exists(pd->notifiers, name)) {
 		http_reply_error(pd, req, 404, "no such notifier", -1);
 		return;
 	}
+	body = evhttp_request_get_input_buffer(req);
+	len = evbuffer_get_length(body);
 	data = (const char *)evbuffer_pullup(body, -1);
 	if ((doc = json_loadb(data != NULL ? data : "", len, 0, &jerr)) ==
 	    NULL || !json_is_object(doc)) {

@@ -937,7 +937,8 @@ instance_new(struct notifier_set *set, const struct config *cfg,
 	struct nh_instance		*ni;
 	struct pagerd_kv		*kv = NULL;
 	struct pagerd_notifier_error	 err;
-	char				 path[PATH_MAX + 32], tried[PATH_MAX * 2];
+	char				 path[PATH_MAX + 32];
+	char				 tried[PATH_MAX * 2];
 	char				 why[PATH_MAX + 200], key[100];
 	size_t				 i;
 

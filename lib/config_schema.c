@@ -313,8 +313,8 @@ check_public_url(const char *s)
 	for (; *p != '\0'; p++)
 		if (!isgraph((unsigned char)*p) || (unsigned char)*p > 0x7e ||
 		    strchr("\"'<>|\\`^{}?#", *p) != NULL)
-			return "must be printable ASCII without spaces, quotes, "
-			    "<>|\\`^{} or a query (?#)";
+			return "must be printable ASCII without spaces, "
+			    "quotes, <>|\\`^{} or a query (?#)";
 	return NULL;
 }
 
@@ -781,8 +781,8 @@ static const char *
 check_plugin_type(const char *s)
 {
 	for (; *s != '\0'; s++)
-		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
-		    *s != '_')
+		if (!islower((unsigned char)*s) &&
+		    !isdigit((unsigned char)*s) && *s != '_')
 			return "must be lower-case letters, digits and '_' "
 			    "(the plugin file is notify_TYPE.so)";
 	return NULL;

@@ -297,7 +297,9 @@ email_answer(void *arg, const struct pagerd_http_response *res)
 		code = smtp_code_in(res->error);
 	memset(&st, 0, sizeof(st));
 	if (code >= 200 && code < 300) {
+		/* The Message-ID: what to grep the mail logs for. */
 		st.result = PAGERD_NOTIFY_DELIVERED;
+		st.provider_id = c->id;
 		host->log(host->ctx, PAGERD_LOG_INFO, "mail to %s accepted "
 		    "(SMTP %d)", c->to, res->status);
 	} else {
@@ -384,7 +386,7 @@ email_send(void *inst, const struct pagerd_notification *n,
 	req.mail_rcpt = rcpt;
 	req.nmail_rcpt = 1;
 	if (nu_call_start(&em->calls, em->host, &req, email_answer,
-	    n->recipient.address, done, done_arg) == -1) {
+	    n->recipient.address, msgid, done, done_arg) == -1) {
 		st.reason = "cannot start the SMTP transfer";
 		goto fail;
 	}

@@ -339,6 +339,8 @@ exec_unlink(struct exec_run *r)
 		close(r->errfd);
 }
 
+/* Report how the program ended: status from waitpid(), or -1 when it
+ * is not known. */
 static void
 exec_done(struct exec_run *r, int status)
 {
@@ -355,7 +357,12 @@ exec_done(struct exec_run *r, int status)
 	nu_clean(r->err, line, sizeof(line));
 
 	memset(&st, 0, sizeof(st));
-	if (r->killed) {
+	if (status == -1) {
+		/* Someone else reaped it (SIGCHLD ignored?): we cannot
+		 * tell, and a page must go at least once. */
+		st.result = PAGERD_NOTIFY_RETRY;
+		snprintf(reason, sizeof(reason), "exit status lost");
+	} else if (r->killed) {
 		st.result = PAGERD_NOTIFY_RETRY;
 		snprintf(reason, sizeof(reason), "timed out after %d ms, "
 		    "killed", r->ex->timeout_ms);
@@ -422,9 +429,7 @@ exec_poll(void *arg)
 	if (w == r->pid || (w == -1 && errno == ECHILD)) {
 		/* Whatever it wrote before exiting is in the pipe still. */
 		exec_drain(r);
-		if (w == -1)
-			status = 0xff00;	/* "exit 255": lost */
-		exec_done(r, status);
+		exec_done(r, w == -1 ? -1 : status);
 		return;
 	}
 	if (!r->killed && host->now_ms(host->ctx) >= r->deadline_ms)

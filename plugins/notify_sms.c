@@ -371,7 +371,7 @@ sms_send(void *inst, const struct pagerd_notification *n,
 	req.userpwd = sms->userpwd;
 	req.timeout_ms = sms->timeout_ms;
 	if (nu_call_start(&sms->calls, sms->host, &req, sms_answer,
-	    n->recipient.address, done, done_arg) == -1) {
+	    n->recipient.address, NULL, done, done_arg) == -1) {
 		st.reason = "cannot start the HTTP request";
 		done(done_arg, &st);
 	}

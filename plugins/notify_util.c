@@ -69,7 +69,8 @@ nu_set(char **slot, const char *key, const char *value,
 int
 nu_call_start(struct nu_call **head, const struct pagerd_host *host,
     const struct pagerd_http_request *req, pagerd_http_cb *cb,
-    const char *to, pagerd_notify_done_cb *done, void *done_arg)
+    const char *to, const char *id, pagerd_notify_done_cb *done,
+    void *done_arg)
 {
 	struct nu_call	*c;
 
@@ -79,6 +80,7 @@ nu_call_start(struct nu_call **head, const struct pagerd_host *host,
 	c->done = done;
 	c->done_arg = done_arg;
 	snprintf(c->to, sizeof(c->to), "%s", to);
+	snprintf(c->id, sizeof(c->id), "%s", id != NULL ? id : "");
 	if ((c->call = host->http_request(host->ctx, req, cb, c)) == NULL) {
 		free(c);
 		return -1;

@@ -48,19 +48,22 @@ struct nu_call {
 	pagerd_notify_done_cb		*done;
 	void				*done_arg;
 	char				 to[256];	/* for log lines */
+	char				 id[256];	/* or "" */
 	struct nu_call			**head;
 	struct nu_call			*prev, *next;
 };
 
 /*
  * Start req through host->http_request with cb(call, response) and put
- * the call on *head. Returns 0; or -1 when out of memory or the request
+ * the call on *head; to and id (a message id known before sending, or
+ * NULL) are kept in the call for cb. Returns 0; or -1 when out of memory or the request
  * cannot start: then nothing is on the list and cb never runs (the
  * caller reports the failure through done).
  */
 int	nu_call_start(struct nu_call **head, const struct pagerd_host *host,
 	    const struct pagerd_http_request *req, pagerd_http_cb *cb,
-	    const char *to, pagerd_notify_done_cb *done, void *done_arg);
+	    const char *to, const char *id, pagerd_notify_done_cb *done,
+	    void *done_arg);
 
 /* From cb: take the call off its list, report st, free it. */
 void	nu_call_finish(struct nu_call *, const struct pagerd_notify_status *st);

@@ -132,7 +132,8 @@ wh_create(const char *instance, const struct pagerd_kv *cfg, size_t ncfg,
 		} else if (strcmp(k, "header") == 0) {
 			if ((why = notify_http_check_header(v, reserved)) !=
 			    NULL) {
-				notify_set_error(err, k, "\"%.80s\" %s", v, why);
+				notify_set_error(err, k, "\"%.80s\" %s", v,
+				    why);
 				goto fail;
 			}
 			if (wh->nheaders == WH_HEADERS_MAX) {

@@ -20,15 +20,19 @@ X-Twilio-Signature by twilio.request_validator.RequestValidator.
 
     gw = fake_twilio.FakeTwilio()          # listens on 127.0.0.1:<free>
     # pagerd config: base_url = gw.base_url; account_sid = gw.account_sid;
-    #                auth_token = gw.auth_token; from = "+15550000000"
+    #                auth_token = gw.auth_token; from = "+15550000000";
+    #                public_url = "https://pagerd.example.com"
+    gw.route("https://pagerd.example.com", pd.url)   # where that really is
     ...                                    # make pagerd page someone
     msg = gw.wait_message(to="+15551230001")
     assert "Reply 3a ack" in msg.body
-    r = gw.send_reply("http://127.0.0.1:%d/hooks/sms/oncall" % pd.http_port,
-                      sign_url="https://pagerd.example.com/hooks/sms/oncall",
-                      from_="+15551230001", body="3 ack")
+    r = gw.reply_to(msg, "3 ack", "https://pagerd.example.com/hooks/sms/oncall")
     assert r.status == 200 and b"acknowledged" in r.body
+    gw.send_status_for(msg, "delivered")   # to msg.status_callback
     gw.close()
+
+Webhooks are signed over the URL as configured at Twilio (pagerd's
+public URL) and sent where route() says that URL really is.
 
 Everything is thread-safe: the server runs in its own thread, the test in
 the main one.
@@ -118,6 +122,7 @@ class FakeTwilio:
         self.invalid_numbers = set()
         self.opted_out = set()
         self.delay = 0.0            # seconds before answering
+        self.routes = []            # (public prefix, local prefix)
         gw = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -154,8 +159,22 @@ class FakeTwilio:
         """The next n requests get 429, code 20429, Retry-After."""
         self.fail_next(n, 429, 20429, retry_after)
 
+    def route(self, public_prefix, local_prefix):
+        """Deliver webhooks for URLs under public_prefix (pagerd's
+        public_url) to local_prefix instead (pagerd's real address),
+        still signed over the public URL, as a reverse proxy would.
+        A later route for the same prefix replaces the earlier one."""
+        self.routes = [r for r in self.routes if r[0] != public_prefix]
+        self.routes.append((public_prefix, local_prefix.rstrip("/")))
+
+    def _target(self, url):
+        for public, local in self.routes:
+            if url.startswith(public):
+                return local + url[len(public):]
+        return url
+
     def reset(self):
-        """Forget messages and every failure mode."""
+        """Forget messages and every failure mode (not the routes)."""
         with self.lock:
             self.messages.clear()
             self._fail.clear()
@@ -312,18 +331,19 @@ class FakeTwilio:
 
     def post_signed(self, url, params, sign_url=None, sig=None,
                     with_signature=True, timeout=10.0):
-        """POST params (a dict, one value per name) form-encoded to url,
-        as Twilio does. The signature is over sign_url (the URL as
-        configured at Twilio: pagerd's public URL) or url itself; sig
-        replaces it (a forgery), with_signature=False leaves the header
-        out. Returns a Response."""
+        """POST params (a dict, one value per name) form-encoded to url
+        (rewritten by route()), as Twilio does. The signature is over
+        sign_url or else url itself (the URL as configured at Twilio:
+        pagerd's public URL); sig replaces it (a forgery),
+        with_signature=False leaves the header out. Returns a
+        Response."""
         headers = {"Content-Type": "application/x-www-form-urlencoded",
                    "User-Agent": "TwilioProxy/1.1",
                    "I-Twilio-Idempotency-Token": secrets.token_hex(16)}
         if with_signature:
             headers["X-Twilio-Signature"] = sig or signature(
                 self.auth_token, sign_url or url, params)
-        parts = urllib.parse.urlsplit(url)
+        parts = urllib.parse.urlsplit(self._target(url))
         path = parts.path + ("?" + parts.query if parts.query else "")
         conn = http.client.HTTPConnection(parts.hostname, parts.port,
                                           timeout=timeout)
@@ -356,6 +376,12 @@ class FakeTwilio:
         return self.post_signed(url, self.reply_params(from_, body, to,
                                                        sid), **kw)
 
+    def reply_to(self, message, body, url, **kw):
+        """The recipient of message (a Message this gateway accepted)
+        answers it with body: From is the message's To, To its From."""
+        return self.send_reply(url, message.to, body,
+                               to=message.from_ or "+15550000000", **kw)
+
     def status_params(self, message_sid, status, error_code=None,
                       to="+15551230001", from_="+15550000000"):
         """The fields of a delivery report (StatusCallback)."""
@@ -373,3 +399,14 @@ class FakeTwilio:
         pagerd gave). Keywords as for post_signed."""
         return self.post_signed(url, self.status_params(
             message_sid, status, error_code), **kw)
+
+    def send_status_for(self, message, status, error_code=None, **kw):
+        """A delivery report for message, posted to the StatusCallback
+        pagerd gave with it (rewritten by route())."""
+        if not message.status_callback:
+            raise AssertionError("fake_twilio: %r has no StatusCallback"
+                                 % (message,))
+        p = self.status_params(message.sid, status, error_code,
+                               to=message.to,
+                               from_=message.from_ or "+15550000000")
+        return self.post_signed(message.status_callback, p, **kw)

@@ -39,9 +39,11 @@ def check_config(tf, cfg, env=None):
 
 
 def expect_config_errors(tf, pd, cases):
-    """For each (settings, key, words) in cases: pagerd -t on pd's config
-    with one notifier "x" set to settings fails with
-    "notifiers.x.KEY: ...words..."."""
+    """pagerd -t passes pd's config as it is; and for each (settings,
+    key, words) in cases, pagerd -t on it with one notifier "x" set to
+    settings fails with "notifiers.x.KEY: ...words..."."""
+    rc, out = check_config(tf, pd.config)
+    pt.check(rc == 0, "pagerd -t refused the test's config:\n" + out)
     for settings, key, words in cases:
         cfg = copy.deepcopy(pd.config)
         cfg["notifiers"] = {"x": settings}

@@ -123,6 +123,7 @@ def _():
           "@example.com>"), "Date %r Message-ID %r" % (m["Date"],
                                                        m["Message-ID"]))
     eq(m["Auto-Submitted"], "auto-generated", "Auto-Submitted")
+    eq("<%s>" % j["provider_id"], m["Message-ID"], "provider_id")
     eq(m.get_content_type(), "text/plain", "Content-Type")
     body = m.get_content()
     check("Disk full on db1" in body and "No action is needed" in body,

@@ -198,6 +198,35 @@ def _():
         pt.proc_ppid(int(c)) == pd.pid], [], "children of pagerd")
 
 
+# A pagerd with its own redis-server child: both it and exec's programs
+# are its children, and each side must reap only its own.
+pds = t.pagerd(None, name="spawner")
+pds.extra_env = dict(pd.extra_env)
+pds.config["state_dir"] = os.path.join(t.dir, "spawn-state")
+pds.config["redis"] = {"spawn": True, "server": pt.REDIS_SERVER,
+                       "prefix": pt.PREFIX, "connect_timeout": "1s",
+                       "reconnect_max": "1s", "command_timeout": "2s"}
+pds.config["notifiers"] = pd.config["notifiers"]
+if "plugin_dir" in pd.config:
+    pds.config["plugin_dir"] = pd.config["plugin_dir"]
+
+
+@t.case("with an embedded Redis: programs and redis-server are each "
+        "reaped by their owner, Redis is never taken for dead")
+def _():
+    pds.ensure()
+    mark = pds.log_size()
+    for title, want in (("ok", "delivered"), ("tempfail", "retry"),
+                        ("fail", "permanent"), ("ok", "delivered")):
+        status, j = nc.send_test(pds, "run", "x", title)
+        eq(j["result"], want, "%s: %r" % (title, j))
+    log = pds.log_text(mark)
+    check("restarting" not in log and "exited" not in log, log)
+    eq(pds.metrics().value("pagerd_redis_spawn_restarts_total"), 0,
+       "redis restarts")
+    pds.stop()
+
+
 @t.case("config errors name the key")
 def _():
     bad = [

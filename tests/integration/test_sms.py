@@ -52,6 +52,7 @@ def up():
     redis.ensure()
     pd.ensure()
     gw.reset()
+    gw.route(PUBLIC, pd.url)
     return pd
 
 
@@ -190,7 +191,9 @@ def _():
     up()
     r = gw.send_reply(hook(), sign_url=PUBLIC + "/hooks/sms/oncall",
                       from_=TO, body="3 ack")
-    twiml_root(r)
+    # Nobody was paged from TO, so pagerd has nothing to say: an empty
+    # <Response/>, and the number is no oracle.
+    eq(twiml_root(r).childNodes.length, 0, "children of <Response>")
 
 
 @t.case("the URL signed with the default port :443 is accepted too")
@@ -275,6 +278,21 @@ def _():
                            else None, sign_url=url)
         check(r.status in (200, 204), "%s: %r" % (st, r))
         eq(r.body, b"", "%s: body" % st)
+
+
+@t.case("the recipient's answer and the delivery report of a sent "
+        "message reach pagerd at the URLs it gave Twilio")
+def _():
+    up()
+    status, j = nc.send_test(pd, "oncall", TO)
+    eq(status, 200, "test status %r" % j)
+    m = gw.wait_message()
+    r = gw.reply_to(m, "3 ack", PUBLIC + "/hooks/sms/oncall")
+    twiml_root(r)
+    r = gw.send_status_for(m, "undelivered", 30003)
+    check(r.status in (200, 204), "status report: %r" % (r,))
+    r = gw.send_status_for(m, "delivered", sig="x" * 28)
+    eq(r.status, 403, "forged status report")
 
 
 @t.case("without public_url an instance serves no webhook")

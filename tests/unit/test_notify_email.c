@@ -121,6 +121,7 @@ test_crlf_in_alert_text_stays_out_of_headers(void **state)
 	fake_host_answer(&fh, 250, NULL, "", NULL, 0);
 	assert_int_equal(fh.ndone, 1);
 	assert_int_equal(fh.st.result, PAGERD_NOTIFY_DELIVERED);
+	assert_string_equal(fh.provider_id, "inc42-s1-alice@example.com");
 	fake_host_forget(&fh);
 	pagerd_notifier_v1.destroy(inst);
 }

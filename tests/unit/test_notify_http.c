@@ -104,7 +104,8 @@ test_reason_quotes_200_bytes_on_a_character_boundary(void **state)
 {
 	struct pagerd_http_response	 r;
 	struct pagerd_notify_status	 st;
-	char				 body[600], reason[NOTIFY_HTTP_REASON_MAX];
+	char				 body[600];
+	char				 reason[NOTIFY_HTTP_REASON_MAX];
 	size_t				 i;
 
 	/* 'a' then two-byte characters, so byte 200 falls inside one. */
