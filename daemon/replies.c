@@ -28,6 +28,12 @@
 #include "store.h"
 
 #define DEDUP_TTL_S		"86400"
+/*
+ * How long a claim lasts before the answer replaces it. Acting takes
+ * milliseconds; a pagerd that dies in between must not make the
+ * provider's retry a no-op for a day (an ack lost), so the claim lapses.
+ */
+#define CLAIM_TTL_S		"15"
 #define MSGID_MAX		64	/* Twilio's are 34 */
 #define DUP_POLL_MS		250	/* a retry waits for the first... */
 #define DUP_POLLS		12	/* ... this many times */
@@ -549,7 +555,7 @@ claim(struct job *j)
 	struct store	*s = j->rp->pd->store;
 	char		 key[256];
 	const char	*argv[6] = { "SET", key, "P", "NX", "EX",
-	    DEDUP_TTL_S };
+	    CLAIM_TTL_S };
 
 	snprintf(key, sizeof(key), "%sreply:%s", store_prefix(s), j->msgid);
 	if (store_command(s, 6, argv, NULL, claimed, j) == -1)

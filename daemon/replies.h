@@ -9,10 +9,11 @@
  * Redis keys (P = redis.prefix), besides the engine's person:PID:codes,
  * person:PID:pages and optout (daemon/escalation.h):
  *
- *   P reply:MSGID        string  "P" while the message is being handled,
- *                                then "A" + the answer, or "N" for none;
- *                                expires after a day (provider retries
- *                                come within minutes)
+ *   P reply:MSGID        string  "P" while the message is being handled
+ *                                (lapses after 15 s, so a crash does not
+ *                                swallow the retry), then "A" + the
+ *                                answer, or "N" for none, for a day
+ *                                (provider retries come within minutes)
  *   P reply:rate:PHONE   string  passive answers (help, who) sent to
  *                                PHONE in the current window
  *   P optout:log         stream  type=stop|start, person, rotas, at:

@@ -286,6 +286,8 @@ def _():
     eq(len(timeline_events(iid, "acknowledged")), 1, "ack events")
     check(rc().get(pt.PREFIX + "reply:" + sid) == "A" + a1,
           "the answer is kept for retries")
+    ttl = rc().cmd("TTL", pt.PREFIX + "reply:" + sid)
+    check(86000 < ttl <= 86400, "kept for a day: TTL %r" % ttl)
     reply("%dr" % code)
 
 
