@@ -7,6 +7,8 @@ on-call by SMS; the gateway posts the person's reply to
 did. Two policies: "fast" (step 2 after 3 s, to see that an ack stops
 it) and "slow" (step 2 after 10 min, to see that "e" escalates now)."""
 
+import copy
+import os
 import re
 import threading
 import time
@@ -74,6 +76,11 @@ cfg["services"] = [
      "group_wait": "0s"},
 ]
 cfg["routes"] = [{"match": ['speed="fast"'], "service": "fast"}]
+if os.environ.get("PAGERD_PLUGINDIR"):
+    cfg["plugin_dir"] = os.environ["PAGERD_PLUGINDIR"]
+# A second instance on the same Redis: Twilio's retry may reach it.
+pd2 = t.pagerd(redis, name="pagerd2", config=copy.deepcopy(cfg))
+pd2.config["state_dir"] = pd2.dir
 
 HOOK = "/hooks/sms/sms"
 
@@ -106,11 +113,16 @@ def page(to=ANNA, fast=False, summary=None):
     return int(got.group(1)), int(got.group(2)), m
 
 
-def reply(body, from_=ANNA, sid=None, ensure=True, **kw):
-    """Post a signed reply; returns (HTTP status, answer text or None
-    for an empty <Response/>, raw response). ensure=False leaves the
-    fixtures as they are (Redis stopped on purpose)."""
-    port = up().port if ensure else pd.port
+def reply(body, from_=ANNA, sid=None, ensure=True, to_pd=None, **kw):
+    """Post a signed reply (to pd, or to_pd); returns (HTTP status,
+    answer text or None for an empty <Response/>, raw response).
+    ensure=False leaves the fixtures as they are (Redis stopped on
+    purpose)."""
+    port = (to_pd or pd).port
+    if ensure:
+        up()
+        if to_pd is not None:
+            to_pd.ensure()
     r = gw.send_reply("http://127.0.0.1:%d%s" % (port, HOOK),
                       from_=from_, body=body, sid=sid,
                       sign_url=PUBLIC + HOOK, **kw)
@@ -308,6 +320,28 @@ def _():
         "Acknowledged #%d" % iid), "answers %r" % got)
     eq(got[1], got[0], "both answers")
     eq(len(timeline_events(iid, "acknowledged")), 1, "ack events")
+    reply("%dr" % code)
+
+
+@t.case("one MessageSid at two instances at once: acted once, one answer")
+def _():
+    iid, code, m = page()
+    sid = fake_twilio.new_sid("SM")
+    pd2.ensure()
+    got = [None, None]
+
+    def send(i):
+        got[i] = reply("%da" % code, sid=sid, to_pd=(pd, pd2)[i])[1]
+    threads = [threading.Thread(target=send, args=(i,)) for i in (0, 1)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(10)
+    check(got[0] is not None and got[0].startswith(
+        "Acknowledged #%d" % iid), "answers %r" % got)
+    eq(got[1], got[0], "both answers")
+    eq(len(timeline_events(iid, "acknowledged")), 1, "ack events")
+    pd2.stop()
     reply("%dr" % code)
 
 
