@@ -43,9 +43,12 @@
  *   P incident:ID:timeline    stream adds paged, delivered, failed,
  *                                   retry, skipped, deferred,
  *                                   acknowledged, unacknowledged,
- *                                   escalated, resolved (by a person),
- *                                   dropped (queued page of an acked
- *                                   incident)
+ *                                   escalated, escalate_requested,
+ *                                   resolved (by a person), dropped
+ *                                   (queued page of an acked incident);
+ *                                   fields person, notifier, target,
+ *                                   reason, step, round, code, attempt,
+ *                                   provider_id, by, via, until
  */
 #ifndef PAGERD_ESCALATION_H
 #define PAGERD_ESCALATION_H

@@ -4,7 +4,8 @@
  * Every 250 ms it claims due timers with a 30 s lease and fires each one
  * (store.h TIMERS); several instances share the work, and a timer whose
  * instance died is taken by another once its lease lapses. Paging itself
- * is the escalation engine's, not this loop's.
+ * is the escalation engine's: the members that are its ("esc:",
+ * "contact:", "retry:", "unack:") go to escalation_fire().
  */
 #ifndef PAGERD_TIMERS_H
 #define PAGERD_TIMERS_H

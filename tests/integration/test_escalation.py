@@ -12,9 +12,11 @@ Rotas are built so that the answer does not depend on the time: an
 unrestricted layer with one member. The "gap" rota and the "outside"
 working hours use a window six hours away from now (UTC)."""
 
+import http.server
 import json
 import os
 import re
+import threading
 import time
 
 import pagerd_test as pt
@@ -40,10 +42,51 @@ POLICIES = {
     "rep": [(["person:alice", "rota:ops"], "1s")],
     "fall": [(["person:dave"], "1h")],
     "retry": [(["person:erin"], "1h")],
+    "hooked": [(["person:frank"], "1s"), (["person:grace"], "1h")],
 }
 
 
 PDKEY = "esc-pd-key-0123456789"
+
+
+class Sink:
+    """A webhook receiver: records every POST; answers 429 to the first
+    try of the keys in flaky (a provider that is busy for a moment)."""
+
+    def __init__(self):
+        self.posts = []
+        self.flaky = set()
+        self.lock = threading.Lock()
+        sink = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(n) or b"{}")
+                key = self.headers.get("Idempotency-Key")
+                with sink.lock:
+                    sink.posts.append((key, body))
+                    busy = key in sink.flaky
+                    sink.flaky.discard(key)
+                self.send_response(429 if busy else 200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *a):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        threading.Thread(target=self.server.serve_forever,
+                         daemon=True).start()
+        self.url = "http://127.0.0.1:%d/hook" % self.server.server_port
+
+    def of(self, iid):
+        with self.lock:
+            return [(k, b) for k, b in self.posts
+                    if b.get("incident_id") == iid]
+
+
+SINK = Sink()
 
 
 def configure(p):
@@ -52,6 +95,7 @@ def configure(p):
         "dry": {"type": "log", "level": "info"},
         "flaky": {"type": "log", "result": "retry", "retry_after": 1},
         "broken": {"type": "log", "result": "permanent"},
+        "hook": {"type": "webhook", "url": SINK.url, "timeout": 5},
     }
     c["people"] = {
         "alice": {"phone": "+31600000001", "email": "alice@example.com"},
@@ -62,6 +106,10 @@ def configure(p):
                              {"notifier": "dry", "after": "1h"}]},
         "erin": {"phone": "+31600000005",
                  "contact": [{"notifier": "flaky"}]},
+        "frank": {"phone": "+31600000006",
+                  "contact": [{"notifier": "hook"}]},
+        "grace": {"phone": "+31600000007",
+                  "contact": [{"notifier": "hook"}]},
     }
     layer = {"shift": "1w", "handoff": "mon 09:00", "anchor": "2026-01-05"}
     c["rotas"] = {
@@ -469,6 +517,37 @@ def _():
     eq(incident(iid)["status"], "resolved", "resolved")
     r = ctl("ack", "x1")
     eq(r.returncode, 64, "not a number")
+
+
+@t.case("two instances, a webhook sink: each page arrives once per key, "
+        "a 429 is retried with the same key")
+def _():
+    up(pd, pd2)
+    ids = [fire("hooked", d=(pd, pd2)[i % 2]) for i in range(8)]
+    wait_until(lambda: all(len(SINK.of(i)) >= 2 for i in ids), timeout=10,
+               what="two pages per incident at the sink")
+    time.sleep(1.5)
+    for iid in ids:
+        got = SINK.of(iid)
+        keys = [k for k, _ in got]
+        eq(sorted(b["recipient"]["id"] for _, b in got), ["frank", "grace"],
+           "incident %d" % iid)
+        eq(len(keys), len(set(keys)), "each key once: %r" % keys)
+        eq([b["idempotency_key"] for _, b in got], keys, "key in the body")
+    # A provider that answers 429 once: the same key comes again. The
+    # next incident's id is known before it exists: ids only grow.
+    iid = int(R.cmd("GET", pt.PREFIX + "incident:seq")) + 1
+    key = "%d:0:0:0:frank:0" % iid
+    SINK.flaky.add(key)
+    eq(fire("hooked"), iid, "incident id")
+
+    def tries():
+        t = [b for k, b in SINK.of(iid) if k == key]
+        return len(t) >= 2 and t
+    got = wait_until(tries, timeout=8, what="the retry")
+    eq([b["attempt"] for b in got], [1, 2], "attempts of one key")
+    r = wait_until(lambda: events(iid, "retry"), what="retry event")[0]
+    check("429" in (r["reason"] or ""), r)
 
 
 @t.case("metrics: pages by notifier and result, steps, outbox pending")
