@@ -167,15 +167,3 @@ nu_strf(const char *fmt, ...)
 	va_end(ap);
 	return rc == -1 ? NULL : s;
 }
-
-char *
-nu_strdup(const char *s, int *ok)
-{
-	char	*d;
-
-	if (s == NULL)
-		return NULL;
-	if ((d = strdup(s)) == NULL)
-		*ok = 0;
-	return d;
-}

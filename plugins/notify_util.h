@@ -89,8 +89,4 @@ char	*nu_strf(const char *fmt, ...)
 #endif
 	    ;
 
-/* strdup that is NULL-safe: NULL stays NULL (*ok set to 0 on no
- * memory, else left alone). */
-char	*nu_strdup(const char *s, int *ok);
-
 #endif /* PAGERD_NOTIFY_UTIL_H */
