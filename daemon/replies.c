@@ -170,8 +170,8 @@ deliver(evutil_socket_t fd, short what, void *arg)
 	if (!j->understood)
 		snprintf(verb, sizeof(verb), "not understood");
 	else if (j->r.code > 0)
-		snprintf(verb, sizeof(verb), "%s %d", reply_verb_name(j->r.verb),
-		    j->r.code);
+		snprintf(verb, sizeof(verb), "%s %d",
+		    reply_verb_name(j->r.verb), j->r.code);
 	else
 		snprintf(verb, sizeof(verb), "%s", reply_verb_name(j->r.verb));
 	/* One line: "who" answers have several. */
@@ -311,7 +311,7 @@ found(void *arg, const struct redisReply *r)
 		v = strtoll(id->str, &end, 10);
 		if (*end != '\0' || v <= 0)
 			continue;
-		/* "aa" is about what still pages: acked ones stay as they are. */
+		/* "aa" is about what still pages: acked ones stay acked. */
 		if (j->r.verb == REPLY_ACK_ALL &&
 		    strcmp(st->str, "acknowledged") == 0) {
 			j->nalready++;

@@ -379,8 +379,8 @@ main(void)
 		cmocka_unit_test(test_act_answer_buffer_too_small),
 		cmocka_unit_test(test_ack_all_answers),
 		cmocka_unit_test(test_rota_membership),
-		cmocka_unit_test_setup_teardown(test_who_lists_the_persons_rotas,
-		    setup_set, teardown_set),
+		cmocka_unit_test_setup_teardown(
+		    test_who_lists_the_persons_rotas, setup_set, teardown_set),
 		cmocka_unit_test_setup_teardown(
 		    test_who_leaves_off_what_does_not_fit, setup_set,
 		    teardown_set),
