@@ -399,4 +399,24 @@ def _():
     eq(ans, "No open page 9. Reply help", "an ack over the limit")
 
 
+@t.case("SIGHUP: a person added to the config may reply at once")
+def _():
+    dora = "+15551230004"
+    st, ans, _ = reply("help", from_=dora)
+    eq(ans, None, "before: unknown")
+    cfg["people"]["dora"] = {"name": "Dora", "phone": dora}
+    try:
+        m0 = up().metrics().value("pagerd_config_reloads_total",
+                                  result="success")
+        pd.write_config()
+        pd.reload()
+        wait_until(lambda: pd.metrics().value(
+            "pagerd_config_reloads_total", result="success") > m0, 5,
+            what="the reload")
+        st, ans, _ = reply("who", from_=dora)
+        eq(ans, "You are on no rota.", "after: who")
+    finally:
+        del cfg["people"]["dora"]
+
+
 t.run()
