@@ -139,7 +139,8 @@ plan_read(void *arg, const redisReply *r)
 	const struct esc_policy		*pol = NULL;
 	const struct service		*svc;
 	const struct rota_person	*who;
-	const char			*st = str_of(r, 0), *step = str_of(r, 4);
+	const char			*st = str_of(r, 0);
+	const char			*step = str_of(r, 4);
 	const char			*round = str_of(r, 5), *epoch;
 	struct esc_plan			 plan;
 	struct argv			 a = { 0 };

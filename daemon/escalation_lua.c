@@ -19,7 +19,8 @@
 #define ESC_LIB \
 	"local P, now = ARGV[1], tonumber(ARGV[2])\n" \
 	"local function tl(id, ...)\n" \
-	"  redis.call('XADD', P .. 'incident:' .. id .. ':timeline', '*', ...)\n" \
+	"  redis.call('XADD', P .. 'incident:' .. id .. ':timeline', '*',\n" \
+	"      ...)\n" \
 	"end\n" \
 	"-- Every timer of an incident is also in its esc_timers set, so\n" \
 	"-- that an ack removes exactly those.\n" \
@@ -107,7 +108,8 @@
 	"      used[tonumber(kv[j])] = true\n" \
 	"    else\n" \
 	"      redis.call('HDEL', ck, kv[j])\n" \
-	"      redis.call('ZREM', P .. 'person:' .. pid .. ':pages', kv[j + 1])\n" \
+	"      redis.call('ZREM', P .. 'person:' .. pid .. ':pages',\n" \
+	"          kv[j + 1])\n" \
 	"    end\n" \
 	"  end\n" \
 	"  local c = 1\n" \
@@ -127,17 +129,20 @@
 	"  redis.call('ZADD', P .. 'person:' .. pid .. ':pages', now, id)\n" \
 	"  redis.call('SADD', ikey .. ':esc_people', pid)\n" \
 	"  tl(id, 'event', 'paged', 'person', pid, 'target', target,\n" \
-	"      'reason', why, 'step', S, 'round', R, 'code', code, 'at', now)\n" \
+	"      'reason', why, 'step', S, 'round', R, 'code', code, 'at',\n" \
+	"          now)\n" \
 	"  if nr == 0 then\n" \
 	"    tl(id, 'event', 'skipped', 'person', pid, 'step', S,\n" \
 	"        'reason', 'no contact rules', 'at', now)\n" \
 	"  end\n" \
 	"  for k = 0, nr - 1 do\n" \
 	"    local after = tonumber(ARGV[i + 2])\n" \
-	"    local idem = id .. ':' .. epoch .. ':' .. step .. ':' .. round ..\n" \
+	"    local idem = id .. ':' .. epoch .. ':' .. step .. ':' ..\n" \
+	"        round ..\n" \
 	"        ':' .. pid .. ':' .. k\n" \
 	"    local f = {'incident', id, 'person', pid, 'notifier', ARGV[i],\n" \
-	"        'address', ARGV[i + 1], 'reply_code', code, 'kind', 'page',\n" \
+	"        'address', ARGV[i + 1], 'reply_code', code, 'kind',\n" \
+	"            'page',\n" \
 	"        'attempt', 1, 'idem', idem, 'step', S}\n" \
 	"    i = i + 3\n" \
 	"    if after <= 0 then\n" \
@@ -150,10 +155,12 @@
 	"  end\n" \
 	"end\n" \
 	"if what == 'skip' or what == 'stop' then\n" \
-	"  tl(id, 'event', 'skipped', 'step', S, 'reason', ARGV[11], 'at', now)\n" \
+	"  tl(id, 'event', 'skipped', 'step', S, 'reason', ARGV[11], 'at',\n" \
+	"      now)\n" \
 	"end\n" \
 	"if tonumber(ARGV[8]) >= 0 then\n" \
-	"  redis.call('HSET', ikey, 'esc_step', ARGV[8], 'esc_round', ARGV[9],\n" \
+	"  redis.call('HSET', ikey, 'esc_step', ARGV[8], 'esc_round',\n" \
+	"      ARGV[9],\n" \
 	"      'esc_due', ARGV[10])\n" \
 	"  arm(id, 'esc:' .. id, tonumber(ARGV[10]))\n" \
 	"else\n" \
@@ -176,7 +183,8 @@
 	"if #kv == 0 then return 0 end\n" \
 	"redis.call('DEL', P .. 'note:' .. idem)\n" \
 	"local f = fields(kv)\n" \
-	"redis.call('SREM', P .. 'incident:' .. f.incident .. ':esc_timers', m)\n" \
+	"redis.call('SREM',\n" \
+	"    P .. 'incident:' .. f.incident .. ':esc_timers', m)\n" \
 	"if redis.call('HGET', P .. 'incident:' .. f.incident, 'status') ~=\n" \
 	"    'triggered' then\n" \
 	"  return 0\n" \
@@ -217,13 +225,15 @@
 	"local id, action, who, via = ARGV[3], ARGV[4], ARGV[5], ARGV[6]\n" \
 	"local for_ms = tonumber(ARGV[7]) or 0\n" \
 	"local ikey = P .. 'incident:' .. id\n" \
-	"local h = redis.call('HMGET', ikey, 'status', 'title', 'group_key',\n" \
+	"local h = redis.call('HMGET', ikey, 'status', 'title',\n" \
+	"    'group_key',\n" \
 	"    'esc_step')\n" \
 	"if not h[1] then return {'notfound', '', ''} end\n" \
 	"local st, title = h[1], h[2] or ''\n" \
 	"if action == 'ack' then\n" \
 	"  if st ~= 'triggered' then return {'already', title, st} end\n" \
-	"  redis.call('HSET', ikey, 'status', 'acknowledged', 'acked_by', who,\n" \
+	"  redis.call('HSET', ikey, 'status', 'acknowledged', 'acked_by',\n" \
+	"      who,\n" \
 	"      'acked_via', via, 'acked_at', now, 'updated', now)\n" \
 	"  stop_all(id)\n" \
 	"  if for_ms > 0 then\n" \
@@ -233,25 +243,30 @@
 	"        'until', now + for_ms, 'at', now)\n" \
 	"  else\n" \
 	"    redis.call('HDEL', ikey, 'ack_until')\n" \
-	"    tl(id, 'event', 'acknowledged', 'by', who, 'via', via, 'at', now)\n" \
+	"    tl(id, 'event', 'acknowledged', 'by', who, 'via', via, 'at',\n" \
+	"        now)\n" \
 	"  end\n" \
 	"  redis.call('XADD', P .. 'events', 'MAXLEN', '~', 100000, '*',\n" \
-	"      'type', 'acknowledged', 'incident', id, 'by', who, 'at', now)\n" \
+	"      'type', 'acknowledged', 'incident', id, 'by', who, 'at',\n" \
+	"          now)\n" \
 	"  return {'done', title, 'acknowledged'}\n" \
 	"elseif action == 'resolve' then\n" \
 	"  if st == 'resolved' then return {'already', title, st} end\n" \
 	"  -- As the ingest script closes one: indexes, group, timers.\n" \
-	"  redis.call('HSET', ikey, 'status', 'resolved', 'resolved_at', now,\n" \
+	"  redis.call('HSET', ikey, 'status', 'resolved', 'resolved_at',\n" \
+	"      now,\n" \
 	"      'resolved_by', who, 'updated', now)\n" \
 	"  redis.call('ZREM', P .. 'incidents:triggered', id)\n" \
 	"  redis.call('ZADD', P .. 'incidents:resolved', id, id)\n" \
 	"  redis.call('ZREM', P .. 'timers', 'notify:' .. id)\n" \
 	"  if h[3] and h[3] ~= '' then\n" \
 	"    local gkey = P .. 'group:' .. h[3]\n" \
-	"    if redis.call('GET', gkey) == id then redis.call('DEL', gkey) end\n" \
+	"    if redis.call('GET', gkey) == id then redis.call('DEL',\n" \
+	"        gkey) end\n" \
 	"  end\n" \
 	"  stop_all(id)\n" \
-	"  for _, pid in ipairs(redis.call('SMEMBERS', ikey .. ':esc_people')) do\n" \
+	"  for _, pid in ipairs(redis.call('SMEMBERS',\n" \
+	"      ikey .. ':esc_people')) do\n" \
 	"    local ck = P .. 'person:' .. pid .. ':codes'\n" \
 	"    local kv = redis.call('HGETALL', ck)\n" \
 	"    for j = 1, #kv, 2 do\n" \
@@ -260,7 +275,8 @@
 	"    redis.call('ZREM', P .. 'person:' .. pid .. ':pages', id)\n" \
 	"  end\n" \
 	"  tl(id, 'event', 'resolved', 'by', who, 'via', via, 'at', now)\n" \
-	"  for _, fp in ipairs(redis.call('SMEMBERS', ikey .. ':alerts')) do\n" \
+	"  for _, fp in ipairs(redis.call('SMEMBERS',\n" \
+	"      ikey .. ':alerts')) do\n" \
 	"    local akey = P .. 'alert:' .. fp\n" \
 	"    local a = redis.call('HMGET', akey, 'status', 'incident')\n" \
 	"    if a[1] == 'firing' and a[2] == id then\n" \
@@ -283,7 +299,8 @@
 /* ARGV: P, now. The consumer group, from the stream's start: entries
  * queued before any instance made it are sent too. */
 #define LUA_GROUP \
-	"pcall(redis.call, 'XGROUP', 'CREATE', P .. 'outbox', 'pagerd', '0',\n" \
+	"pcall(redis.call, 'XGROUP', 'CREATE', P .. 'outbox', 'pagerd',\n" \
+	"    '0',\n" \
 	"    'MKSTREAM')\n" \
 	"return redis.call('XLEN', P .. 'outbox')\n"
 
@@ -297,7 +314,8 @@
 #define LUA_FILTER \
 	"local out = {}\n" \
 	"for i = 3, #ARGV, 5 do\n" \
-	"  local eid, id, pid, nt, phone = ARGV[i], ARGV[i + 1], ARGV[i + 2],\n" \
+	"  local eid, id, pid, nt, phone = ARGV[i], ARGV[i + 1],\n" \
+	"      ARGV[i + 2],\n" \
 	"      ARGV[i + 3], ARGV[i + 4]\n" \
 	"  local h = redis.call('HMGET', P .. 'incident:' .. id, 'status',\n" \
 	"      'title', 'summary', 'severity', 'service')\n" \
@@ -345,22 +363,27 @@
 	"local id = f.incident\n" \
 	"if res == 'delivered' then\n" \
 	"  tl(id, 'event', 'delivered', 'person', f.person, 'notifier',\n" \
-	"      f.notifier, 'provider_id', prov, 'attempt', f.attempt, 'at', now)\n" \
+	"      f.notifier, 'provider_id', prov, 'attempt', f.attempt, 'at',\n" \
+	"          now)\n" \
 	"  if prov ~= '' then\n" \
-	"    redis.call('SET', P .. 'provider:' .. f.notifier .. ':' .. prov,\n" \
+	"    redis.call('SET',\n" \
+	"        P .. 'provider:' .. f.notifier .. ':' .. prov,\n" \
 	"        f.idem, 'PX', 7 * 86400000)\n" \
 	"  end\n" \
 	"elseif res == 'retry' then\n" \
-	"  tl(id, 'event', 'retry', 'person', f.person, 'notifier', f.notifier,\n" \
-	"      'reason', reason, 'attempt', f.attempt, 'until', retry_at,\n" \
-	"      'at', now)\n" \
+	"  -- kv holds the next attempt's number: this one failed.\n" \
+	"  tl(id, 'event', 'retry', 'person', f.person, 'notifier',\n" \
+	"      f.notifier,\n" \
+	"      'reason', reason, 'attempt', (tonumber(f.attempt) or 2) - 1,\n" \
+	"      'until', retry_at, 'at', now)\n" \
 	"  if redis.call('HGET', P .. 'incident:' .. id, 'status') ==\n" \
 	"      'triggered' then\n" \
 	"    redis.call('HSET', P .. 'note:' .. f.idem, unpack(kv))\n" \
 	"    arm(id, 'retry:' .. f.idem, retry_at)\n" \
 	"  end\n" \
 	"else\n" \
-	"  tl(id, 'event', 'failed', 'person', f.person, 'notifier', f.notifier,\n" \
+	"  tl(id, 'event', 'failed', 'person', f.person, 'notifier',\n" \
+	"      f.notifier,\n" \
 	"      'reason', reason, 'attempt', f.attempt, 'at', now)\n" \
 	"  if redis.call('HGET', P .. 'incident:' .. id, 'status') ==\n" \
 	"      'triggered' then\n" \
@@ -376,14 +399,17 @@
  * Returns 1 when the message was known.
  */
 #define LUA_DELIVERY \
-	"local idem = redis.call('GET', P .. 'provider:' .. ARGV[3] .. ':' ..\n" \
+	"local idem = redis.call('GET',\n" \
+	"    P .. 'provider:' .. ARGV[3] .. ':' ..\n" \
 	"    ARGV[4])\n" \
 	"if not idem then return 0 end\n" \
 	"local id = string.match(idem, '^(%d+):')\n" \
 	"local pid = string.match(idem, '^%d+:%d+:%d+:%d+:(.+):%d+$')\n" \
 	"if not id or ARGV[5] ~= 'failed' then return 1 end\n" \
-	"tl(id, 'event', 'failed', 'person', pid or '', 'notifier', ARGV[3],\n" \
-	"    'provider_id', ARGV[4], 'reason', 'delivery report: ' .. ARGV[6],\n" \
+	"tl(id, 'event', 'failed', 'person', pid or '', 'notifier',\n" \
+	"    ARGV[3],\n" \
+	"    'provider_id', ARGV[4], 'reason',\n" \
+	"        'delivery report: ' .. ARGV[6],\n" \
 	"    'at', now)\n" \
 	"if redis.call('HGET', P .. 'incident:' .. id, 'status') ==\n" \
 	"    'triggered' then\n" \

@@ -685,8 +685,8 @@
 	"  end\n" \
 	"  redis.call('DEL', set)\n" \
 	"  redis.call('XADD', ikey .. ':timeline', '*', 'event',\n" \
-	"      'acknowledged', 'fingerprint', fp, 'by', by, 'via', 'pagerduty',\n" \
-	"      'at', now)\n" \
+	"      'acknowledged', 'fingerprint', fp, 'by', by,\n" \
+	"      'via', 'pagerduty', 'at', now)\n" \
 	"  redis.call('XADD', P .. 'events', 'MAXLEN', '~', 100000, '*',\n" \
 	"      'type', 'acknowledged', 'incident', inc, 'by', by, 'at', now)\n" \
 	"end\n" \

@@ -429,6 +429,7 @@ def _():
     eq(p[0]["key"], p[1]["key"], "a retry keeps its key")
     r = events(iid, "retry")[0]
     check("retry" in r["reason"], r)
+    eq(r["attempt"], 1, "the attempt that failed")
     iid = fire("fall")
     p = wait_pages(iid, 2, timeout=3)
     eq([x["person"] for x in p], ["dave", "dave"], "dave twice")
@@ -466,6 +467,34 @@ def _():
     eq(p[1]["person"], "bob", "step 2")
     check(time.monotonic() - t0 < 2.0, "at restart (+-1 s)")
     eq(len(pages(iid)), 2, "step 1 not sent again")
+
+
+@t.case("an entry a dead instance read but never sent is taken over "
+        "after 90 s, and sent once", timeout=150)
+def _():
+    up()
+    iid = fire("later")
+    wait_pages(iid, 1)
+    pd.stop()
+    key = "%d:7:0:0:bob:0" % iid
+    P = pt.PREFIX
+    R.cmd("XADD", P + "outbox", "*", "incident", str(iid), "person", "bob",
+          "notifier", "dry", "address", "bob", "reply_code", "1", "kind",
+          "page", "attempt", "1", "idem", key, "step", "1")
+    got = R.cmd("XREADGROUP", "GROUP", "pagerd", "dead-host:1", "COUNT",
+                "10", "STREAMS", P + "outbox", ">")
+    check(got and len(got[0][1]) == 1, "the dead consumer holds it: %r"
+          % (got,))
+    t0 = time.monotonic()
+    pd.start()
+    time.sleep(5)
+    eq([p["key"] for p in pages(iid)].count(key), 0, "not before 90 s")
+    wait_until(lambda: key in [p["key"] for p in pages(iid)], timeout=110,
+               interval=0.5, what="the take-over")
+    check(time.monotonic() - t0 >= 85, "after the idle time")
+    time.sleep(6)
+    eq([p["key"] for p in pages(iid)].count(key), 1, "sent once")
+    eq(R.cmd("XLEN", P + "outbox"), 0, "done and deleted")
 
 
 @t.case("two instances on one Redis never page twice")
