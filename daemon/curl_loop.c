@@ -41,6 +41,7 @@ struct curl_call {
 	char			*resp;		/* NUL-terminated */
 	size_t			 resp_len;
 	int			 too_big;
+	int			 smtp;		/* smtp:// or smtps:// */
 	int			 finishing;	/* its callback runs */
 	char			**hdrs;		/* response headers */
 	size_t			 nhdrs;
@@ -113,12 +114,17 @@ finish(struct curl_loop *cl, struct curl_call *c, CURLcode rc)
 	else if (rc != CURLE_OK)
 		snprintf(why, sizeof(why), "%s: %s", curl_easy_strerror(rc),
 		    c->errbuf);
+	/*
+	 * An SMTP server that refused ("550 no such user" at RCPT) fails
+	 * the transfer but did answer: give its code too, so a plugin
+	 * tells a permanent refusal from a network failure. Not for HTTP:
+	 * a body cut off after a 200 must not look like a delivery.
+	 */
+	if (!c->too_big && (rc == CURLE_OK || c->smtp))
+		curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &code);
+	resp.status = (int)code;
 	if (c->too_big || rc != CURLE_OK)
 		resp.error = why;
-	else {
-		curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &code);
-		resp.status = (int)code;
-	}
 	resp.headers = (const char *const *)c->hdrs;
 	resp.nheaders = c->nhdrs;
 	resp.body = c->resp != NULL && resp.error == NULL ? c->resp : "";
@@ -461,6 +467,7 @@ curl_loop_start(struct curl_loop *cl, void *owner,
 	c->owner = owner;
 	c->cb = cb;
 	c->arg = arg;
+	c->smtp = smtp;
 	c->body_len = req->body_len;
 	/* One byte more, so an empty body is a valid pointer too. */
 	if ((c->body = malloc(req->body_len + 1)) == NULL)

@@ -25,6 +25,7 @@
 #include "metrics.h"
 #include "notifier_host.h"
 #include "outbox.h"
+#include "overrides.h"
 #include "pagerd.h"
 #include "rota.h"
 #include "store.h"
@@ -185,7 +186,8 @@ plan_read(void *arg, const redisReply *r)
 		snprintf(reason, sizeof(reason), "no rotas");
 	else {
 		esc_plan(pol, atoi(step), atoi(round), level, f->now,
-		    cfg->rotas, NULL, 0, svc ? svc->hours : NULL, &plan);
+		    cfg->rotas, overrides_extra(e->pd->rota_overrides),
+		    svc ? svc->hours : NULL, &plan);
 		if (plan.what == ESC_SKIP)
 			snprintf(reason, sizeof(reason), "nobody on call");
 		else if (plan.what == ESC_STOP)

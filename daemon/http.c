@@ -27,9 +27,11 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <jansson.h>
 
 #include "http.h"
 #include "silences.h"
+#include "overrides.h"
 #include "http_check.h"
 #include "log.h"
 #include "metrics.h"
@@ -232,6 +234,22 @@ http_reply_raw_json(struct pagerd *pd, struct evhttp_request *req, int code,
 	reply_json_pd(pd, req, code, json, len);
 }
 
+void
+http_reply_json(struct pagerd *pd, struct evhttp_request *req, int code,
+    json_t *o)
+{
+	char	*text;
+
+	if (o == NULL || (text = json_dumps(o, JSON_COMPACT)) == NULL) {
+		json_decref(o);
+		http_reply_error(pd, req, 503, "out of memory", -1);
+		return;
+	}
+	json_decref(o);
+	reply_json_pd(pd, req, code, text, strlen(text));
+	free(text);
+}
+
 /*
  * Bearer token from Authorization, or NULL. Returns a pointer into the
  * request's headers, valid while the request lives.
@@ -375,6 +393,9 @@ route(struct evhttp_request *req, void *arg)
 			http_reply_error(pd, req, 404, "no such endpoint", -1);
 		return;
 	}
+	if (strncmp(path, "/api/v1/rotas/", 14) == 0 &&
+	    http_api_overrides(pd, req, path + 14))
+		return;
 	if (strncmp(path, "/api/v1/incidents/", 18) == 0 &&
 	    m == EVHTTP_REQ_POST) {
 		http_api_incident_act(pd, req, path + 18);

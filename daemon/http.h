@@ -41,7 +41,8 @@ void	http_api_oncall(struct pagerd *, struct evhttp_request *);
 /* rest: after "/api/v1/incidents/" ("42/ack"); http_escalation.c. */
 void	http_api_incident_act(struct pagerd *, struct evhttp_request *,
 	    const char *rest);
-/* path: after "/api/v1/rotas/" ("R/schedule", "R.ics"), "/api/v1/people/". */
+/* path: after "/api/v1/rotas/" ("R/schedule", "R/fairness", "R.ics"),
+ * "/api/v1/people/". */
 void	http_api_rotas(struct pagerd *, struct evhttp_request *,
 	    const char *path);
 void	http_api_people(struct pagerd *, struct evhttp_request *,
@@ -65,6 +66,10 @@ void	http_reply_method(struct pagerd *, struct evhttp_request *,
 	    const char *allow, const char *use);
 void	http_reply_raw_json(struct pagerd *, struct evhttp_request *,
 	    int code, const char *json, size_t len);
+/* o dumped compactly (503 when o is NULL or out of memory); takes o. */
+struct json_t;
+void	http_reply_json(struct pagerd *, struct evhttp_request *, int code,
+	    struct json_t *o);
 void	http_count(struct pagerd *, int code);
 /* Append s JSON-escaped (no quotes added). */
 void	http_json_escape(struct evbuffer *, const char *s);

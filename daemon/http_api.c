@@ -21,6 +21,7 @@
 #include "ics.h"
 #include "log.h"
 #include "metrics.h"
+#include "overrides.h"
 #include "pagerd.h"
 #include "rota.h"
 #include "rota_json.h"
@@ -197,7 +198,7 @@ http_api_incident(struct pagerd *pd, struct evhttp_request *req,
  * config, as lib/rota_json.h renders it (pagerctl oncall --json reading
  * the files prints the same). at: RFC 3339, or "YYYY-MM-DD HH:MM" on each
  * rota's wall clock; default now. Needs no Redis: the rotas live in the
- * config (overrides from the API are not applied yet).
+ * config, the overrides from the API in pd->rota_overrides' copy.
  */
 void
 http_api_oncall(struct pagerd *pd, struct evhttp_request *req)
@@ -230,7 +231,8 @@ http_api_oncall(struct pagerd *pd, struct evhttp_request *req)
 			return;
 		}
 	}
-	root = rota_json_oncall(pd->cfg->rotas, rota, at, pagerd_now_ms(),
+	root = rota_json_oncall_with(pd->cfg->rotas,
+	    overrides_extra(pd->rota_overrides), rota, at, pagerd_now_ms(),
 	    &err);
 	evhttp_clear_headers(&q);	/* rota and at point into q */
 	if (root == NULL) {
@@ -254,12 +256,14 @@ http_api_oncall(struct pagerd *pd, struct evhttp_request *req)
 
 /*
  * GET /api/v1/rotas/R/schedule?from=...&days=N: the JSON of pagerctl
- * schedule --json (lib/rota_json.h), so the tool can ask the daemon.
+ * schedule --json (lib/rota_json.h), so the tool can ask the daemon;
+ * .../fairness (fairness set) the same for pagerctl fairness --json.
  */
 static void
 api_schedule(struct pagerd *pd, struct evhttp_request *req,
-    const char *id)
+    const char *id, int fairness)
 {
+	const struct rota_extra	*ex = overrides_extra(pd->rota_overrides);
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
 	const struct rota	*r;
 	struct evkeyvalq	 q;
@@ -307,7 +311,9 @@ api_schedule(struct pagerd *pd, struct evhttp_request *req,
 		http_reply_error(pd, req, 400, msg, -1);
 		return;
 	}
-	if ((root = rota_json_schedule(r, from_ms, to_ms)) == NULL ||
+	root = fairness ? rota_json_fairness_with(r, ex, from_ms, to_ms) :
+	    rota_json_schedule_with(r, ex, from_ms, to_ms);
+	if (root == NULL ||
 	    (dump = json_dumps(root, JSON_COMPACT)) == NULL) {
 		json_decref(root);
 		http_reply_error(pd, req, 503, "out of memory", -1);
@@ -364,7 +370,8 @@ api_feed(struct pagerd *pd, struct evhttp_request *req, const char *rota,
 
 	if (!feed_auth(pd, req))
 		return;
-	if (ics_feed(&b, pd->cfg->rotas, rota, person, name,
+	if (ics_feed_with(&b, pd->cfg->rotas,
+	    overrides_extra(pd->rota_overrides), rota, person, name,
 	    pagerd_now_ms()) == -1) {
 		free(b.s);
 		http_reply_error(pd, req, 404, rota ? "no such rota" :
@@ -382,7 +389,8 @@ api_feed(struct pagerd *pd, struct evhttp_request *req, const char *rota,
 	evbuffer_free(out);
 }
 
-/* path: what follows "/api/v1/rotas/": "R/schedule" or "R.ics". */
+/* path: what follows "/api/v1/rotas/": "R/schedule", "R/fairness" or
+ * "R.ics". */
 void
 http_api_rotas(struct pagerd *pd, struct evhttp_request *req,
     const char *path)
@@ -397,7 +405,9 @@ http_api_rotas(struct pagerd *pd, struct evhttp_request *req,
 	memcpy(id, path, n);
 	id[n] = '\0';
 	if (strcmp(path + n, "/schedule") == 0)
-		api_schedule(pd, req, id);
+		api_schedule(pd, req, id, 0);
+	else if (strcmp(path + n, "/fairness") == 0)
+		api_schedule(pd, req, id, 1);
 	else if (strcmp(path + n, ".ics") == 0)
 		api_feed(pd, req, id, NULL, id);
 	else

@@ -34,6 +34,7 @@
 #include "store.h"
 #include "syslog_in.h"
 #include "silences.h"
+#include "overrides.h"
 #include "timers.h"
 #include "udp.h"
 
@@ -212,6 +213,7 @@ reload(evutil_socket_t sig, short ev, void *arg)
 	log_init(ncfg->log_level, ncfg->log_syslog, "pagerd");
 	store_settings_of(ncfg, pd->spawn != NULL ? spawned_addr : NULL, &ss);
 	store_configure(pd->store, &ss);
+	overrides_reconfigure(pd->rota_overrides);
 	if (pd->http != NULL)
 		http_reconfigure(pd->http);
 	if (pd->syslog != NULL && syslog_in_reconfigure(pd->syslog) == -1)
@@ -265,6 +267,7 @@ stop(evutil_socket_t sig, short ev, void *arg)
 	timers_stop(pd->timers);
 	escalation_stop(pd->escalation);
 	silences_stop(pd->silences);
+	overrides_stop(pd->rota_overrides);
 	replies_stop(pd->replies);
 	syslog_in_stop(pd->syslog);
 	pd->syslog = NULL;
@@ -432,7 +435,8 @@ main(int argc, char *argv[])
 	}
 	if ((pd.escalation = escalation_start(&pd)) == NULL ||
 	    (pd.timers = timers_start(&pd)) == NULL ||
-	    (pd.silences = silences_start(&pd)) == NULL)
+	    (pd.silences = silences_start(&pd)) == NULL ||
+	    (pd.rota_overrides = overrides_start(&pd)) == NULL)
 		fatalx("out of memory");
 
 	pd.ev_sighup = evsignal_new(pd.base, SIGHUP, reload, &pd);
@@ -463,6 +467,7 @@ out:
 	store_free(pd.store);	/* answers the timers' calls in flight */
 	timers_free(pd.timers);
 	silences_free(pd.silences);
+	overrides_free(pd.rota_overrides);
 	escalation_free(pd.escalation);	/* after the host and the store */
 	/* After the store and the engine: their calls have been answered. */
 	replies_free(pd.replies);

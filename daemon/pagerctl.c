@@ -1657,9 +1657,11 @@ rota_window(const struct ctl *ctl, const struct rota_opts *o,
 	return 0;
 }
 
-/* schedule with -u and no -c: the daemon's GET .../schedule. */
+/* schedule (fairness) with -u and no -c: the daemon's GET .../schedule
+ * (.../fairness). */
 static int
-schedule_api(struct ctl *ctl, const struct rota_opts *o, const char *rota)
+schedule_api(struct ctl *ctl, const struct rota_opts *o, const char *rota,
+    int fairness)
 {
 	struct resp	 r;
 	json_t		*root;
@@ -1670,8 +1672,9 @@ schedule_api(struct ctl *ctl, const struct rota_opts *o, const char *rota)
 	if (o->from != NULL)
 		ef = url_escape(o->from);
 	if (er == NULL || (o->from != NULL && ef == NULL) ||
-	    asprintf(&path, "/api/v1/rotas/%s/schedule?days=%ld%s%s", er,
-	    o->days, ef ? "&from=" : "", ef ? ef : "") == -1) {
+	    asprintf(&path, "/api/v1/rotas/%s/%s?days=%ld%s%s", er,
+	    fairness ? "fairness" : "schedule", o->days, ef ? "&from=" : "",
+	    ef ? ef : "") == -1) {
 		free(er);
 		free(ef);
 		fprintf(stderr, "pagerctl: out of memory\n");
@@ -1685,7 +1688,7 @@ schedule_api(struct ctl *ctl, const struct rota_opts *o, const char *rota)
 		return ret;
 	if ((ret = answer_body(ctl, &r, &root)) != PCTL_OK || root == NULL)
 		return ret;
-	ret = print_schedule(ctl, root);
+	ret = fairness ? print_fairness(ctl, root) : print_schedule(ctl, root);
 	json_decref(root);
 	return ret;
 }
@@ -1700,8 +1703,8 @@ cmd_schedule(struct ctl *ctl, const struct rota_opts *o, const char *rota,
 	int64_t			 from_ms, to_ms;
 	int			 ret;
 
-	if (o->api && !fairness)
-		return schedule_api(ctl, o, rota);
+	if (o->api)
+		return schedule_api(ctl, o, rota, fairness);
 	if ((cfg = load_config(o->config)) == NULL)
 		return PCTL_FAIL;
 	if (cfg->rotas == NULL ||
@@ -1878,6 +1881,203 @@ print_fairness(const struct ctl *ctl, const json_t *root)
 	return ret;
 }
 
+/* ------------------------------------------------------------ overrides */
+
+/*
+ * override add/list/rm: runtime overrides, kept by the daemon (its API
+ * under /api/v1/rotas/R/overrides); the rota files are not touched.
+ */
+struct override_opts {
+	const char	*person;	/* --person */
+	const char	*covers;	/* --covers */
+	const char	*level;		/* --level: a number or a name */
+	const char	*until;		/* --until */
+	const char	*note;		/* --note */
+};
+
+/* "/api/v1/rotas/ROTA/overrides" + tail; malloc'd (exits when OOM). */
+static char *
+overrides_path(const char *rota, const char *tail)
+{
+	char	*er, *path;
+
+	if ((er = url_escape(rota)) == NULL ||
+	    asprintf(&path, "/api/v1/rotas/%s/overrides%s", er, tail) == -1)
+		usage_error("out of memory");
+	free(er);
+	return path;
+}
+
+/* "chloe" or "level 2 (secondary)": whom an override replaces. */
+static char *
+covers_text(const json_t *o)
+{
+	const json_t	*lv = json_object_get(o, "level");
+	char		*s;
+	int		 n;
+
+	if (jstr(o, "covers") != NULL)
+		n = json_is_integer(lv) ? asprintf(&s, "%s on level %lld",
+		    jstr(o, "covers"), (long long)json_integer_value(lv)) :
+		    asprintf(&s, "%s", jstr(o, "covers"));
+	else
+		n = asprintf(&s, "level %lld%s%s%s",
+		    (long long)json_integer_value(lv),
+		    jstr(o, "level_name") ? " (" : "",
+		    jstr(o, "level_name") ? jstr(o, "level_name") : "",
+		    jstr(o, "level_name") ? ")" : "");
+	return n == -1 ? NULL : s;
+}
+
+static int
+cmd_override_add(struct ctl *ctl, const struct rota_opts *ro,
+    const struct override_opts *o, const char *rota)
+{
+	struct resp	 r;
+	json_t		*body, *root;
+	char		*text, *path, *end, *who;
+	long		 lv;
+	int		 ret;
+
+	if (o->person == NULL || o->until == NULL ||
+	    (o->covers == NULL && o->level == NULL))
+		usage_error("override add: give --person, --covers or "
+		    "--level, and --until");
+	if ((body = json_pack("{s:s, s:s}", "person", o->person, "until",
+	    o->until)) == NULL ||
+	    (o->covers != NULL && json_object_set_new(body, "covers",
+	    json_string(o->covers)) == -1) ||
+	    (ro->from != NULL && json_object_set_new(body, "from",
+	    json_string(ro->from)) == -1) ||
+	    (o->note != NULL && json_object_set_new(body, "note",
+	    json_string(o->note)) == -1))
+		usage_error("override add: arguments are not valid UTF-8");
+	if (o->level != NULL) {
+		errno = 0;
+		lv = strtol(o->level, &end, 10);
+		if (json_object_set_new(body, "level", *o->level != '\0' &&
+		    *end == '\0' && errno == 0 ? json_integer(lv) :
+		    json_string(o->level)) == -1)
+			usage_error("override add: --level is not valid UTF-8");
+	}
+	if ((text = json_dumps(body, JSON_COMPACT)) == NULL)
+		usage_error("out of memory");
+	json_decref(body);
+	path = overrides_path(rota, "");
+	ret = api_call(ctl, "POST", path, text, &r);
+	free(path);
+	free(text);
+	if (ret != 0)
+		return ret;
+	if ((ret = answer_body(ctl, &r, &root)) != PCTL_OK || root == NULL)
+		return ret;
+	who = covers_text(root);
+	printf("Created override %s: %s covers %s from %s until %s\n",
+	    jstr(root, "id") ? jstr(root, "id") : "?",
+	    jstr(root, "person") ? jstr(root, "person") : "?",
+	    who ? who : "?", jstr(root, "from_local") ?
+	    jstr(root, "from_local") : "?", jstr(root, "until_local") ?
+	    jstr(root, "until_local") : "?");
+	free(who);
+	json_decref(root);
+	return PCTL_OK;
+}
+
+static const char *overrides_head[] = {
+	"ID", "SOURCE", "PERSON", "COVERS", "FROM", "UNTIL", "NOTE"
+};
+
+static int
+cmd_override_list(struct ctl *ctl, const char *rota)
+{
+	struct resp	 r;
+	struct table	 t;
+	json_t		*root, *list, *o;
+	char		*cells[7], *path;
+	size_t		 i;
+	int		 ret;
+
+	path = overrides_path(rota, "");
+	ret = api_get(ctl, path, &r);
+	free(path);
+	if (ret != 0)
+		return ret;
+	if ((ret = answer_body(ctl, &r, &root)) != PCTL_OK || root == NULL)
+		return ret;
+	if (!json_is_array(list = json_object_get(root, "overrides"))) {
+		fprintf(stderr, "pagerctl: unexpected answer: no \"overrides\" "
+		    "list (try --json)\n");
+		json_decref(root);
+		return PCTL_NOANSWER;
+	}
+	if (json_array_size(list) == 0) {
+		printf("No overrides in rota %s.\n", rota);
+		json_decref(root);
+		return PCTL_OK;
+	}
+	table_init(&t, overrides_head, 7);
+	json_array_foreach(list, i, o) {
+		cells[0] = jcell(o, "id");
+		cells[1] = jcell(o, "source");
+		cells[2] = jcell(o, "person");
+		cells[3] = covers_text(o);
+		cells[4] = jcell(o, "from_local");
+		cells[5] = jcell(o, "until_local");
+		cells[6] = fitted(jcell(o, "note"), SOURCE_COLS);
+		if (table_add(&t, cells, NULL) == -1) {
+			fprintf(stderr, "pagerctl: out of memory\n");
+			ret = PCTL_FAIL;
+			break;
+		}
+	}
+	table_print(&t, ctl);
+	table_free(&t);
+	json_decref(root);
+	return ret;
+}
+
+static int
+cmd_override_rm(struct ctl *ctl, const char *rota, const char *id)
+{
+	struct resp	 r;
+	char		*path, tail[32];
+	int		 ret;
+
+	if (*id == '\0' || strlen(id) > 20 ||
+	    strspn(id, "0123456789") != strlen(id))
+		usage_error("override rm: ID is a number (see override list)");
+	snprintf(tail, sizeof(tail), "/%s", id);
+	path = overrides_path(rota, tail);
+	ret = api_call(ctl, "DELETE", path, NULL, &r);
+	free(path);
+	if (ret != 0)
+		return ret;
+	if (ctl->json)
+		ret = print_json(&r) == 0 ? PCTL_OK : PCTL_NOANSWER;
+	else
+		printf("Removed override %s from rota %s\n", id, rota);
+	resp_free(&r);
+	return ret;
+}
+
+static int
+cmd_override(struct ctl *ctl, const struct rota_opts *ro,
+    const struct override_opts *o, int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[0], "add") == 0)
+		return cmd_override_add(ctl, ro, o, argv[1]);
+	if (o->person || o->covers || o->level || o->until || o->note ||
+	    ro->from)
+		usage_error("--person, --covers, --level, --from, --until and "
+		    "--note go with \"override add\"");
+	if (argc == 2 && strcmp(argv[0], "list") == 0)
+		return cmd_override_list(ctl, argv[1]);
+	if (argc == 3 && strcmp(argv[0], "rm") == 0)
+		return cmd_override_rm(ctl, argv[1], argv[2]);
+	usage_error("override: use add ROTA --person P (--covers Q | --level "
+	    "L) [--from T] --until T [--note N], list ROTA, or rm ROTA ID");
+}
+
 #define CHECK_ROTA_DAYS	90	/* as pagerd -t */
 
 static void
@@ -2046,7 +2246,15 @@ usage(FILE *f)
 "                     (exit 0 no change, 1 changes, 2 trouble)\n"
 "  fairness ROTA [--from DATE] [--days N]\n"
 "                     hours on call per person: business hours (mon-fri\n"
-"                     09-18), nights, weekends, holidays\n"
+"                     09-18), nights, weekends, holidays; reads the\n"
+"                     config (-c), or asks pagerd when -u is given alone\n"
+"  override add ROTA --person P (--covers Q | --level L) [--from T]\n"
+"               --until T [--note TEXT]\n"
+"                     P takes over from Q (or a whole level, by number\n"
+"                     or name) from T (default: now) until T, on the\n"
+"                     rota's wall clock or RFC 3339; kept by pagerd\n"
+"  override list ROTA the rota's live overrides (files and API)\n"
+"  override rm ROTA ID  remove an override made with override add\n"
 "  check              the report of pagerd -t for the config (-c): errors\n"
 "                     (exit 1) and rota warnings for the next 90 days\n"
 "  notifiers          the notifier instances pagerd runs\n"
@@ -2171,6 +2379,11 @@ enum {
 	OPT_AT,
 	OPT_FROM,
 	OPT_DAYS,
+	OPT_PERSON,
+	OPT_COVERS,
+	OPT_LEVEL,
+	OPT_UNTIL,
+	OPT_NOTE,
 	OPT_FOR
 };
 
@@ -2180,17 +2393,22 @@ static const struct option longopts[] = {
 	{ "author",	required_argument,	NULL, OPT_AUTHOR },
 	{ "comment",	required_argument,	NULL, OPT_COMMENT },
 	{ "config",	required_argument,	NULL, 'c' },
+	{ "covers",	required_argument,	NULL, OPT_COVERS },
 	{ "days",	required_argument,	NULL, OPT_DAYS },
 	{ "duration",	required_argument,	NULL, OPT_DURATION },
 	{ "for",	required_argument,	NULL, OPT_FOR },
 	{ "from",	required_argument,	NULL, OPT_FROM },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "json",	no_argument,		NULL, 'j' },
+	{ "level",	required_argument,	NULL, OPT_LEVEL },
 	{ "limit",	required_argument,	NULL, 'n' },
+	{ "note",	required_argument,	NULL, OPT_NOTE },
+	{ "person",	required_argument,	NULL, OPT_PERSON },
 	{ "status",	required_argument,	NULL, 's' },
 	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
 	{ "token",	required_argument,	NULL, 'T' },
 	{ "token-file",	required_argument,	NULL, OPT_TOKEN_FILE },
+	{ "until",	required_argument,	NULL, OPT_UNTIL },
 	{ "url",	required_argument,	NULL, 'u' },
 	{ "version",	no_argument,		NULL, OPT_VERSION },
 	{ NULL,		0,			NULL, 0 }
@@ -2202,6 +2420,7 @@ main(int argc, char *argv[])
 	struct ctl	 ctl;
 	struct silence_opts so;
 	struct rota_opts ro;
+	struct override_opts oo;
 	const char	*url = NULL, *token = NULL, *token_file = NULL;
 	const char	*token_src = "-T";
 	const char	*status = NULL, *cmd, *e, *ack_for = NULL;
@@ -2213,6 +2432,7 @@ main(int argc, char *argv[])
 	memset(&ctl, 0, sizeof(ctl));
 	memset(&so, 0, sizeof(so));
 	memset(&ro, 0, sizeof(ro));
+	memset(&oo, 0, sizeof(oo));
 	ro.days = SCHEDULE_DAYS;
 	ctl.timeout_ms = DEFAULT_TIMEOUT_MS;
 
@@ -2293,6 +2513,21 @@ main(int argc, char *argv[])
 			    ro.days < 1 || ro.days > 3660)
 				usage_error("--days must be from 1 to 3660");
 			break;
+		case OPT_PERSON:
+			oo.person = optarg;
+			break;
+		case OPT_COVERS:
+			oo.covers = optarg;
+			break;
+		case OPT_LEVEL:
+			oo.level = optarg;
+			break;
+		case OPT_UNTIL:
+			oo.until = optarg;
+			break;
+		case OPT_NOTE:
+			oo.note = optarg;
+			break;
 		case OPT_VERSION:
 			printf("pagerctl (%s) %s\n", PACKAGE_NAME,
 			    PACKAGE_VERSION);
@@ -2339,16 +2574,22 @@ main(int argc, char *argv[])
 		usage_error("--for goes with \"ack\"");
 	if ((status != NULL || have_limit) && strcmp(cmd, "incidents") != 0)
 		usage_error("--status and --limit go with \"incidents\"");
+	if ((oo.person || oo.covers || oo.level || oo.until || oo.note) &&
+	    strcmp(cmd, "override") != 0)
+		usage_error("--person, --covers, --level, --until and --note go "
+		    "with \"override add\"");
 	if (ro.at != NULL && strcmp(cmd, "oncall") != 0)
 		usage_error("--at goes with \"oncall\"");
 	if ((ro.from != NULL || ro.days != SCHEDULE_DAYS) &&
 	    strcmp(cmd, "schedule") != 0 && strcmp(cmd, "fairness") != 0 &&
-	    strcmp(cmd, "schedule-diff") != 0)
+	    strcmp(cmd, "schedule-diff") != 0 &&
+	    (strcmp(cmd, "override") != 0 || ro.days != SCHEDULE_DAYS))
 		usage_error("--from and --days go with \"schedule\", "
 		    "\"schedule-diff\" and \"fairness\"");
 	/* oncall and schedule can ask the daemon: -u without -c. */
 	ro.api = ro.config == NULL && url != NULL &&
-	    (strcmp(cmd, "oncall") == 0 || strcmp(cmd, "schedule") == 0);
+	    (strcmp(cmd, "oncall") == 0 || strcmp(cmd, "schedule") == 0 ||
+	    strcmp(cmd, "fairness") == 0);
 	if (ro.config == NULL)
 		ro.config = DEFAULT_CONFIG;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
@@ -2375,6 +2616,8 @@ main(int argc, char *argv[])
 		ret = cmd_schedule_diff(&ctl, &ro, argv[1], argv[2], argv[3]);
 	else if (strcmp(cmd, "fairness") == 0 && argc == 2)
 		ret = cmd_schedule(&ctl, &ro, argv[1], 1);
+	else if (strcmp(cmd, "override") == 0)
+		ret = cmd_override(&ctl, &ro, &oo, argc - 1, argv + 1);
 	else if (strcmp(cmd, "check") == 0 && argc == 1)
 		ret = cmd_check(&ctl, &ro);
 	else if (strcmp(cmd, "notifiers") == 0 && argc == 1)

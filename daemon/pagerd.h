@@ -16,6 +16,7 @@ struct event_base;
 struct http_server;
 struct metrics;
 struct notifier_host;
+struct overrides;
 struct redis_spawn;
 struct replies;
 struct store;
@@ -35,6 +36,7 @@ struct pagerd {
 	struct timers		*timers;	/* group_wait, endsAt */
 	struct syslog_in	*syslog;
 	struct silences		*silences;	/* active ones, for intake */
+	struct overrides	*rota_overrides; /* runtime ones, per rota */
 	struct notifier_host	*notifiers;	/* plugin instances */
 	struct escalation	*escalation;	/* paging, acks */
 	struct replies		*replies;	/* SMS replies: ack, who, STOP */

@@ -140,6 +140,14 @@ spawn_child(struct redis_spawn *rs)
 		"--supervised", "no",
 		"--loglevel", "warning",
 		"--pidfile", "",
+		/*
+		 * An alert hash holds its details and labels as JSON of a
+		 * few hundred bytes: above the default 64 Redis turns the
+		 * hash into a dict, about 1 KB more per alert and slower
+		 * to write (docs/BENCHMARKS.md). The old name, which Redis
+		 * 7 still takes, so Redis 6 starts too.
+		 */
+		"--hash-max-ziplist-value", "2048",
 		NULL
 	};
 	char		**envp;

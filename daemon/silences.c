@@ -249,22 +249,6 @@ api_form(json_t *st, int64_t now_ms)
 	return o;
 }
 
-static void
-reply_json(struct pagerd *pd, struct evhttp_request *req, int code,
-    json_t *o)
-{
-	char	*text;
-
-	if (o == NULL || (text = json_dumps(o, JSON_COMPACT)) == NULL) {
-		json_decref(o);
-		http_reply_error(pd, req, 503, "out of memory", -1);
-		return;
-	}
-	json_decref(o);
-	http_reply_raw_json(pd, req, code, text, strlen(text));
-	free(text);
-}
-
 /* A store answer: fail with its status, else the parsed document. */
 static json_t *
 answer(struct sreq *r, int status, const char *json, size_t len)
@@ -287,7 +271,7 @@ one_done(void *arg, int status, const char *json, size_t len)
 	json_t		*doc;
 
 	if ((doc = answer(r, status, json, len)) != NULL) {
-		reply_json(r->pd, r->req, 200, api_form(doc,
+		http_reply_json(r->pd, r->req, 200, api_form(doc,
 		    pagerd_now_ms()));
 		json_decref(doc);
 	}
@@ -315,7 +299,7 @@ list_done(void *arg, int status, const char *json, size_t len)
 				break;
 			}
 	json_decref(doc);
-	reply_json(r->pd, r->req, 200, out == NULL ? NULL :
+	http_reply_json(r->pd, r->req, 200, out == NULL ? NULL :
 	    json_pack("{s:o}", "silences", out));
 	free(r);
 }

@@ -28,6 +28,7 @@
 #include "metrics.h"
 #include "store.h"
 #include "store_lua.h"
+#include "strbuf.h"
 
 #define BATCH_MAX		5000	/* alerts per script call */
 #define BATCHES_INFLIGHT	2	/* see flush_cb() */
@@ -759,38 +760,32 @@ arg_add(struct batch *b, const char *p)
 
 /*
  * Labels as one compact JSON object sorted by name, so the same label set
- * is always the same text (the API shows it; tools may compare it).
+ * is always the same text (the API shows it; tools may compare it): what
+ * json_dumps(JSON_COMPACT | JSON_SORT_KEYS) gives, written directly, as
+ * struct alert keeps its labels sorted and unique.
  */
 static int
 arg_labels(struct batch *b, const struct alert *a)
 {
-	json_t	*o;
-	size_t	 i, n;
+	struct strbuf	 sb = STRBUF_INIT;
+	size_t		 i;
+	int		 rv = -1;
 
-	if (a->nlabels == 0)
-		return arg_add(b, "{}");
-	if ((o = json_object()) == NULL)
-		return -1;
-	for (i = 0; i < a->nlabels; i++)
-		if (json_object_set_new(o, a->labels[i].name,
-		    json_string(a->labels[i].value)) == -1)
-			goto fail;
-	n = json_dumpb(o, b->buf + b->len, b->cap - b->len,
-	    JSON_COMPACT | JSON_SORT_KEYS);
-	if (n > b->cap - b->len) {
-		if (buf_reserve(b, n) == -1)
-			goto fail;
-		n = json_dumpb(o, b->buf + b->len, b->cap - b->len,
-		    JSON_COMPACT | JSON_SORT_KEYS);
+	strbuf_char(&sb, '{');
+	for (i = 0; i < a->nlabels; i++) {
+		if (i > 0)
+			strbuf_char(&sb, ',');
+		strbuf_json_string(&sb, a->labels[i].name,
+		    strlen(a->labels[i].name));
+		strbuf_char(&sb, ':');
+		strbuf_json_string(&sb, a->labels[i].value,
+		    strlen(a->labels[i].value));
 	}
-	if (n == 0)
-		goto fail;
-	json_decref(o);
-	b->len += n;
-	return arg_end(b);
-fail:
-	json_decref(o);
-	return -1;
+	strbuf_char(&sb, '}');
+	if (!sb.oom)
+		rv = arg_add(b, sb.s);
+	free(sb.s);
+	return rv;
 }
 
 /*

@@ -17,6 +17,7 @@
 #include "decode_alertmanager.h"
 #include "decode_util.h"
 #include "fingerprint.h"
+#include "strbuf.h"
 #include "timefmt.h"
 
 /*
@@ -222,8 +223,7 @@ check_size(json_t *o, const struct alert_limits *lim, long index,
 {
 	size_t	 size;
 
-	/* With no buffer, json_dumpb() only counts. */
-	if ((size = json_dumpb(o, NULL, 0, JSON_COMPACT)) == 0)
+	if ((size = decode_json_size(o, lim->max_alert_size)) == 0)
 		return decode_nomem(err, index);
 	if (size > lim->max_alert_size)
 		return decode_set_err(err, 413, index, "too_large",
@@ -309,34 +309,60 @@ set_severity(const struct am_alert *f, struct alert *a)
 	return a->severity == NULL ? -1 : 0;
 }
 
-/* Sorted keys, so the same alert always stores the same details. */
+static int
+dump_to_strbuf(const char *p, size_t n, void *arg)
+{
+	strbuf_add(arg, p, n);
+	return 0;
+}
+
+/* ,"name":"value" (the comma unless first), when v is there. */
+static void
+details_field(struct strbuf *sb, const char *name, const json_t *v)
+{
+	if (v == NULL)
+		return;
+	if (sb->len > 1)
+		strbuf_char(sb, ',');
+	strbuf_json_string(sb, name, strlen(name));
+	strbuf_char(sb, ':');
+	strbuf_json_string(sb, json_string_value(v), json_string_length(v));
+}
+
+/*
+ * Sorted keys, so the same alert always stores the same details: the
+ * text json_dumps(JSON_COMPACT | JSON_SORT_KEYS) would give for an
+ * object of these fields, written directly (every alert of every body
+ * comes through here; building a json_t to dump it cost more than
+ * parsing the alert).
+ */
 static int
 set_details(const struct am_alert *f, const struct am_group *g,
     struct alert *a)
 {
-	json_t	*d;
-	int	 r = 0;
+	struct strbuf	 sb = STRBUF_INIT;
 
-	if ((d = json_object()) == NULL)
+	strbuf_char(&sb, '{');
+	if (f->annotations != NULL) {
+		strbuf_str(&sb, "\"annotations\":");
+		if (json_dump_callback(f->annotations, dump_to_strbuf, &sb,
+		    JSON_COMPACT | JSON_SORT_KEYS) == -1)
+			sb.oom = 1;
+	}
+	/* In strcmp() order of the names. */
+	details_field(&sb, "endsAt", f->ends);
+	details_field(&sb, "externalURL", g != NULL ? g->external_url : NULL);
+	details_field(&sb, "generatorURL", f->generator_url);
+	details_field(&sb, "groupKey", g != NULL ? g->group_key : NULL);
+	details_field(&sb, "receiver", g != NULL ? g->receiver : NULL);
+	details_field(&sb, "startsAt", f->starts);
+	strbuf_char(&sb, '}');
+	if (sb.oom) {
+		free(sb.s);
 		return -1;
-	if (f->annotations != NULL)
-		r |= json_object_set(d, "annotations", f->annotations);
-	if (f->generator_url != NULL)
-		r |= json_object_set(d, "generatorURL", f->generator_url);
-	if (f->starts != NULL)
-		r |= json_object_set(d, "startsAt", f->starts);
-	if (f->ends != NULL)
-		r |= json_object_set(d, "endsAt", f->ends);
-	if (g != NULL && g->external_url != NULL)
-		r |= json_object_set(d, "externalURL", g->external_url);
-	if (g != NULL && g->receiver != NULL)
-		r |= json_object_set(d, "receiver", g->receiver);
-	if (g != NULL && g->group_key != NULL)
-		r |= json_object_set(d, "groupKey", g->group_key);
-	if (r == 0)
-		a->details_json = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(d);
-	return a->details_json == NULL ? -1 : 0;
+	}
+	a->details_json = sb.s;
+	return 0;
 }
 
 static int

@@ -132,3 +132,70 @@ decode_strdup_cut(const char *s, size_t len, size_t max)
 	d[keep + (dots ? ELLIPSIS_LEN : 0)] = '\0';
 	return d;
 }
+
+/*
+ * A string as jansson writes it without JSON_ENSURE_ASCII or
+ * JSON_ESCAPE_SLASH (dump.c, dump_string()): quotes, then '"' and '\\'
+ * and the short escapes in two bytes, other control characters as
+ * \\u00XX, everything else as it is.
+ */
+static size_t
+json_string_size(const char *s, size_t len)
+{
+	size_t	 n = len + 2, i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char	 c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\' || c == '\b' || c == '\f' ||
+		    c == '\n' || c == '\r' || c == '\t')
+			n += 1;
+		else if (c < 0x20)
+			n += 5;
+	}
+	return n;
+}
+
+size_t
+decode_json_size(const json_t *v, size_t max)
+{
+	const char	*key;
+	json_t		*m;
+	size_t		 n, i, sub;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		n = 2 + (json_object_size(v) > 0 ?
+		    json_object_size(v) - 1 : 0);
+		json_object_foreach((json_t *)v, key, m) {
+			if ((sub = decode_json_size(m, max)) == 0)
+				return 0;
+			/* "key": */
+			n += json_string_size(key, strlen(key)) + 1 + sub;
+			if (n > max)
+				return max + 1;
+		}
+		return n;
+	case JSON_ARRAY:
+		n = 2 + (json_array_size(v) > 0 ? json_array_size(v) - 1 : 0);
+		for (i = 0; i < json_array_size(v); i++) {
+			if ((sub = decode_json_size(json_array_get(v, i),
+			    max)) == 0)
+				return 0;
+			if ((n += sub) > max)
+				return max + 1;
+		}
+		return n;
+	case JSON_STRING:
+		return json_string_size(json_string_value(v),
+		    json_string_length(v));
+	case JSON_TRUE:
+	case JSON_NULL:
+		return 4;
+	case JSON_FALSE:
+		return 5;
+	default:
+		/* Numbers are rare in alerts: let jansson format them. */
+		return json_dumpb(v, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
+	}
+}

@@ -241,14 +241,15 @@ advance(const struct esc_policy *p, int level, int *step, int *round)
 
 void
 esc_plan(const struct esc_policy *p, int step, int round, int level,
-    int64_t now, const struct rota_set *set, const struct rota_override *extra,
-    size_t n_extra, const struct esc_hours *hours, struct esc_plan *out)
+    int64_t now, const struct rota_set *set, const struct rota_extra *extra,
+    const struct esc_hours *hours, struct esc_plan *out)
 {
-	const struct esc_step	*st;
-	const struct rota	*r = NULL;
-	struct rota_answer	 a;
-	char			 why[128];
-	size_t			 i;
+	const struct esc_step		*st;
+	const struct rota		*r = NULL;
+	const struct rota_override	*ov;
+	struct rota_answer		 a;
+	char				 why[128];
+	size_t				 i, nov;
 	int			 steps, repeat, lvl, person;
 
 	memset(out, 0, sizeof(*out));
@@ -273,8 +274,9 @@ esc_plan(const struct esc_policy *p, int step, int round, int level,
 			add_page(out, person, st->targets[i], "direct");
 			break;
 		case 'r':
-			if (rota_resolve_with(r, extra, n_extra, lvl, now,
-			    &a) == 0 && a.who != NULL)
+			ov = rota_extra_of(extra, r, &nov);
+			if (rota_resolve_with(r, ov, nov, lvl, now, &a) == 0 &&
+			    a.who != NULL)
 				add_page(out, rota_set_person_index(set,
 				    a.who->id), st->targets[i],
 				    rota_reason_name(a.reason));

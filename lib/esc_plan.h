@@ -32,7 +32,7 @@
 #include "perr.h"
 
 struct rota_set;
-struct rota_override;
+struct rota_extra;
 struct holiday_cal;
 
 /* contact = ( { notifier = "sms"; after = "5m"; } ) as written. */
@@ -121,12 +121,13 @@ struct esc_plan {
 
 /*
  * Plan step (from 0) of round (from 0) for an incident of level (1..3)
- * at now_ms. extra are runtime overrides applied over the config's (may
- * be NULL). hours NULL: always working hours.
+ * at now_ms. extra gives each rota's runtime overrides (the API's),
+ * applied over the config's; NULL: none. hours NULL: always working
+ * hours.
  */
 void		 esc_plan(const struct esc_policy *, int step, int round,
 		    int level, int64_t now_ms, const struct rota_set *,
-		    const struct rota_override *extra, size_t n_extra,
+		    const struct rota_extra *extra,
 		    const struct esc_hours *hours, struct esc_plan *out);
 
 /*

@@ -135,17 +135,21 @@ event(struct strbuf *b, const struct rota *r, int level,
 }
 
 static void
-rota_events(struct strbuf *b, const struct rota *r, const char *person,
-    int64_t now_ms, const char *stamp)
+rota_events(struct strbuf *b, const struct rota *r,
+    const struct rota_extra *ex, const char *person, int64_t now_ms,
+    const char *stamp)
 {
+	const struct rota_override *xv;
 	struct rota_iter	 it;
 	struct rota_span	 sp;
 	int64_t			 start, to;
+	size_t			 xn;
 	int			 level, first;
 
+	xv = rota_extra_of(ex, r, &xn);
 	to = now_ms + ICS_DAYS * 86400000LL;
 	for (level = 1; level <= rota_levels(r); level++) {
-		rota_iter_init(&it, r, NULL, 0, level, now_ms, to);
+		rota_iter_init(&it, r, xv, xn, level, now_ms, to);
 		for (first = 1; rota_iter_next(&it, &sp); first = 0) {
 			if (sp.answer.who == NULL || (person != NULL &&
 			    strcmp(sp.answer.who->id, person) != 0))
@@ -168,6 +172,14 @@ int
 ics_feed(struct strbuf *b, const struct rota_set *set, const char *rota,
     const char *person, const char *name, int64_t now_ms)
 {
+	return ics_feed_with(b, set, NULL, rota, person, name, now_ms);
+}
+
+int
+ics_feed_with(struct strbuf *b, const struct rota_set *set,
+    const struct rota_extra *ex, const char *rota, const char *person,
+    const char *name, int64_t now_ms)
+{
 	const struct rota	*r = NULL;
 	char			 stamp[32];
 	size_t			 i;
@@ -186,11 +198,11 @@ ics_feed(struct strbuf *b, const struct rota_set *set, const char *rota,
 	ics_line(b, "METHOD", "PUBLISH");
 	ics_text_line(b, "X-WR-CALNAME", name);
 	if (r != NULL)
-		rota_events(b, r, person, now_ms, stamp);
+		rota_events(b, r, ex, person, now_ms, stamp);
 	else
 		for (i = 0; i < rota_set_count(set); i++)
-			rota_events(b, rota_set_get(set, i), person, now_ms,
-			    stamp);
+			rota_events(b, rota_set_get(set, i), ex, person,
+			    now_ms, stamp);
 	ics_line(b, "END", "VCALENDAR");
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 struct rota;
+struct rota_extra;
 struct rota_set;
 struct strbuf;
 
@@ -50,5 +51,10 @@ void	ics_time(int64_t ms, char *buf, size_t len);
 int	ics_feed(struct strbuf *b, const struct rota_set *set,
 	    const char *rota, const char *person, const char *name,
 	    int64_t now_ms);
+
+/* The same, also applying ex's overrides (lib/rota.h); ex may be NULL. */
+int	ics_feed_with(struct strbuf *b, const struct rota_set *set,
+	    const struct rota_extra *ex, const char *rota,
+	    const char *person, const char *name, int64_t now_ms);
 
 #endif /* PAGERD_ICS_H */

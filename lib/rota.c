@@ -1662,6 +1662,15 @@ rota_resolve(const struct rota *r, int level, int64_t at_ms,
 
 /* ------------------------------------------------------------ schedules */
 
+const struct rota_override *
+rota_extra_of(const struct rota_extra *ex, const struct rota *r, size_t *n)
+{
+	*n = 0;
+	if (ex == NULL || ex->get == NULL)
+		return NULL;
+	return ex->get(ex->arg, r->id, n);
+}
+
 void
 rota_iter_init(struct rota_iter *it, const struct rota *r,
     const struct rota_override *extra, size_t n_extra, int level,

@@ -279,6 +279,22 @@ void		 rota_iter_init(struct rota_iter *, const struct rota *,
 		    int level, int64_t from_ms, int64_t to_ms);
 int		 rota_iter_next(struct rota_iter *, struct rota_span *);
 
+/*
+ * Where overrides beyond the config's come from, per rota: the daemon's
+ * copy of those made through the API (daemon/overrides.h). get returns
+ * rota_id's array with *n set (NULL and 0: none), valid until the
+ * caller returns to the event loop. A NULL struct rota_extra: none.
+ */
+struct rota_extra {
+	const struct rota_override *(*get)(void *arg, const char *rota_id,
+			    size_t *n);
+	void		*arg;
+};
+
+/* ex's overrides of r (NULL, 0 when ex is NULL). */
+const struct rota_override *rota_extra_of(const struct rota_extra *ex,
+		    const struct rota *r, size_t *n);
+
 /* The same, giving only gaps (nobody on call). */
 int		 rota_gap_next(struct rota_iter *, struct rota_span *);
 

@@ -51,8 +51,8 @@ str_or_null(const char *s)
  * The instant as "utc" and "local" under the two keys; INT64_MIN/MAX
  * (never) as null. 0, or -1 when out of memory.
  */
-static int
-set_time(json_t *o, const struct rota *r, const char *key,
+int
+rota_json_set_time(json_t *o, const struct rota *r, const char *key,
     const char *lkey, int64_t ms)
 {
 	char	 buf[64];
@@ -86,21 +86,32 @@ set_answer(json_t *o, const struct rota_answer *a)
 json_t *
 rota_json_oncall_rota(const struct rota *r, int64_t at_ms)
 {
+	return rota_json_oncall_rota_with(r, NULL, at_ms);
+}
+
+json_t *
+rota_json_oncall_rota_with(const struct rota *r, const struct rota_extra *ex,
+    int64_t at_ms)
+{
+	const struct rota_override *xv;
 	struct rota_answer	 a;
 	json_t			*o, *levels, *lv;
+	size_t			 xn;
 	int			 i, rc = 0;
+
+	xv = rota_extra_of(ex, r, &xn);
 
 	if ((o = json_object()) == NULL)
 		return NULL;
 	rc |= json_object_set_new(o, "rota", json_string(rota_id(r)));
 	rc |= json_object_set_new(o, "time_zone",
 	    json_string(tz_name(rota_tz(r))));
-	rc |= set_time(o, r, "at", "at_local", at_ms);
+	rc |= rota_json_set_time(o, r, "at", "at_local", at_ms);
 	if ((levels = json_array()) == NULL ||
 	    json_object_set_new(o, "levels", levels) == -1)
 		goto fail;
 	for (i = 1; i <= rota_levels(r); i++) {
-		if (rota_resolve(r, i, at_ms, &a) == -1)
+		if (rota_resolve_with(r, xv, xn, i, at_ms, &a) == -1)
 			continue;
 		if ((lv = json_object()) == NULL ||
 		    json_array_append_new(levels, lv) == -1)
@@ -115,7 +126,8 @@ rota_json_oncall_rota(const struct rota *r, int64_t at_ms)
 		    str_or_null(a.holiday));
 		rc |= json_object_set_new(lv, "note",
 		    str_or_null(a.override ? a.override->note : NULL));
-		rc |= set_time(lv, r, "until", "until_local", a.until_ms);
+		rc |= rota_json_set_time(lv, r, "until", "until_local",
+		    a.until_ms);
 	}
 	if (rc != 0)
 		goto fail;
@@ -128,6 +140,13 @@ fail:
 json_t *
 rota_json_oncall(const struct rota_set *set, const char *id, const char *at,
     int64_t now_ms, const char **err)
+{
+	return rota_json_oncall_with(set, NULL, id, at, now_ms, err);
+}
+
+json_t *
+rota_json_oncall_with(const struct rota_set *set, const struct rota_extra *ex,
+    const char *id, const char *at, int64_t now_ms, const char **err)
 {
 	const struct rota	*r;
 	json_t			*o, *list, *one;
@@ -154,7 +173,7 @@ rota_json_oncall(const struct rota_set *set, const char *id, const char *at,
 			    "rota's wall clock, or RFC 3339 with an offset";
 			goto fail;
 		}
-		if ((one = rota_json_oncall_rota(r, at_ms)) == NULL ||
+		if ((one = rota_json_oncall_rota_with(r, ex, at_ms)) == NULL ||
 		    json_array_append_new(list, one) == -1)
 			goto fail;
 	}
@@ -167,23 +186,34 @@ fail:
 json_t *
 rota_json_schedule(const struct rota *r, int64_t from_ms, int64_t to_ms)
 {
+	return rota_json_schedule_with(r, NULL, from_ms, to_ms);
+}
+
+json_t *
+rota_json_schedule_with(const struct rota *r, const struct rota_extra *ex,
+    int64_t from_ms, int64_t to_ms)
+{
+	const struct rota_override *xv;
 	struct rota_iter	 it;
 	struct rota_span	 sp;
 	json_t			*o, *list, *s;
+	size_t			 xn;
 	int			 i, rc = 0;
+
+	xv = rota_extra_of(ex, r, &xn);
 
 	if ((o = json_object()) == NULL)
 		return NULL;
 	rc |= json_object_set_new(o, "rota", json_string(rota_id(r)));
 	rc |= json_object_set_new(o, "time_zone",
 	    json_string(tz_name(rota_tz(r))));
-	rc |= set_time(o, r, "from", "from_local", from_ms);
-	rc |= set_time(o, r, "to", "to_local", to_ms);
+	rc |= rota_json_set_time(o, r, "from", "from_local", from_ms);
+	rc |= rota_json_set_time(o, r, "to", "to_local", to_ms);
 	if ((list = json_array()) == NULL ||
 	    json_object_set_new(o, "shifts", list) == -1)
 		goto fail;
 	for (i = 1; i <= rota_levels(r); i++) {
-		rota_iter_init(&it, r, NULL, 0, i, from_ms, to_ms);
+		rota_iter_init(&it, r, xv, xn, i, from_ms, to_ms);
 		while (rota_iter_next(&it, &sp)) {
 			if ((s = json_object()) == NULL ||
 			    json_array_append_new(list, s) == -1)
@@ -191,9 +221,10 @@ rota_json_schedule(const struct rota *r, int64_t from_ms, int64_t to_ms)
 			rc |= json_object_set_new(s, "level", json_integer(i));
 			rc |= json_object_set_new(s, "level_name",
 			    str_or_null(rota_level_name(r, i)));
-			rc |= set_time(s, r, "start", "start_local",
+			rc |= rota_json_set_time(s, r, "start", "start_local",
 			    sp.start_ms);
-			rc |= set_time(s, r, "end", "end_local", sp.end_ms);
+			rc |= rota_json_set_time(s, r, "end", "end_local",
+			    sp.end_ms);
 			rc |= set_answer(s, &sp.answer);
 		}
 	}
@@ -241,16 +272,26 @@ fair_kind(const struct rota *r, int level, int64_t t)
 json_t *
 rota_json_fairness(const struct rota *r, int64_t from_ms, int64_t to_ms)
 {
+	return rota_json_fairness_with(r, NULL, from_ms, to_ms);
+}
+
+json_t *
+rota_json_fairness_with(const struct rota *r, const struct rota_extra *ex,
+    int64_t from_ms, int64_t to_ms)
+{
+	const struct rota_override *xv;
 	struct rota_iter	 it;
 	struct rota_span	 sp;
 	struct fair		*v = NULL, *nv;
 	size_t			 n = 0, i;
 	json_t			*o = NULL, *list, *p;
 	int64_t			 t, next, total;
+	size_t			 xn;
 	int			 level, k, rc = 0;
 
+	xv = rota_extra_of(ex, r, &xn);
 	for (level = 1; level <= rota_levels(r); level++) {
-		rota_iter_init(&it, r, NULL, 0, level, from_ms, to_ms);
+		rota_iter_init(&it, r, xv, xn, level, from_ms, to_ms);
 		while (rota_iter_next(&it, &sp)) {
 			if (sp.answer.who == NULL)
 				continue;
@@ -277,8 +318,8 @@ rota_json_fairness(const struct rota *r, int64_t from_ms, int64_t to_ms)
 	rc |= json_object_set_new(o, "rota", json_string(rota_id(r)));
 	rc |= json_object_set_new(o, "time_zone",
 	    json_string(tz_name(rota_tz(r))));
-	rc |= set_time(o, r, "from", "from_local", from_ms);
-	rc |= set_time(o, r, "to", "to_local", to_ms);
+	rc |= rota_json_set_time(o, r, "from", "from_local", from_ms);
+	rc |= rota_json_set_time(o, r, "to", "to_local", to_ms);
 	if ((list = json_array()) == NULL ||
 	    json_object_set_new(o, "people", list) == -1)
 		goto fail;

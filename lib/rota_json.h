@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 struct rota;
+struct rota_extra;
 struct rota_set;
 
 /* "rotation", "override", "holiday" or "nobody". Static. */
@@ -69,6 +70,23 @@ json_t		*rota_json_fairness(const struct rota *r, int64_t from_ms,
 		    int64_t to_ms);
 
 /*
+ * The same four, also applying the overrides ex gives for each rota
+ * (the daemon's from the API; lib/rota.h struct rota_extra), which win
+ * ties with the config's. ex may be NULL.
+ */
+json_t		*rota_json_oncall_rota_with(const struct rota *r,
+		    const struct rota_extra *ex, int64_t at_ms);
+json_t		*rota_json_oncall_with(const struct rota_set *set,
+		    const struct rota_extra *ex, const char *id,
+		    const char *at, int64_t now_ms, const char **err);
+json_t		*rota_json_schedule_with(const struct rota *r,
+		    const struct rota_extra *ex, int64_t from_ms,
+		    int64_t to_ms);
+json_t		*rota_json_fairness_with(const struct rota *r,
+		    const struct rota_extra *ex, int64_t from_ms,
+		    int64_t to_ms);
+
+/*
  * The window of days whole days on r's wall clock (a DST day is 23 or 25
  * hours) from from: rota_when()'s syntax, or NULL for today 00:00 there
  * at now_ms. Returns 0 with the window set, -1 when from is malformed.
@@ -76,6 +94,13 @@ json_t		*rota_json_fairness(const struct rota *r, int64_t from_ms,
 int		 rota_json_window(const struct rota *r, const char *from,
 		    long days, int64_t now_ms, int64_t *from_ms,
 		    int64_t *to_ms);
+
+/*
+ * Set o[key] to ms as RFC 3339 UTC and o[lkey] as rota_json_local()
+ * shows it; INT64_MIN/MAX (never) as null. 0, or -1 when out of memory.
+ */
+int		 rota_json_set_time(json_t *o, const struct rota *r,
+		    const char *key, const char *lkey, int64_t ms);
 
 /* "2026-12-25 09:00 CET": at_ms on r's wall clock, into buf. */
 void		 rota_json_local(const struct rota *r, int64_t at_ms,

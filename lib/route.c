@@ -12,6 +12,7 @@
 
 #include "matcher.h"
 #include "route.h"
+#include "strbuf.h"
 
 /* A route or rule without matchers takes every alert. */
 static int
@@ -120,17 +121,17 @@ label_value(const struct alert *a, const char *name)
 	return "";
 }
 
-/* Write s to fp with ", \ and newline escaped, as matchers write them. */
+/* Append s with ", \\ and newline escaped, as matchers write them. */
 static void
-put_escaped(FILE *fp, const char *s)
+put_escaped(struct strbuf *sb, const char *s)
 {
 	for (; *s != '\0'; s++) {
 		if (*s == '"' || *s == '\\')
-			fputc('\\', fp);
+			strbuf_char(sb, '\\');
 		if (*s == '\n')
-			fputs("\\n", fp);
+			strbuf_str(sb, "\\n");
 		else
-			fputc(*s, fp);
+			strbuf_char(sb, *s);
 	}
 }
 
@@ -150,39 +151,31 @@ route_builtin_level(const struct alert *a)
 char *
 route_group_key(const struct service *svc, const struct alert *a)
 {
-	FILE	*fp;
-	char	*buf = NULL;
-	size_t	 len = 0, i;
+	struct strbuf	 sb = STRBUF_INIT;
+	size_t		 i;
 
-	if ((fp = open_memstream(&buf, &len)) == NULL)
-		return NULL;
-	fputs(svc->name, fp);
+	strbuf_str(&sb, svc->name);
 	if (svc->n_group_by == 1 &&
 	    strcmp(svc->group_by[0], ROUTE_GROUP_EACH) == 0) {
-		fputc(':', fp);
-		fputs(a->fingerprint != NULL ? a->fingerprint : "", fp);
+		strbuf_char(&sb, ':');
+		strbuf_str(&sb, a->fingerprint != NULL ? a->fingerprint : "");
 	} else {
-		fputc('{', fp);
+		strbuf_char(&sb, '{');
 		for (i = 0; i < svc->n_group_by; i++) {
 			if (i > 0)
-				fputc(',', fp);
-			put_escaped(fp, svc->group_by[i]);
-			fputs("=\"", fp);
-			put_escaped(fp, label_value(a, svc->group_by[i]));
-			fputc('"', fp);
+				strbuf_char(&sb, ',');
+			put_escaped(&sb, svc->group_by[i]);
+			strbuf_str(&sb, "=\"");
+			put_escaped(&sb, label_value(a, svc->group_by[i]));
+			strbuf_char(&sb, '"');
 		}
-		fputc('}', fp);
+		strbuf_char(&sb, '}');
 	}
-	if (ferror(fp)) {
-		fclose(fp);
-		free(buf);
+	if (sb.oom) {
+		free(sb.s);
 		return NULL;
 	}
-	if (fclose(fp) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	return sb.s;
 }
 
 /*

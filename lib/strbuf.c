@@ -44,3 +44,36 @@ strbuf_char(struct strbuf *b, char c)
 {
 	strbuf_add(b, &c, 1);
 }
+
+void
+strbuf_json_string(struct strbuf *b, const char *s, size_t len)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	char			 esc[6] = { '\\', 'u', '0', '0', 0, 0 };
+	size_t			 i, run = 0;
+	unsigned char		 c;
+
+	strbuf_char(b, '"');
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		strbuf_add(b, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"':	strbuf_add(b, "\\\"", 2); break;
+		case '\\':	strbuf_add(b, "\\\\", 2); break;
+		case '\b':	strbuf_add(b, "\\b", 2); break;
+		case '\f':	strbuf_add(b, "\\f", 2); break;
+		case '\n':	strbuf_add(b, "\\n", 2); break;
+		case '\r':	strbuf_add(b, "\\r", 2); break;
+		case '\t':	strbuf_add(b, "\\t", 2); break;
+		default:
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 0xf];
+			strbuf_add(b, esc, sizeof(esc));
+		}
+	}
+	strbuf_add(b, s + run, len - run);
+	strbuf_char(b, '"');
+}

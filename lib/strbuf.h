@@ -22,4 +22,12 @@ void	strbuf_add(struct strbuf *, const char *p, size_t n);
 void	strbuf_str(struct strbuf *, const char *s);
 void	strbuf_char(struct strbuf *, char c);
 
+/*
+ * s (len bytes of valid UTF-8) as a JSON string, quotes included, byte
+ * for byte as jansson's json_dumps() writes it without flags: '"', '\\'
+ * and the short escapes, other control characters as \\u00XX, the rest
+ * as it is. Lets a hot path write JSON without building json_t objects.
+ */
+void	strbuf_json_string(struct strbuf *, const char *s, size_t len);
+
 #endif /* PAGERD_STRBUF_H */

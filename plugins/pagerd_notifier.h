@@ -242,7 +242,12 @@ struct pagerd_http_response {
 	/* HTTP status (SMTP: the final reply code, 250); 0 when no answer
 	 * came: then error says why. */
 	int			 status;
-	const char		*error;		/* transport error, or NULL */
+	/*
+	 * Why the transfer failed, or NULL. Set with status 0 for a
+	 * transport failure; for SMTP also with the server's code when it
+	 * answered but refused ("RCPT failed: 550": status 550).
+	 */
+	const char		*error;
 	const char *const	*headers;	/* "Name: value", as received */
 	size_t			 nheaders;
 	const char		*body;		/* NUL-terminated; "" if none */

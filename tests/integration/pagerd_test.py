@@ -712,6 +712,19 @@ def run(argv, timeout=15, env=None, **kw):
     return r
 
 
+def pagerctl(*args):
+    """Run pagerctl with args (no $PAGERD_URL or $PAGERD_TOKEN), its
+    output shown as "#" lines; any sanitizer report fails."""
+    r = run([PAGERCTL] + list(args), timeout=30,
+            env={"PAGERD_URL": None, "PAGERD_TOKEN": None})
+    diag("pagerctl %s -> %s" % (" ".join(args), r.returncode))
+    for line in (r.stdout + r.stderr).splitlines()[:30]:
+        diag("  | " + line)
+    rep = sanitizer_report(r.stdout + r.stderr)
+    check(rep is None, "sanitizer: %s" % rep)
+    return r
+
+
 class RedisServer:
     """redis-server on DIR/redis.sock, no TCP, AOF everysec."""
 

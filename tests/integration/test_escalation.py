@@ -368,6 +368,27 @@ def _():
     eq(incident(iid)["status"], "triggered", "triggered again")
 
 
+@t.case("a runtime override (the API's) decides whom a step pages")
+def _():
+    up()
+    until = time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                          time.gmtime(time.time() + 3600))
+    r = pd.request("POST", "/api/v1/rotas/ops/overrides",
+                   json.dumps({"person": "carol", "covers": "alice",
+                               "until": until}), AUTH)
+    expect_status(r, 201, "override")
+    oid = r.json()["id"]
+    try:
+        iid = fire("later")
+        p = wait_pages(iid, 1)
+        eq(p[0]["person"], "carol", "carol covers alice")
+        eq(events(iid, "paged")[0]["reason"], "override", "reason")
+    finally:
+        r = pd.request("DELETE", "/api/v1/rotas/ops/overrides/%s" % oid,
+                       None, AUTH)
+        expect_status(r, 200, "override removed")
+
+
 @t.case("a step with nobody on call is skipped at once and recorded")
 def _():
     up()

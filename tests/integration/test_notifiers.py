@@ -20,6 +20,11 @@ import time
 import pagerd_test as pt
 from pagerd_test import check, eq, expect_error, expect_status, wait_until
 
+# The test plugins sit in the build tree beside the real pagerd (under
+# make check-valgrind, PAGERD is a wrapper script and PAGERD_REAL the binary).
+TEST_PLUGINS = os.path.join(
+    os.path.dirname(os.environ.get("PAGERD_REAL") or pt.PAGERD),
+    "tests", "plugins", ".libs")
 t = pt.TestFile("notifiers")
 redis = t.redis()
 pd = t.pagerd(redis)
@@ -529,8 +534,7 @@ def _():
 @t.case("a plugin built for another ABI, or without send(), is refused "
         "by file name")
 def _():
-    d = os.path.join(os.path.dirname(pt.PAGERD), "tests", "plugins",
-                     ".libs")
+    d = TEST_PLUGINS
     if not os.path.exists(os.path.join(d, "notify_badabi.so")):
         raise pt.Skip("test plugins not built (make check builds them)")
     cfg = copy.deepcopy(BASE)
@@ -579,8 +583,6 @@ def _():
 
 # ------------------------------------------------------------ host services
 
-TEST_PLUGINS = os.path.join(os.path.dirname(pt.PAGERD), "tests", "plugins",
-                            ".libs")
 echo = t.pagerd(redis, name="echo")
 echo.config["plugin_dir"] = TEST_PLUGINS
 echo.config["notifiers"] = {
@@ -685,11 +687,11 @@ def _():
         async def handle_DATA(self, server, session, envelope):
             got.append(envelope)
             return "250 OK"
+    up_echo()
     port = pt.free_port()
     ctlr = Controller(Handler(), hostname="127.0.0.1", port=port)
     ctlr.start()
     try:
-        up_echo()
         url = "smtp://127.0.0.1:%d" % port
         echo.config["notifiers"]["mail"] = {"type": "echo", "smtp_url": url}
         echo.config["notifiers"]["evil"] = {"type": "echo", "smtp_url": url,

@@ -93,6 +93,17 @@ def _():
        "appendfsync (default)")
 
 
+@t.case("the embedded Redis keeps an alert's hash compact (listpack)")
+def _():
+    pd = up()
+    eq(R.cmd("CONFIG", "GET", "hash-max-listpack-value")[1], b"2048",
+       "hash-max-listpack-value")
+    a = pt.alert(details={"text": "x" * 500})
+    pd.post_ok(a)
+    eq(R.cmd("OBJECT", "ENCODING", pt.PREFIX + "alert:" + pt.alert_fp(a)),
+       b"listpack", "encoding of an alert with 500 bytes of details")
+
+
 @t.case("redis-server killed -9: pagerd starts a new one, alerts are "
         "accepted again within 5 s, earlier alerts survive (AOF)")
 def _():

@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "decode_alertmanager.h"
+#include "decode_util.h"
 #include "fingerprint.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -834,6 +835,43 @@ test_jansson_out_of_memory_leaks_nothing(void **state)
 	}
 }
 
+/*
+ * The alert-size limit counts compact JSON without formatting it: the
+ * count must be jansson's, byte for byte, for every kind of value and
+ * every escape, and give up past max.
+ */
+static void
+test_json_size_counts_what_jansson_writes(void **state)
+{
+	static const char *const docs[] = {
+		"{}", "[]", "\"\"", "true", "false", "null", "0", "-12",
+		"1e3", "1.5", "123456789012345",
+		"{\"a\":\"b\",\"c\":[1,2.25,{\"d\":null}],\"e\":false}",
+		"[\"q\\\"b\\\\s/\\u0001\\u001f\\b\\f\\n\\r\\t\"]",
+		"{\"k\\\"\\u0002\":\"\\u00e9\\u2028\\ud83d\\ude00\"}",
+		"{\"labels\":{\"alertname\":\"X\"},\"annotations\":{},"
+		    "\"startsAt\":\"2026-01-01T00:00:00Z\"}",
+		"[[],[[]],{\"\":{}}]",
+	};
+	json_error_t	 jerr;
+	json_t		*v;
+	size_t		 i, want;
+
+	(void)state;
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		v = json_loads(docs[i], JSON_DECODE_ANY, &jerr);
+		assert_non_null(v);
+		want = json_dumpb(v, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
+		assert_int_not_equal(want, 0);
+		assert_int_equal(decode_json_size(v, 1 << 20), want);
+		assert_int_equal(decode_json_size(v, want), want);
+		if (want > 2 && (json_is_object(v) || json_is_array(v)) &&
+		    json_object_size(v) + json_array_size(v) > 0)
+			assert_true(decode_json_size(v, want - 1) > want - 1);
+		json_decref(v);
+	}
+}
+
 int
 main(void)
 {
@@ -865,6 +903,7 @@ main(void)
 		cmocka_unit_test(test_api_empty_array_is_valid),
 		cmocka_unit_test(test_body_need_not_be_nul_terminated),
 		cmocka_unit_test(test_jansson_out_of_memory_leaks_nothing),
+		cmocka_unit_test(test_json_size_counts_what_jansson_writes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -183,7 +183,7 @@ test_rows(void **state)
 	(void)state;
 	for (i = 0; i < NELEM(rows); i++) {
 		esc_plan(&policy, rows[i].step, rows[i].round, rows[i].level,
-		    at(rows[i].when), set, NULL, 0, hours, &p);
+		    at(rows[i].when), set, NULL, hours, &p);
 		pages_text(&p, got, sizeof(got));
 		if (p.what != rows[i].what || strcmp(got, rows[i].pages) ||
 		    p.next_step != rows[i].next_step ||
@@ -195,23 +195,39 @@ test_rows(void **state)
 	}
 }
 
+static struct rota_override	 db_over = { 3, -1, 1, 0, 0, NULL };
+
+/* The runtime overrides per rota: only "db" has one. */
+static const struct rota_override *
+extra_get(void *arg, const char *rota_id, size_t *n)
+{
+	(void)arg;
+	*n = strcmp(rota_id, "db") == 0;
+	return *n ? &db_over : NULL;
+}
+
 /* A runtime override of the whole level replaces the rotation. */
 static void
 test_override(void **state)
 {
-	struct rota_override	 o = { 3, -1, 1, 0, 0, NULL };
+	struct rota_extra	 ex = { extra_get, NULL };
 	struct esc_plan		 p;
 	char			 got[64];
 
 	(void)state;
-	o.from_ms = at("2026-11-25T11:00:00Z");
-	o.until_ms = at("2026-11-25T13:00:00Z");
-	esc_plan(&policy, 0, 0, 1, at("2026-11-25T12:00:00Z"), set, &o, 1,
+	db_over.from_ms = at("2026-11-25T11:00:00Z");
+	db_over.until_ms = at("2026-11-25T21:00:00Z");
+	esc_plan(&policy, 0, 0, 1, at("2026-11-25T12:00:00Z"), set, &ex,
 	    NULL, &p);
 	pages_text(&p, got, sizeof(got));
 	/* person:a still names a directly. */
 	assert_string_equal(got, "d=override,a=direct");
-	esc_plan(&policy, 0, 0, 1, at("2026-11-25T13:00:00Z"), set, &o, 1,
+	/* Only db's: the nights rota keeps its own. */
+	esc_plan(&policy, 1, 0, 1, at("2026-11-25T20:00:00Z"), set, &ex,
+	    NULL, &p);
+	pages_text(&p, got, sizeof(got));
+	assert_string_equal(got, "c=rotation");
+	esc_plan(&policy, 0, 0, 1, at("2026-11-25T21:00:00Z"), set, &ex,
 	    NULL, &p);
 	pages_text(&p, got, sizeof(got));
 	assert_string_equal(got, "a=rotation");

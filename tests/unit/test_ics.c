@@ -84,8 +84,8 @@ test_feed(void **state)
 {
 	static char		*members[] = { "a", "b" };
 	struct rota_person_spec	 people[] = {
-		{ "a", "Anna, A.", "+31600000001", NULL, NULL , NULL, 0 },
-		{ "b", "Bram", "+31600000002", NULL, NULL , NULL, 0 },
+		{ "a", "Anna, A.", "+31600000001", NULL, NULL, NULL, 0 },
+		{ "b", "Bram", "+31600000002", NULL, NULL, NULL, 0 },
 	};
 	struct rota_layer_spec	 layer = { "daily", members, 2, "1d",
 	    "09:00", "2026-01-05", NULL, 0 };

@@ -32,13 +32,13 @@
 #define NONE		NULL, 0
 
 static struct rota_person_spec people[] = {
-	{ "a", "A", "+31600000001", NULL, NULL , NULL, 0 },
-	{ "b", "B", "+31600000002", NULL, NULL , NULL, 0 },
-	{ "c", "C", "+31600000003", NULL, NULL , NULL, 0 },
-	{ "d", "D", "+31600000004", NULL, NULL , NULL, 0 },
-	{ "e", "E", "+31600000005", NULL, NULL , NULL, 0 },
-	{ "f", "F", "+31600000006", NULL, NULL , NULL, 0 },
-	{ "g", "G", "+12125550100", NULL, "America/New_York" , NULL, 0 },
+	{ "a", "A", "+31600000001", NULL, NULL, NULL, 0 },
+	{ "b", "B", "+31600000002", NULL, NULL, NULL, 0 },
+	{ "c", "C", "+31600000003", NULL, NULL, NULL, 0 },
+	{ "d", "D", "+31600000004", NULL, NULL, NULL, 0 },
+	{ "e", "E", "+31600000005", NULL, NULL, NULL, 0 },
+	{ "f", "F", "+31600000006", NULL, NULL, NULL, 0 },
+	{ "g", "G", "+12125550100", NULL, "America/New_York", NULL, 0 },
 };
 
 /* A small Dutch calendar: enough for the holiday cases. */

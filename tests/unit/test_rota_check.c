@@ -24,11 +24,11 @@
 #define DASH		"\xe2\x80\x93"
 
 static struct rota_person_spec people[] = {
-	{ "a", "A", "+31600000001", NULL, NULL , NULL, 0 },
-	{ "b", "B", "+31600000002", NULL, NULL , NULL, 0 },
-	{ "c", "C", "+31600000003", NULL, NULL , NULL, 0 },
-	{ "d", "D", "+31600000004", NULL, NULL , NULL, 0 },
-	{ "e", "E", "+31600000005", NULL, NULL , NULL, 0 },
+	{ "a", "A", "+31600000001", NULL, NULL, NULL, 0 },
+	{ "b", "B", "+31600000002", NULL, NULL, NULL, 0 },
+	{ "c", "C", "+31600000003", NULL, NULL, NULL, 0 },
+	{ "d", "D", "+31600000004", NULL, NULL, NULL, 0 },
+	{ "e", "E", "+31600000005", NULL, NULL, NULL, 0 },
 };
 
 struct seen {

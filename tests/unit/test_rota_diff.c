@@ -22,9 +22,9 @@
 #define DAY		(86400 * 1000LL)
 
 static struct rota_person_spec people[] = {
-	{ "a", "A", "+31600000001", NULL, NULL , NULL, 0 },
-	{ "b", "B", "+31600000002", NULL, NULL , NULL, 0 },
-	{ "c", "C", "+31600000003", NULL, NULL , NULL, 0 },
+	{ "a", "A", "+31600000001", NULL, NULL, NULL, 0 },
+	{ "b", "B", "+31600000002", NULL, NULL, NULL, 0 },
+	{ "c", "C", "+31600000003", NULL, NULL, NULL, 0 },
 };
 
 static char *abc[] = { "a", "b", "c" };

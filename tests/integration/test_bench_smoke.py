@@ -1,0 +1,117 @@
+#!/usr/bin/python3
+"""bench --smoke: the benchmark programs (bench/run, bench/loadgen,
+bench/floor, bench/rota_bench) still build, run and report sane figures.
+Asserts no performance figure (CI machines are noisy), only that every
+program ran, counted what it did and wrote its table. Alertmanager is
+compared when /usr/bin/prometheus-alertmanager is there, else skipped."""
+
+import glob
+import json
+import os
+import socket
+import subprocess
+
+import pagerd_test as pt
+from pagerd_test import check, eq
+
+t = pt.TestFile("bench_smoke")
+BUILDDIR = os.path.dirname(os.path.abspath(pt.PAGERD))
+BENCH = os.path.join(BUILDDIR, "bench")
+RUN = os.path.join(pt.SRCDIR, "bench", "run")
+AM = "/usr/bin/prometheus-alertmanager"
+OUT = os.path.join(t.dir, "results")
+result = {}
+
+
+def smoke():
+    """Run bench/run --smoke once; the cases read its JSON."""
+    if result:
+        return result
+    env = dict(os.environ, PAGERD_BUILDDIR=BUILDDIR)
+    r = subprocess.run(["/usr/bin/python3", RUN, "--smoke", "--out", OUT],
+                       stdin=subprocess.DEVNULL, capture_output=True,
+                       text=True, timeout=170, env=env)
+    for line in (r.stdout + r.stderr).splitlines()[-50:]:
+        pt.diag("  | " + line)
+    eq(r.returncode, 0, "bench/run --smoke exit status")
+    files = glob.glob(os.path.join(OUT, "*-smoke.json"))
+    eq(len(files), 1, "result files")
+    with open(files[0]) as f:
+        result.update(json.load(f))
+    result["stdout"] = r.stdout
+    return result
+
+
+@t.case("bench/run --smoke runs every figure and prints one table",
+        timeout=180)
+def _():
+    res = smoke()
+    figs = sorted({row["figure"].split()[0] for row in res["table"]})
+    eq(figs, ["1", "2", "3", "4", "5", "6", "7", "8"], "figures")
+    check(res["smoke"] is True, "smoke flag in the JSON")
+    check("| figure" in res["stdout"], "the table on stdout")
+    check("n/a (needs escalation)" in res["stdout"], "figure 5 placeholder")
+
+
+@t.case("pagerd and the floor served load with no error or non-2xx")
+def _():
+    runs = smoke()["runs"]
+    for name in ("pagerd dedup", "pagerd new", "pagerd batch dedup",
+                 "pagerd batch new", "floor1 dedup", "floor2 dedup",
+                 "floor3 dedup", "floor3 batch new"):
+        check(name in runs, "%s was run" % name)
+        r = runs[name]
+        check(r["alerts"] > 0 and r["aps"] > 0, "%s: alerts counted" % name)
+        eq(r["errors"] + r["non2xx"], 0, "%s: errors and non-2xx" % name)
+        check(0 < r["p50_ms"] <= r["p99_ms"] <= r["p999_ms"] <= r["max_ms"],
+              "%s: percentiles in order: %s" % (name, r))
+    eq(runs["pagerd batch new"]["alerts"],
+       runs["pagerd batch new"]["requests"] * 100, "alerts of batches")
+
+
+@t.case("UDP: every datagram sent was stored; memory, CPU and rota measured")
+def _():
+    runs = smoke()["runs"]
+    u = runs["pagerd udp"]
+    check(u["alerts"] > 0, "datagrams sent")
+    eq(u["stored"], u["alerts"], "stored = sent")
+    m = runs["memory"]
+    check(m["rss_mb"] > 0 and m["redis_bytes_per_alert"] > 0,
+          "memory figures: %s" % m)
+    check(runs["pagerd dedup"]["cpu_us_per_alert"] > 0, "CPU per alert")
+    check(runs["rota"]["ns_per_query"] > 0, "rota ns/query")
+
+
+@t.case("Alertmanager measured side by side (skipped when not installed)")
+def _():
+    if not os.access(AM, os.X_OK):
+        raise pt.Skip("no " + AM + " (scripts/deps --test installs it)")
+    runs = smoke()["runs"]
+    for name in ("am dedup", "am new", "am batch new", "am alert->webhook"):
+        check(runs[name]["aps"] > 0 and runs[name]["errors"] == 0,
+              "%s: %s" % (name, runs[name]))
+    check(runs["memory"]["am_rss_mb"] > 0, "Alertmanager RSS")
+
+
+@t.case("loadgen fails on a non-2xx answer")
+def _():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    fl = pt.spawn([os.path.join(BENCH, "floor"), "-M", "1", "-p", str(port)])
+    try:
+        pt.wait_until(lambda: socket.create_connection(
+            ("127.0.0.1", port), 1).close() is None, 5, what="floor")
+        r = pt.run([os.path.join(BENCH, "loadgen"), "-p", str(port),
+                    "-u", "/no/such/path", "-c", "2", "-d", "0.5"])
+        out = json.loads(r.stdout.strip().splitlines()[-1])
+        eq(r.returncode, 1, "loadgen exit status")
+        check(out["non2xx"] > 0 and out["status"]["4xx"] == out["non2xx"],
+              "non-2xx counted: %s" % out)
+    finally:
+        fl.kill()
+        fl.wait()
+
+
+t.run()
