@@ -21,6 +21,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "notifier_host.h"
+#include "overrides.h"
 #include "pagerd.h"
 #include "replies.h"
 #include "reply.h"
@@ -377,7 +378,8 @@ rated(void *arg, const struct redisReply *r)
 	}
 	if (j->r.verb == REPLY_WHO) {
 		if (reply_answer_who(j->answer, sizeof(j->answer),
-		    &pd->cfg->oncall, pd->cfg->rotas, j->person,
+		    &pd->cfg->oncall, pd->cfg->rotas,
+		    overrides_extra(pd->rota_overrides), j->person,
 		    pagerd_now_ms()) == -1)
 			snprintf(j->answer, sizeof(j->answer), "%s",
 			    REPLY_FAILED_TEXT);

@@ -283,9 +283,25 @@ reply_rota_has(const struct rota_spec *r, const char *person)
 	return 0;
 }
 
+/* Is person the one who covers in one of the run-time overrides? */
+static int
+extra_has(const struct rota_set *set, const struct rota_override *v,
+    size_t n, const char *person)
+{
+	const struct rota_person	*p;
+	size_t				 i;
+
+	for (i = 0; i < n; i++)
+		if ((p = rota_set_person(set, v[i].person)) != NULL &&
+		    strcmp(p->id, person) == 0)
+			return 1;
+	return 0;
+}
+
 /* "db: primary anna, secondary lotte" into line. */
 static void
-who_line(const struct rota *r, int64_t now_ms, char *line, size_t size)
+who_line(const struct rota *r, const struct rota_override *extra,
+    size_t nextra, int64_t now_ms, char *line, size_t size)
 {
 	struct rota_answer	 a;
 	size_t			 len;
@@ -295,7 +311,8 @@ who_line(const struct rota *r, int64_t now_ms, char *line, size_t size)
 	for (lv = 1; lv <= rota_levels(r) && len < size; lv++) {
 		const char	*who = "nobody";
 
-		if (rota_resolve(r, lv, now_ms, &a) == 0 && a.who != NULL)
+		if (rota_resolve_with(r, extra, nextra, lv, now_ms, &a) == 0 &&
+		    a.who != NULL)
 			who = a.who->id;
 		len += (size_t)snprintf(line + len, size - len, "%s %s %s",
 		    lv > 1 ? "," : "", rota_level_name(r, lv), who);
@@ -304,22 +321,28 @@ who_line(const struct rota *r, int64_t now_ms, char *line, size_t size)
 
 int
 reply_answer_who(char *buf, size_t size, const struct rota_set_spec *spec,
-    const struct rota_set *set, const char *person, int64_t now_ms)
+    const struct rota_set *set, const struct rota_extra *ex,
+    const char *person, int64_t now_ms)
 {
-	char		 line[256], more[48];
-	size_t		 i, len = 0, shown = 0, mine = 0;
-	const struct rota *r;
+	char				 line[256], more[48];
+	size_t				 i, len = 0, shown = 0, mine = 0;
+	size_t				 nextra;
+	const struct rota		*r;
+	const struct rota_override	*extra;
 
 	if (size == 0)
 		return -1;
 	buf[0] = '\0';
 	for (i = 0; i < spec->n_rotas; i++) {
 		if (spec->rotas[i].id == NULL ||
-		    !reply_rota_has(&spec->rotas[i], person) ||
 		    (r = rota_set_find(set, spec->rotas[i].id)) == NULL)
 			continue;
+		extra = rota_extra_of(ex, r, &nextra);
+		if (!reply_rota_has(&spec->rotas[i], person) &&
+		    !extra_has(set, extra, nextra, person))
+			continue;
 		mine++;
-		who_line(r, now_ms, line, sizeof(line));
+		who_line(r, extra, nextra, now_ms, line, sizeof(line));
 		/* Room for this line and a "(+N more rotas)" after it. */
 		if (shown == mine - 1 && len + 1 + strlen(line) + 1 +
 		    MORE_MAX < size) {

@@ -13,6 +13,7 @@
 
 #include "reply.h"
 
+struct rota_extra;
 struct rota_set;
 struct rota_set_spec;
 struct rota_spec;
@@ -125,7 +126,9 @@ int	reply_rota_has(const struct rota_spec *r, const char *person);
  *	reply_answer_who — who is on call on the rotas of person
  * ARGUMENTS
  *	spec, set: the configuration as written and as built (the same
- *	config). now_ms: the instant asked about.
+ *	config). ex: overrides made at run time (NULL: none); they decide
+ *	who is on call and also make their person one of the rota's.
+ *	now_ms: the instant asked about.
  * DESCRIPTION
  *	One line per rota the person belongs to, each level by name:
  *	"db: primary anna, secondary lotte" ("nobody" in a gap). When
@@ -138,6 +141,6 @@ int	reply_rota_has(const struct rota_spec *r, const char *person);
  */
 int	reply_answer_who(char *buf, size_t size,
 	    const struct rota_set_spec *spec, const struct rota_set *set,
-	    const char *person, int64_t now_ms);
+	    const struct rota_extra *ex, const char *person, int64_t now_ms);
 
 #endif /* PAGERD_REPLY_ANSWER_H */

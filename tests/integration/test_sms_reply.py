@@ -8,6 +8,7 @@ did. Two policies: "fast" (step 2 after 3 s, to see that an ack stops
 it) and "slow" (step 2 after 10 min, to see that "e" escalates now)."""
 
 import copy
+import json
 import os
 import re
 import threading
@@ -397,6 +398,33 @@ def _():
     # Acting is not passive: still answered.
     st, ans, _ = reply("9a", from_=CARL)
     eq(ans, "No open page 9. Reply help", "an ack over the limit")
+
+
+@t.case("'who' applies overrides made through the API")
+def _():
+    now = time.gmtime()
+    until = time.gmtime(time.time() + 3600)
+    body = {"person": "carl", "level": 1,
+            "from": time.strftime("%Y-%m-%d %H:%M", now),
+            "until": time.strftime("%Y-%m-%d %H:%M", until)}
+    r = up().request("POST", "/api/v1/rotas/ops/overrides",
+                     json.dumps(body),
+                     {"Authorization": "Bearer " + pt.TOKEN,
+                      "Content-Type": "application/json"})
+    pt.expect_status(r, 201)
+    oid = r.json()["id"]
+    try:
+        # This instance refreshes its copy before it answers 201.
+        st, ans, _ = reply("who")
+        eq(ans, "ops: primary carl, secondary bram", "who (anna)")
+        rc().cmd("DEL", pt.PREFIX + "reply:rate:" + CARL)  # used up
+        st, ans, _ = reply("who", from_=CARL)
+        eq(ans, "ops: primary carl, secondary bram\nweb: primary carl",
+           "who (carl, on ops by the override)")
+    finally:
+        pt.expect_status(up().request(
+            "DELETE", "/api/v1/rotas/ops/overrides/%s" % oid, None,
+            {"Authorization": "Bearer " + pt.TOKEN}), 200)
 
 
 @t.case("SIGHUP: a person added to the config may reply at once")

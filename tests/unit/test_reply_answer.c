@@ -333,21 +333,21 @@ test_who_lists_the_persons_rotas(void **state)
 	struct rota_set	*set = *state;
 	char		 buf[REPLY_ANSWER_SIZE];
 
-	assert_int_equal(reply_answer_who(buf, sizeof(buf), &spec, set,
+	assert_int_equal(reply_answer_who(buf, sizeof(buf), &spec, set, NULL,
 	    "anna", TUE_NOON), 0);
 	assert_string_equal(buf, "db: primary anna, secondary lotte");
-	assert_int_equal(reply_answer_who(buf, sizeof(buf), &spec, set,
+	assert_int_equal(reply_answer_who(buf, sizeof(buf), &spec, set, NULL,
 	    "piet", TUE_NOON), 0);
 	assert_string_equal(buf, "db: primary anna, secondary lotte\n"
 	    "web: primary piet");
-	assert_int_equal(reply_answer_who(buf, sizeof(buf), &spec, set,
+	assert_int_equal(reply_answer_who(buf, sizeof(buf), &spec, set, NULL,
 	    "piet", SAT_NOON), 0);
 	assert_string_equal(buf, "db: primary anna, secondary lotte\n"
 	    "web: primary nobody");
-	assert_int_equal(reply_answer_who(buf, sizeof(buf), &spec, set,
+	assert_int_equal(reply_answer_who(buf, sizeof(buf), &spec, set, NULL,
 	    "anna", NEXT_TUE), 0);
 	assert_string_equal(buf, "db: primary piet, secondary lotte");
-	assert_int_equal(reply_answer_who(buf, sizeof(buf), &spec, set,
+	assert_int_equal(reply_answer_who(buf, sizeof(buf), &spec, set, NULL,
 	    "nobody", TUE_NOON), 0);
 	assert_string_equal(buf, "You are on no rota.");
 }
@@ -358,13 +358,50 @@ test_who_leaves_off_what_does_not_fit(void **state)
 	struct rota_set	*set = *state;
 	char		 buf[60];
 
-	assert_int_equal(reply_answer_who(buf, sizeof(buf), &spec, set,
+	assert_int_equal(reply_answer_who(buf, sizeof(buf), &spec, set, NULL,
 	    "piet", TUE_NOON), 0);
 	assert_string_equal(buf, "db: primary anna, secondary lotte\n"
 	    "(+1 more rota)");
-	assert_int_equal(reply_answer_who(buf, 10, &spec, set, "piet",
+	assert_int_equal(reply_answer_who(buf, 10, &spec, set, NULL, "piet",
 	    TUE_NOON), -1);
 	assert_string_equal(buf, "");
+}
+
+/* A run-time override (as from the API): sam has db's primary level. */
+static struct rota_override api_ovr;
+
+static const struct rota_override *
+api_get(void *arg, const char *rota_id, size_t *n)
+{
+	(void)arg;
+	*n = strcmp(rota_id, "db") == 0 ? 1 : 0;
+	return *n ? &api_ovr : NULL;
+}
+
+static void
+test_who_applies_runtime_overrides(void **state)
+{
+	struct rota_set		*set = *state;
+	struct rota_extra	 ex = { api_get, NULL };
+	char			 buf[REPLY_ANSWER_SIZE];
+
+	api_ovr.person = rota_set_person_index(set, "sam");
+	api_ovr.covers = -1;
+	api_ovr.level = 1;
+	api_ovr.from_ms = TUE_NOON - 3600000;
+	api_ovr.until_ms = TUE_NOON + 3600000;
+	assert_int_equal(reply_answer_who(buf, sizeof(buf), &spec, set, &ex,
+	    "anna", TUE_NOON), 0);
+	assert_string_equal(buf, "db: primary sam, secondary lotte");
+	/* sam is on db while the override lasts (and on web by config). */
+	assert_int_equal(reply_answer_who(buf, sizeof(buf), &spec, set, &ex,
+	    "sam", TUE_NOON), 0);
+	assert_string_equal(buf, "db: primary sam, secondary lotte\n"
+	    "web: primary piet");
+	/* Over: the rotation again. */
+	assert_int_equal(reply_answer_who(buf, sizeof(buf), &spec, set, &ex,
+	    "anna", TUE_NOON + 7200000), 0);
+	assert_string_equal(buf, "db: primary anna, secondary lotte");
 }
 
 int
@@ -383,6 +420,9 @@ main(void)
 		    test_who_lists_the_persons_rotas, setup_set, teardown_set),
 		cmocka_unit_test_setup_teardown(
 		    test_who_leaves_off_what_does_not_fit, setup_set,
+		    teardown_set),
+		cmocka_unit_test_setup_teardown(
+		    test_who_applies_runtime_overrides, setup_set,
 		    teardown_set),
 	};
 
