@@ -28,6 +28,7 @@
 #include "pagerd.h"
 #include "perr.h"
 #include "redis_spawn.h"
+#include "replies.h"
 #include "rota_check.h"
 #include "sdnotify.h"
 #include "store.h"
@@ -267,6 +268,7 @@ stop(evutil_socket_t sig, short ev, void *arg)
 	escalation_stop(pd->escalation);
 	silences_stop(pd->silences);
 	overrides_stop(pd->rota_overrides);
+	replies_stop(pd->replies);
 	syslog_in_stop(pd->syslog);
 	pd->syslog = NULL;
 	pd->ev_stop_deadline = evtimer_new(pd->base, stop_now, pd);
@@ -420,6 +422,8 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	notifier_set_activate(pd.notifiers, nset);
+	if ((pd.replies = replies_start(&pd)) == NULL)
+		fatalx("out of memory");
 	if ((pd.http = http_start(&pd)) == NULL) {
 		rc = 1;
 		goto out;
@@ -465,6 +469,8 @@ out:
 	silences_free(pd.silences);
 	overrides_free(pd.rota_overrides);
 	escalation_free(pd.escalation);	/* after the host and the store */
+	/* After the store and the engine: their calls have been answered. */
+	replies_free(pd.replies);
 	if (pd.spawn != NULL)
 		redis_spawn_stop(pd.spawn);
 	if (pd.ev_sighup != NULL)

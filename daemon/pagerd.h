@@ -18,6 +18,7 @@ struct metrics;
 struct notifier_host;
 struct overrides;
 struct redis_spawn;
+struct replies;
 struct store;
 struct silences;
 struct syslog_in;
@@ -38,6 +39,7 @@ struct pagerd {
 	struct overrides	*rota_overrides; /* runtime ones, per rota */
 	struct notifier_host	*notifiers;	/* plugin instances */
 	struct escalation	*escalation;	/* paging, acks */
+	struct replies		*replies;	/* SMS replies: ack, who, STOP */
 
 	const char		*config_path;
 	struct config_override	*overrides;
