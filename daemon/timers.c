@@ -30,6 +30,7 @@ struct timers {
 	int		 claiming;	/* a claim is in flight */
 	size_t		 firing;	/* handlers in flight */
 	int		 more;		/* the last claim was full */
+	int		 kicked;	/* claim again as soon as this round ends */
 	int		 stopped;
 };
 
@@ -50,9 +51,12 @@ round_done(struct timers *t)
 {
 	if (t->claiming || t->firing > 0)
 		return;
-	/* A full claim means a backlog (after downtime): go on at once. */
-	arm(t, t->more);
-	t->more = 0;
+	/*
+	 * A full claim means a backlog (after downtime): go on at once. So
+	 * does a kick: something fell due now while this round ran.
+	 */
+	arm(t, t->more || t->kicked);
+	t->more = t->kicked = 0;
 }
 
 static void
@@ -72,7 +76,16 @@ fired(struct timers *t, int ok, int acted, const char *kind)
 static void
 fired_notify(void *arg, int ok, int acted)
 {
-	fired(arg, ok, acted, "notify");
+	struct timers	*t = arg;
+
+	/*
+	 * A group_wait that ended put the incident's first escalation step
+	 * (esc:ID) in the zset, due now: claim it in the next round, not a
+	 * tick later.
+	 */
+	if (ok && acted)
+		t->kicked = 1;
+	fired(t, ok, acted, "notify");
 }
 
 static void
@@ -175,6 +188,33 @@ tick(evutil_socket_t fd, short what, void *arg)
 	t->claiming = 1;
 	store_claim_timers(t->pd->store, pagerd_now_ms(), TIMERS_LEASE_MS,
 	    TIMERS_CLAIM_MAX, claimed, t);
+}
+
+void
+timers_kick(struct timers *t)
+{
+	if (t == NULL || t->stopped)
+		return;
+	if (t->claiming || t->firing > 0)
+		t->kicked = 1;
+	else {
+		evtimer_del(t->ev);
+		arm(t, 1);
+	}
+}
+
+void
+timers_ingested(struct timers *t, const struct alert *a,
+    const struct store_result *res, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (res[i].outcome == STORE_NEW && a[i].group_wait_ms == 0 &&
+		    a[i].policy != NULL) {
+			timers_kick(t);
+			return;
+		}
 }
 
 struct timers *
