@@ -135,7 +135,7 @@ claimed(void *arg, int ok, const struct store_timer *v, size_t n)
 	struct timers		*t = arg;
 	int64_t			 now = pagerd_now_ms();
 	struct store_maint	*mv;
-	size_t			 i, nm;
+	size_t			 i, nm, nnotify = 0;
 
 	t->claiming = 0;
 	if (ok && n >= TIMERS_CLAIM_MAX)
@@ -147,6 +147,7 @@ claimed(void *arg, int ok, const struct store_timer *v, size_t n)
 		switch (v[i].kind) {
 		case STORE_TIMER_NOTIFY:
 			t->firing++;
+			nnotify++;
 			store_fire_timer(t->pd->store, &v[i], mv, nm, now,
 			    fired_notify, t);
 			break;
@@ -167,6 +168,20 @@ claimed(void *arg, int ok, const struct store_timer *v, size_t n)
 		}
 	}
 	free(mv);
+	/*
+	 * A notify timer puts its incident's first escalation step in the
+	 * zset, due now: claim again at once, down the same connection
+	 * behind the notify scripts (Redis runs them in order), and save a
+	 * round trip on the way to the page. Should a script be reloaded
+	 * and so run after this claim, the kick of fired_notify() claims
+	 * once more.
+	 */
+	if (nnotify > 0 && !t->stopped) {
+		t->claiming = 1;
+		store_claim_timers(t->pd->store, pagerd_now_ms(),
+		    TIMERS_LEASE_MS, TIMERS_CLAIM_MAX, claimed, t);
+		return;
+	}
 	round_done(t);
 }
 
