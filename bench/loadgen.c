@@ -5,6 +5,7 @@
  * cost more than the servers it measures), sends UDP datagrams at a rate,
  * or times one alert at a time up to a webhook sink. Prints one JSON line.
  * A benchmark tool, not a test: it exits 1 on any error or non-2xx.
+ * SIGTERM ends a run early as its time limit would (a background load).
  *
  *	loadgen [-m http|udp|latency] [-p PORT] [-c CONNS] [-d SECS]
  *	    [-n REQUESTS] [-b BATCH] [-f dedup|new] [-k KEY] [-r RATE]
@@ -19,6 +20,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -76,6 +78,9 @@ struct run {
 
 	int64_t			 sink_at;	/* latency mode: sink hit */
 	struct evhttp		*sink;
+	char			 token[64];	/* in the alert awaited */
+	long			 sink_other;	/* hits without it */
+	struct event		*ev_term;
 };
 
 struct conn {
@@ -172,6 +177,26 @@ am_alert(struct run *r, char *p, size_t len, uint64_t n)
 	    n % 997, r->runid, n, n % 997, r->starts, r->ends);
 }
 
+/*
+ * Latency mode's alert: labelled page="yes" so that both servers route it
+ * to their paging receiver (the load of other figures pages no one), and
+ * a token in its summary that the sink finds in either server's webhook
+ * body (Alertmanager's annotations, pagerd's title and summary).
+ */
+static int
+page_alert(struct run *r, char *p, size_t len, uint64_t n)
+{
+	snprintf(r->token, sizeof(r->token), "[pg-%s-%" PRIu64 "]",
+	    r->runid, n);
+	return snprintf(p, len,
+	    "{\"labels\":{\"alertname\":\"BenchPage\",\"team\":\"bench\","
+	    "\"page\":\"yes\",\"instance\":\"host-%" PRIu64 ".example.com:"
+	    "9100\",\"severity\":\"critical\",\"run\":\"%s\",\"n\":\"%"
+	    PRIu64 "\"},\"annotations\":{\"summary\":\"Bench page %s\"},"
+	    "\"startsAt\":\"%s\",\"endsAt\":\"%s\"}",
+	    n % 997, r->runid, n, r->token, r->starts, r->ends);
+}
+
 static size_t
 build_body(struct run *r, int nalerts)
 {
@@ -190,8 +215,8 @@ build_body(struct run *r, int nalerts)
 	for (i = 0; i < nalerts; i++) {
 		if (i > 0)
 			r->body[off++] = ',';
-		k = am_alert(r, r->body + off, r->bodycap - off,
-		    next_alert(r));
+		k = (r->mode == MODE_LATENCY ? page_alert : am_alert)(r,
+		    r->body + off, r->bodycap - off, next_alert(r));
 		off += (size_t)k;
 	}
 	r->body[off++] = ']';
@@ -377,6 +402,8 @@ stop_cb(evutil_socket_t fd, short what, void *arg)
 	int		 i;
 
 	(void)fd, (void)what;
+	if (r->stopping)
+		return;		/* SIGTERM, then the time limit */
 	r->stopping = 1;
 	r->tend = now_us();
 	if (r->mode == MODE_UDP) {
@@ -468,14 +495,27 @@ udp_open(struct run *r)
 
 /* -------------------------------------------------------------- latency */
 
-/* The webhook sink: a notification arrived; note when. */
+/*
+ * The webhook sink: a notification arrived; note when if it is about the
+ * alert awaited (its token is in the body), else count it: a stray page
+ * must not pass for the one being timed.
+ */
 static void
 sink_cb(struct evhttp_request *req, void *arg)
 {
-	struct run	*r = arg;
+	struct run		*r = arg;
+	int64_t			 at = now_us();
+	struct evbuffer		*in = evhttp_request_get_input_buffer(req);
+	struct evbuffer_ptr	 p;
 
-	if (r->sink_at == 0)
-		r->sink_at = now_us();
+	p.pos = -1;
+	if (r->token[0] != '\0')
+		p = evbuffer_search(in, r->token, strlen(r->token), NULL);
+	if (p.pos >= 0) {
+		if (r->sink_at == 0)
+			r->sink_at = at;
+	} else
+		r->sink_other++;
 	evhttp_send_reply(req, 200, "OK", NULL);
 }
 
@@ -537,16 +577,16 @@ report(struct run *r)
 	    "\"conns\":%d,\"secs\":%.3f,\"requests\":%ld,\"alerts\":%ld,"
 	    "\"rps\":%.1f,\"aps\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
 	    "\"p999_ms\":%.3f,\"max_ms\":%.3f,\"errors\":%ld,\"non2xx\":%ld,"
-	    "\"udp_dropped\":%ld,\"status\":{\"2xx\":%ld,\"4xx\":%ld,"
-	    "\"5xx\":%ld},\"window_secs\":%g,\"windows\":[",
+	    "\"udp_dropped\":%ld,\"sink_other\":%ld,\"status\":{\"2xx\":%ld,"
+	    "\"4xx\":%ld,\"5xx\":%ld},\"window_secs\":%g,\"windows\":[",
 	    r->mode == MODE_HTTP ? "http" : r->mode == MODE_UDP ? "udp" :
 	    "latency", r->dedup ? "dedup" : "new", r->batch, r->nconns, secs,
 	    r->mode == MODE_UDP ? r->sent : r->done, alerts,
 	    (r->mode == MODE_UDP ? r->sent : r->done) / secs, alerts / secs,
 	    pct_ms(r, 50), pct_ms(r, 99), pct_ms(r, 99.9),
 	    r->nlat ? r->lat[r->nlat - 1] / 1000.0 : 0.0, r->errors,
-	    r->non2xx, r->udp_dropped, r->status[2], r->status[4],
-	    r->status[5], r->window);
+	    r->non2xx, r->udp_dropped, r->sink_other, r->status[2],
+	    r->status[4], r->status[5], r->window);
 	for (i = 0; i < r->nwin; i++)
 		printf("%s%.1f", i ? "," : "", r->win[i] / r->window);
 	printf("]}\n");
@@ -637,6 +677,11 @@ main(int argc, char *argv[])
 	}
 	r.ev_win = event_new(r.base, -1, EV_PERSIST, window_cb, &r);
 	r.ev_stop = evtimer_new(r.base, stop_cb, &r);
+	r.ev_term = evsignal_new(r.base, SIGTERM, stop_cb, &r);
+	if (r.ev_term == NULL || evsignal_add(r.ev_term, NULL) == -1) {
+		fprintf(stderr, "loadgen: SIGTERM handler\n");
+		return 2;
+	}
 	tv.tv_sec = (time_t)r.window;
 	tv.tv_usec = (suseconds_t)((r.window - (double)tv.tv_sec) * 1e6);
 	event_add(r.ev_win, &tv);
@@ -696,6 +741,7 @@ main(int argc, char *argv[])
 		event_free(r.ev_udp);
 	event_free(r.ev_win);
 	event_free(r.ev_stop);
+	event_free(r.ev_term);
 	if (r.udpfd != -1)
 		close(r.udpfd);
 	event_base_free(r.base);

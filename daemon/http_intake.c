@@ -30,6 +30,7 @@
 #include "pagerd.h"
 #include "pipeline.h"
 #include "store.h"
+#include "timers.h"
 
 /* One request waiting for its group commit. */
 struct intake_req {
@@ -84,6 +85,7 @@ intake_done(void *arg, int ok, const struct store_result *res, size_t n)
 		intake_req_free(ir);
 		return;
 	}
+	timers_ingested(pd->timers, ir->alerts, res, n);
 	if (ir->style == INTAKE_PAGERDUTY) {
 		char *ok_body = pd_render_success(ir->pd_dedup_key);
 

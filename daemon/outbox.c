@@ -420,8 +420,13 @@ tick(evutil_socket_t fd, short what, void *arg)
 			argv_str(&a, "0-0");
 			argv_str(&a, "COUNT");
 			argv_add(&a, "%d", OUTBOX_BATCH);
-			/* And the group, again: Redis may have lost it. */
+			/*
+			 * And the group, again: Redis may have lost it. At
+			 * once, then the read: a kick may have brought us
+			 * here, and a page must not wait a poll for it.
+			 */
 			ob->group_ok = 0;
+			ob->kicked = 1;
 		} else {
 			argv_str(&a, store_prefix(ob->pd->store));
 			argv_add(&a, "%" PRId64, now);

@@ -30,6 +30,7 @@ struct timers {
 	int		 claiming;	/* a claim is in flight */
 	size_t		 firing;	/* handlers in flight */
 	int		 more;		/* the last claim was full */
+	int		 kicked;	/* claim again as soon as this round ends */
 	int		 stopped;
 };
 
@@ -50,9 +51,12 @@ round_done(struct timers *t)
 {
 	if (t->claiming || t->firing > 0)
 		return;
-	/* A full claim means a backlog (after downtime): go on at once. */
-	arm(t, t->more);
-	t->more = 0;
+	/*
+	 * A full claim means a backlog (after downtime): go on at once. So
+	 * does a kick: something fell due now while this round ran.
+	 */
+	arm(t, t->more || t->kicked);
+	t->more = t->kicked = 0;
 }
 
 static void
@@ -72,7 +76,16 @@ fired(struct timers *t, int ok, int acted, const char *kind)
 static void
 fired_notify(void *arg, int ok, int acted)
 {
-	fired(arg, ok, acted, "notify");
+	struct timers	*t = arg;
+
+	/*
+	 * A group_wait that ended put the incident's first escalation step
+	 * (esc:ID) in the zset, due now: claim it in the next round, not a
+	 * tick later.
+	 */
+	if (ok && acted)
+		t->kicked = 1;
+	fired(t, ok, acted, "notify");
 }
 
 static void
@@ -122,7 +135,7 @@ claimed(void *arg, int ok, const struct store_timer *v, size_t n)
 	struct timers		*t = arg;
 	int64_t			 now = pagerd_now_ms();
 	struct store_maint	*mv;
-	size_t			 i, nm;
+	size_t			 i, nm, nnotify = 0;
 
 	t->claiming = 0;
 	if (ok && n >= TIMERS_CLAIM_MAX)
@@ -134,6 +147,7 @@ claimed(void *arg, int ok, const struct store_timer *v, size_t n)
 		switch (v[i].kind) {
 		case STORE_TIMER_NOTIFY:
 			t->firing++;
+			nnotify++;
 			store_fire_timer(t->pd->store, &v[i], mv, nm, now,
 			    fired_notify, t);
 			break;
@@ -154,6 +168,20 @@ claimed(void *arg, int ok, const struct store_timer *v, size_t n)
 		}
 	}
 	free(mv);
+	/*
+	 * A notify timer puts its incident's first escalation step in the
+	 * zset, due now: claim again at once, down the same connection
+	 * behind the notify scripts (Redis runs them in order), and save a
+	 * round trip on the way to the page. Should a script be reloaded
+	 * and so run after this claim, the kick of fired_notify() claims
+	 * once more.
+	 */
+	if (nnotify > 0 && !t->stopped) {
+		t->claiming = 1;
+		store_claim_timers(t->pd->store, pagerd_now_ms(),
+		    TIMERS_LEASE_MS, TIMERS_CLAIM_MAX, claimed, t);
+		return;
+	}
 	round_done(t);
 }
 
@@ -175,6 +203,33 @@ tick(evutil_socket_t fd, short what, void *arg)
 	t->claiming = 1;
 	store_claim_timers(t->pd->store, pagerd_now_ms(), TIMERS_LEASE_MS,
 	    TIMERS_CLAIM_MAX, claimed, t);
+}
+
+void
+timers_kick(struct timers *t)
+{
+	if (t == NULL || t->stopped)
+		return;
+	if (t->claiming || t->firing > 0)
+		t->kicked = 1;
+	else {
+		evtimer_del(t->ev);
+		arm(t, 1);
+	}
+}
+
+void
+timers_ingested(struct timers *t, const struct alert *a,
+    const struct store_result *res, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (res[i].outcome == STORE_NEW && a[i].group_wait_ms == 0 &&
+		    a[i].policy != NULL) {
+			timers_kick(t);
+			return;
+		}
 }
 
 struct timers *

@@ -10,11 +10,33 @@
 #ifndef PAGERD_TIMERS_H
 #define PAGERD_TIMERS_H
 
+#include <stddef.h>
+
+struct alert;
 struct pagerd;
+struct store_result;
 struct timers;
 
 /* Start claiming on pd->base through pd->store. NULL when out of memory. */
 struct timers	*timers_start(struct pagerd *);
+
+/*
+ * Claim on the next loop iteration instead of at the next tick (or, with
+ * a round in flight, as soon as it ends): something fell due now. The
+ * claim with its lease stays the only way a timer fires, so instances
+ * sharing the Redis still fire each timer once.
+ */
+void		 timers_kick(struct timers *);
+
+/*
+ * After alerts were persisted (res as store_submit_cb's): kick when one
+ * of them is new to a service with group_wait 0 and an escalation policy,
+ * so its notify timer, due now, is claimed now rather than up to a tick
+ * later. Services that page no one wait for the tick (no claim per
+ * request under load).
+ */
+void		 timers_ingested(struct timers *, const struct alert *,
+		    const struct store_result *, size_t);
 
 /*
  * Claim nothing more (a stopping daemon). Handlers already sent still

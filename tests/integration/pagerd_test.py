@@ -41,6 +41,7 @@ Environment: PAGERD, PAGERCTL, PAGERD_SRCDIR, REDIS_SERVER (set by
 
 import atexit
 import http.client
+import http.server
 import itertools
 import json
 import os
@@ -485,6 +486,42 @@ def alert_request(body, key=KEY, path="/api/v1/alerts", extra=b""):
             b"Authorization: Bearer " + key.encode() + b"\r\n"
             b"Content-Type: application/json\r\n" + extra +
             b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+
+class PostSink:
+    """A webhook receiver on a free loopback port: records every POST as
+    (monotonic arrival, headers, JSON body) and answers 200. url is what a
+    notifier is pointed at."""
+
+    def __init__(self):
+        self.posts = []
+        self.lock = threading.Lock()
+        sink = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                at = time.monotonic()
+                n = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(n) or b"{}")
+                with sink.lock:
+                    sink.posts.append((at, self.headers, body))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *a):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        threading.Thread(target=self.server.serve_forever,
+                         daemon=True).start()
+        self.url = "http://127.0.0.1:%d/hook" % self.server.server_port
+
+    def arrivals(self, incident_id):
+        """When each POST about that incident arrived (webhook bodies)."""
+        with self.lock:
+            return [at for at, _, b in self.posts
+                    if b.get("incident_id") == incident_id]
 
 
 # ------------------------------------------------------------ metrics

@@ -8,6 +8,7 @@ compared when /usr/bin/prometheus-alertmanager is there, else skipped."""
 import glob
 import json
 import os
+import re
 import socket
 import subprocess
 
@@ -50,7 +51,25 @@ def _():
     eq(figs, ["1", "2", "3", "4", "5", "6", "7", "8"], "figures")
     check(res["smoke"] is True, "smoke flag in the JSON")
     check("| figure" in res["stdout"], "the table on stdout")
-    check("n/a (needs escalation)" in res["stdout"], "figure 5 placeholder")
+    f5 = [row for row in res["table"] if row["figure"].startswith("5 ")]
+    eq(len(f5), 2, "figure 5 rows (idle, under figure 2's load)")
+    for row in f5:
+        check(re.fullmatch(r"[0-9.]+/[0-9.]+", row["pagerd"] or ""),
+              "pagerd's median/p99 in %s" % row)
+
+
+@t.case("figure 5: every page reached the sink, matched to its alert")
+def _():
+    runs = smoke()["runs"]
+    for name in ("pagerd alert->page", "pagerd alert->page loaded"):
+        r = runs[name]
+        eq(r["requests"], 5, "%s: alerts sent" % name)
+        eq(r["errors"] + r["non2xx"], 0, "%s: errors (unpaged) and non-2xx"
+           % name)
+        eq(r["sink_other"], 0, "%s: notifications not for the alert sent"
+           % name)
+        check(0 < r["p50_ms"] <= r["p99_ms"], "%s: %s" % (name, r))
+    check(runs["pagerd fig5 load"]["aps"] > 0, "the load alongside")
 
 
 @t.case("pagerd and the floor served load with no error or non-2xx")
@@ -87,7 +106,8 @@ def _():
     if not os.access(AM, os.X_OK):
         raise pt.Skip("no " + AM + " (scripts/deps --test installs it)")
     runs = smoke()["runs"]
-    for name in ("am dedup", "am new", "am batch new", "am alert->webhook"):
+    for name in ("am dedup", "am new", "am batch new", "am alert->page",
+                 "am alert->page loaded"):
         check(runs[name]["aps"] > 0 and runs[name]["errors"] == 0,
               "%s: %s" % (name, runs[name]))
     check(runs["memory"]["am_rss_mb"] > 0, "Alertmanager RSS")
