@@ -35,7 +35,8 @@
 struct intake_req {
 	struct pagerd		*pd;
 	struct evhttp_request	*req;
-	struct alert		*alerts;
+	struct alert		*alerts;	/* NULL once fps is set */
+	char			**fps;		/* their fingerprints */
 	size_t			 n;
 	char			*source;	/* the integration's, for metrics */
 	enum intake_style	 style;
@@ -64,6 +65,7 @@ static void
 intake_req_free(struct intake_req *ir)
 {
 	alert_array_free(ir->alerts, ir->n);
+	free(ir->fps);
 	free(ir->source);
 	free(ir->pd_dedup_key);
 	free(ir);
@@ -115,7 +117,8 @@ intake_done(void *arg, int ok, const struct store_result *res, size_t n)
 		counts[o]++;
 		evbuffer_add(b, i ? ",{\"fingerprint\":\"" :
 		    "{\"fingerprint\":\"", i ? 17 : 16);
-		http_json_escape(b, ir->alerts[i].fingerprint);
+		http_json_escape(b, ir->fps != NULL ? ir->fps[i] :
+		    ir->alerts[i].fingerprint);
 		if (res[i].incident > 0)
 			evbuffer_add_printf(b, "\",\"incident\":%lld,",
 			    res[i].incident);
@@ -231,6 +234,39 @@ intake_body(struct pagerd *pd, struct evhttp_request *req, size_t max,
 	return data != NULL ? data : "";
 }
 
+/*
+ * Once the store has copied the alerts into its script's arguments, the
+ * answer needs only their fingerprints: keep those (one allocation) and
+ * free the alerts and the request's body now rather than when Redis
+ * answers. In a storm of batches, 64 connections x 100 alerts wait for
+ * Redis at once, and each alert's labels and details (~1 KB) would be
+ * held twice; freed early they leave memory that later requests reuse
+ * (docs/BENCHMARKS.md, figure 6). Without memory it keeps the alerts.
+ */
+static void
+intake_keep_fingerprints(struct intake_req *ir)
+{
+	size_t	 i, len, total = 0;
+	char	*p;
+
+	for (i = 0; i < ir->n; i++)
+		total += strlen(ir->alerts[i].fingerprint) + 1;
+	if (ir->n == 0 ||
+	    (ir->fps = malloc(ir->n * sizeof(char *) + total)) == NULL)
+		return;
+	p = (char *)(ir->fps + ir->n);
+	for (i = 0; i < ir->n; i++) {
+		len = strlen(ir->alerts[i].fingerprint) + 1;
+		memcpy(p, ir->alerts[i].fingerprint, len);
+		ir->fps[i] = p;
+		p += len;
+	}
+	alert_array_free(ir->alerts, ir->n);
+	ir->alerts = NULL;
+	evbuffer_drain(evhttp_request_get_input_buffer(ir->req),
+	    evbuffer_get_length(evhttp_request_get_input_buffer(ir->req)));
+}
+
 void
 intake_rejected(struct pagerd *pd, const struct integration *in)
 {
@@ -269,7 +305,9 @@ intake_submit(struct pagerd *pd, struct evhttp_request *req,
 	    ir) == -1) {
 		http_reply_error(pd, req, 503, store_reason(pd->store), -1);
 		intake_req_free(ir);
+		return;
 	}
+	intake_keep_fingerprints(ir);
 }
 
 void
