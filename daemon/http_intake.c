@@ -36,7 +36,10 @@
 struct intake_req {
 	struct pagerd		*pd;
 	struct evhttp_request	*req;
-	struct alert		*alerts;
+	struct alert		*alerts;	/* NULL once fps is set */
+	char			**fps;		/* their fingerprints */
+	unsigned char		*pages_now;	/* per alert, or NULL: none
+						 * pages at once (timers.h) */
 	size_t			 n;
 	char			*source;	/* the integration's, for metrics */
 	enum intake_style	 style;
@@ -65,6 +68,8 @@ static void
 intake_req_free(struct intake_req *ir)
 {
 	alert_array_free(ir->alerts, ir->n);
+	free(ir->fps);
+	free(ir->pages_now);
 	free(ir->source);
 	free(ir->pd_dedup_key);
 	free(ir);
@@ -85,7 +90,7 @@ intake_done(void *arg, int ok, const struct store_result *res, size_t n)
 		intake_req_free(ir);
 		return;
 	}
-	timers_ingested(pd->timers, ir->alerts, res, n);
+	timers_ingested(pd->timers, ir->pages_now, res, n);
 	if (ir->style == INTAKE_PAGERDUTY) {
 		char *ok_body = pd_render_success(ir->pd_dedup_key);
 
@@ -117,7 +122,8 @@ intake_done(void *arg, int ok, const struct store_result *res, size_t n)
 		counts[o]++;
 		evbuffer_add(b, i ? ",{\"fingerprint\":\"" :
 		    "{\"fingerprint\":\"", i ? 17 : 16);
-		http_json_escape(b, ir->alerts[i].fingerprint);
+		http_json_escape(b, ir->fps != NULL ? ir->fps[i] :
+		    ir->alerts[i].fingerprint);
 		if (res[i].incident > 0)
 			evbuffer_add_printf(b, "\",\"incident\":%lld,",
 			    res[i].incident);
@@ -233,6 +239,60 @@ intake_body(struct pagerd *pd, struct evhttp_request *req, size_t max,
 	return data != NULL ? data : "";
 }
 
+/*
+ * Once the store has copied the alerts into its script's arguments, the
+ * answer needs only their fingerprints: keep those (one allocation) and
+ * free the alerts and the request's body now rather than when Redis
+ * answers. In a storm of batches, 64 connections x 100 alerts wait for
+ * Redis at once, and each alert's labels and details (~1 KB) would be
+ * held twice; freed early they leave memory that later requests reuse
+ * (docs/BENCHMARKS.md, figure 6). Without memory it keeps the alerts.
+ */
+static void
+intake_keep_fingerprints(struct intake_req *ir)
+{
+	size_t	 i, len, total = 0;
+	char	*p;
+
+	for (i = 0; i < ir->n; i++)
+		total += strlen(ir->alerts[i].fingerprint) + 1;
+	if (ir->n == 0 ||
+	    (ir->fps = malloc(ir->n * sizeof(char *) + total)) == NULL)
+		return;
+	p = (char *)(ir->fps + ir->n);
+	for (i = 0; i < ir->n; i++) {
+		len = strlen(ir->alerts[i].fingerprint) + 1;
+		memcpy(p, ir->alerts[i].fingerprint, len);
+		ir->fps[i] = p;
+		p += len;
+	}
+	alert_array_free(ir->alerts, ir->n);
+	ir->alerts = NULL;
+	evbuffer_drain(evhttp_request_get_input_buffer(ir->req),
+	    evbuffer_get_length(evhttp_request_get_input_buffer(ir->req)));
+}
+
+/*
+ * Which alerts page at once when new (a group_wait 0 service with a
+ * policy): noted now, as the alerts are freed before Redis answers. No
+ * array when none does, the usual case under load.
+ */
+static void
+mark_pages_now(struct intake_req *ir)
+{
+	size_t	 i;
+
+	for (i = 0; i < ir->n; i++) {
+		if (!timers_pages_now(&ir->alerts[i]))
+			continue;
+		/* Out of memory: no kick; the tick claims it, 250 ms on. */
+		if (ir->pages_now == NULL &&
+		    (ir->pages_now = calloc(ir->n, 1)) == NULL)
+			return;
+		ir->pages_now[i] = 1;
+	}
+}
+
 void
 intake_rejected(struct pagerd *pd, const struct integration *in)
 {
@@ -267,11 +327,14 @@ intake_submit(struct pagerd *pd, struct evhttp_request *req,
 		intake_req_free(ir);
 		return;
 	}
+	mark_pages_now(ir);
 	if (store_submit(pd->store, alerts, n, pagerd_now_ms(), intake_done,
 	    ir) == -1) {
 		http_reply_error(pd, req, 503, store_reason(pd->store), -1);
 		intake_req_free(ir);
+		return;
 	}
+	intake_keep_fingerprints(ir);
 }
 
 void

@@ -148,6 +148,16 @@ spawn_child(struct redis_spawn *rs)
 		 * 7 still takes, so Redis 6 starts too.
 		 */
 		"--hash-max-ziplist-value", "2048",
+		/*
+		 * An AOF rewrite forks and dumps the whole data set on
+		 * the core pagerd shares with Redis: at the default 64mb
+		 * an alert storm rewrites every few hundred thousand
+		 * alerts and intake slows while it runs. Rewrite later
+		 * (the AOF still doubles at most before one), with an
+		 * RDB preamble so the rewrite is a compact dump.
+		 */
+		"--auto-aof-rewrite-min-size", "256mb",
+		"--aof-use-rdb-preamble", "yes",
 		NULL
 	};
 	char		**envp;

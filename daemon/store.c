@@ -16,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <event2/event.h>
 #include <hiredis/hiredis.h>
@@ -191,6 +194,7 @@ struct store {
 	struct cmdq		 pending;	/* unsent batches */
 	struct cmdq		 deferred;	/* answers due */
 	size_t			 batches_inflight;
+	size_t			 since_trim;	/* alerts committed */
 	int			 hold;	/* NOSCRIPT */
 
 	int			 shutting;
@@ -895,6 +899,7 @@ batch_parse(struct batch *b, const redisReply *r)
 }
 
 static void	batch_reply(redisAsyncContext *, void *, void *);
+static void	idle_trim(struct store *);
 
 static int
 batch_issue(struct store *s, struct batch *b)
@@ -991,11 +996,36 @@ batch_reply(redisAsyncContext *ac, void *r, void *priv)
 		count(s, "pagerd_store_commits_total", 1);
 		count(s, "pagerd_store_commit_alerts_total", (double)n);
 		batch_complete(b, 1);
+		s->since_trim += n;
 	}
 	if (s->hold && s->batches_inflight == 0)
 		s->hold = 0;
 	if (!s->hold && !TAILQ_EMPTY(&s->pending))
 		flush_schedule(s);
+	else if (s->batches_inflight == 0 && TAILQ_EMPTY(&s->pending))
+		idle_trim(s);
+}
+
+/*
+ * A storm of alerts in batches has thousands of alerts in flight at
+ * once (bodies, decoded alerts, script arguments: tens of MB), all
+ * freed when Redis answers; glibc keeps those pages, so pagerd's RSS
+ * would stay at the storm's peak although it holds no alert. When
+ * nothing is in flight after TRIM_AFTER alerts, hand the free pages
+ * back. Not per request: a trim walks the heap (about a millisecond
+ * after a storm), and pages handed back fault in again.
+ */
+#define TRIM_AFTER	4096
+
+static void
+idle_trim(struct store *s)
+{
+	if (s->since_trim < TRIM_AFTER)
+		return;
+	s->since_trim = 0;
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
 }
 
 /* The batch the next alert goes into: the last unsent one, if not full. */

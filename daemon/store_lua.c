@@ -151,7 +151,8 @@
  * alerts, in order, so a fingerprint that appears twice in one batch
  * behaves as if it had been sent twice. The repeat of a firing alert is
  * the hot path (monitoring re-sends every firing alert each evaluation
- * round): it costs one HMGET, one HINCRBY and two HSETs.
+ * round): it costs one HMGET and one HSET of what changed, plus one
+ * HSET of its incident's updated per call.
  *
  * Dedup is by fingerprint alone: a repeat stays in its incident even if
  * the config now routes it elsewhere, and a "resolved" resolves the
@@ -164,6 +165,22 @@
 #define LUA_INGEST \
 	"local P = ARGV[1]\n" \
 	"local now = tonumber(ARGV[2])\n" \
+	"-- The alert's optional fields: name, offset in its ARGV, index in\n" \
+	"-- the HMGET below (false: not read, a repeat never changes it),\n" \
+	"-- and the empty value, which is not stored (absent = empty).\n" \
+	"local FIELDS = {{'summary', 2, 9, ''}, {'severity', 4, 10, ''},\n" \
+	"    {'details', 6, 11, ''}, {'timestamp', 8, 12, '0'},\n" \
+	"    {'silenced', 18, 5, ''}, {'inhibit_src', 19, 6, ''},\n" \
+	"    {'inhibit_tgt', 20, 7, ''}, {'dedup_key', 7, false, ''}}\n" \
+	"-- An incident's updated is written once per call, not once per\n" \
+	"-- alert: now is the same for the whole batch, and a batch of\n" \
+	"-- repeats is mostly alerts of a few incidents.\n" \
+	"local touched = {}\n" \
+	"local function touch(ikey)\n" \
+	"  if touched[ikey] then return end\n" \
+	"  touched[ikey] = true\n" \
+	"  redis.call('HSET', ikey, 'updated', now)\n" \
+	"end\n" \
 	"local retention = tonumber(ARGV[3])\n" \
 	"local n = tonumber(ARGV[4])\n" \
 	"local out = {}\n" \
@@ -177,35 +194,58 @@
 	"  local isrc, itgt = ARGV[i + 19], ARGV[i + 20]\n" \
 	"  local akey = P .. 'alert:' .. fp\n" \
 	"  local cur = redis.call('HMGET', akey, 'status', 'incident',\n" \
-	"      'level', 'ends_at', 'silenced', 'inhibit_src', 'inhibit_tgt')\n" \
+	"      'level', 'ends_at', 'silenced', 'inhibit_src', 'inhibit_tgt',\n" \
+	"      'count', 'summary', 'severity', 'details', 'timestamp')\n" \
 	"  local inc = tonumber(cur[2]) or 0\n" \
 	"  if st == 'firing' and cur[1] == 'firing' then\n" \
-	"    -- The hot path: a repeat of a firing alert.\n" \
+	"    -- The hot path: a repeat of a firing alert. One HMGET (above)\n" \
+	"    -- and one HSET of the count, last_seen and only the fields\n" \
+	"    -- whose value changed: a repeat usually changes nothing else,\n" \
+	"    -- and every byte written is copied into the listpack and the\n" \
+	"    -- AOF (a repeat's details alone are ~450 bytes).\n" \
 	"    local ikey = P .. 'incident:' .. inc\n" \
-	"    redis.call('HINCRBY', akey, 'count', 1)\n" \
-	"    redis.call('HSET', akey, 'last_seen', now,\n" \
-	"        'summary', ARGV[i + 2], 'severity', ARGV[i + 4],\n" \
-	"        'details', ARGV[i + 6], 'timestamp', ARGV[i + 8],\n" \
-	"        'ends_at', ends, 'silenced', sil, 'inhibit_src', isrc,\n" \
-	"        'inhibit_tgt', itgt)\n" \
-	"    redis.call('HSET', ikey, 'updated', now)\n" \
+	"    local set = {'count', (tonumber(cur[8]) or 0) + 1,\n" \
+	"        'last_seen', now}\n" \
+	"    for _, f in ipairs(FIELDS) do\n" \
+	"      local v = ARGV[i + f[2]]\n" \
+	"      if f[3] and (cur[f[3]] or f[4]) ~= v then\n" \
+	"        set[#set + 1] = f[1]\n" \
+	"        set[#set + 1] = v\n" \
+	"      end\n" \
+	"    end\n" \
+	"    local oldends = tonumber(cur[4]) or 0\n" \
+	"    if oldends ~= ends then\n" \
+	"      set[#set + 1] = 'ends_at'\n" \
+	"      set[#set + 1] = ends\n" \
+	"    end\n" \
+	"    local raised = tonumber(cur[3]) ~= lvl\n" \
+	"    if raised then\n" \
+	"      set[#set + 1] = 'level'\n" \
+	"      set[#set + 1] = lvl\n" \
+	"    end\n" \
+	"    redis.call('HSET', akey, unpack(set))\n" \
+	"    touch(ikey)\n" \
 	"    if (cur[6] or '') ~= isrc then\n" \
 	"      -- In before out: a key that stays never drops to 0.\n" \
 	"      sources(P, isrc, 1, now)\n" \
 	"      sources(P, cur[6], -1, now)\n" \
 	"    end\n" \
-	"    if sil == '' and ((cur[5] or '') ~= '' or (cur[7] or '') ~= '')\n" \
-	"        and #inhibitors(P, itgt, isrc) == 0 then\n" \
+	"    -- No longer silenced, or its inhibit targets changed (a config\n" \
+	"    -- reload): it may notify now. An alert whose targets stay is\n" \
+	"    -- not looked at again: when the last source of a key that\n" \
+	"    -- held its incident goes, sources() re-arms that incident.\n" \
+	"    if sil == '' and ((cur[5] or '') ~= '' or\n" \
+	"        (itgt ~= (cur[7] or '') and (cur[7] or '') ~= '')) and\n" \
+	"        #inhibitors(P, itgt, isrc) == 0 then\n" \
 	"      unmute(P, inc, now)\n" \
 	"    end\n" \
-	"    if tonumber(cur[3]) ~= lvl then\n" \
-	"      redis.call('HSET', akey, 'level', lvl)\n" \
-	"      raise(P, inc, ikey, lvl, now)\n" \
-	"    end\n" \
-	"    if ends > 0 then\n" \
-	"      redis.call('ZADD', P .. 'alerts:ends', ends, fp)\n" \
-	"    elseif (tonumber(cur[4]) or 0) > 0 then\n" \
-	"      redis.call('ZREM', P .. 'alerts:ends', fp)\n" \
+	"    if raised then raise(P, inc, ikey, lvl, now) end\n" \
+	"    if oldends ~= ends then\n" \
+	"      if ends > 0 then\n" \
+	"        redis.call('ZADD', P .. 'alerts:ends', ends, fp)\n" \
+	"      else\n" \
+	"        redis.call('ZREM', P .. 'alerts:ends', fp)\n" \
+	"      end\n" \
 	"    end\n" \
 	"    out[#out + 1] = 1\n" \
 	"  elseif st == 'firing' then\n" \
@@ -213,34 +253,49 @@
 	"    -- incident of its group, or open one.\n" \
 	"    local svc, gk = ARGV[i + 10], ARGV[i + 11]\n" \
 	"    if svc == '' then svc = 'default' end\n" \
-	"    local gkey = false\n" \
+	"    local gkey, h = false, false\n" \
 	"    inc = false\n" \
 	"    if gk ~= '' then\n" \
 	"      gkey = P .. 'group:' .. gk\n" \
 	"      local g = redis.call('GET', gkey)\n" \
 	"      if g then\n" \
-	"        local gs = redis.call('HGET', P .. 'incident:' .. g, 'status')\n" \
-	"        if gs and gs ~= 'resolved' then inc = tonumber(g) end\n" \
+	"        -- All the joining below needs of the incident, at once.\n" \
+	"        h = redis.call('HMGET', P .. 'incident:' .. g, 'status',\n" \
+	"            'summary', 'alert_count', 'firing_count', 'level',\n" \
+	"            'notified_at')\n" \
+	"        if h[1] and h[1] ~= 'resolved' then inc = tonumber(g) end\n" \
 	"      end\n" \
 	"    end\n" \
 	"    local opened = not inc\n" \
 	"    if opened then inc = redis.call('INCR', P .. 'incident:seq') end\n" \
 	"    local ikey = P .. 'incident:' .. inc\n" \
-	"    redis.call('HSET', akey, 'fingerprint', fp,\n" \
-	"        'status', 'firing',\n" \
-	"        'summary', ARGV[i + 2], 'source', ARGV[i + 3],\n" \
-	"        'severity', ARGV[i + 4], 'labels', ARGV[i + 5],\n" \
-	"        'details', ARGV[i + 6], 'dedup_key', ARGV[i + 7],\n" \
-	"        'timestamp', ARGV[i + 8], 'count', 1, 'first_seen', now,\n" \
-	"        'last_seen', now, 'resolved_at', '', 'incident', inc,\n" \
-	"        'level', lvl, 'service', svc, 'group_key', gk,\n" \
-	"        'ends_at', ends, 'silenced', sil, 'inhibit_src', isrc,\n" \
-	"        'inhibit_tgt', itgt)\n" \
-	"    sources(P, isrc, 1, now)\n" \
 	"    if cur[1] then\n" \
-	"      -- Fired again after it resolved: it had a TTL.\n" \
-	"      redis.call('PERSIST', akey)\n" \
+	"      -- Fired again after it resolved: a fresh hash (no TTL, and\n" \
+	"      -- no field of its last life left behind by the sparse HSET).\n" \
+	"      redis.call('DEL', akey)\n" \
 	"    end\n" \
+	"    -- Sparse, to keep an alert small (Redis holds ~1 KB per alert):\n" \
+	"    -- no fingerprint (it is the key's end) and no group_key (its\n" \
+	"    -- incident has it), and an optional field that is empty, or 0\n" \
+	"    -- for timestamp and ends_at, is left out: absent reads back as\n" \
+	"    -- empty everywhere, and GET renders both as null.\n" \
+	"    local set = {'status', 'firing', 'source', ARGV[i + 3],\n" \
+	"        'labels', ARGV[i + 5], 'count', 1, 'first_seen', now,\n" \
+	"        'last_seen', now, 'incident', inc, 'level', lvl,\n" \
+	"        'service', svc}\n" \
+	"    for _, f in ipairs(FIELDS) do\n" \
+	"      local v = ARGV[i + f[2]]\n" \
+	"      if v ~= f[4] then\n" \
+	"        set[#set + 1] = f[1]\n" \
+	"        set[#set + 1] = v\n" \
+	"      end\n" \
+	"    end\n" \
+	"    if ends > 0 then\n" \
+	"      set[#set + 1] = 'ends_at'\n" \
+	"      set[#set + 1] = ends\n" \
+	"    end\n" \
+	"    redis.call('HSET', akey, unpack(set))\n" \
+	"    sources(P, isrc, 1, now)\n" \
 	"    if ends > 0 then\n" \
 	"      redis.call('ZADD', P .. 'alerts:ends', ends, fp)\n" \
 	"    end\n" \
@@ -264,25 +319,32 @@
 	"      -- In Redis, not in a libevent timer: it survives a restart\n" \
 	"      -- and any instance may fire it (daemon/timers.c).\n" \
 	"      redis.call('ZADD', P .. 'timers', now + wait, 'notify:' .. inc)\n" \
+	"      touched[ikey] = true\n" \
 	"    else\n" \
-	"      local total\n" \
+	"      -- One HMGET (at the group lookup, above) and one HSET of the\n" \
+	"      -- incident: raise() and unmute() are called only when they\n" \
+	"      -- have something to do (they read again, rarely).\n" \
+	"      local total = tonumber(h[3]) or 0\n" \
 	"      if redis.call('SADD', ikey .. ':alerts', fp) == 1 then\n" \
-	"        total = redis.call('HINCRBY', ikey, 'alert_count', 1)\n" \
-	"      else\n" \
-	"        total = tonumber(redis.call('HGET', ikey, 'alert_count'))\n" \
+	"        total = total + 1\n" \
 	"      end\n" \
-	"      redis.call('HINCRBY', ikey, 'firing_count', 1)\n" \
-	"      local first = redis.call('HGET', ikey, 'summary') or\n" \
-	"          ARGV[i + 2]\n" \
-	"      local title = first\n" \
+	"      local title = h[2] or ARGV[i + 2]\n" \
 	"      if total > 1 then\n" \
-	"        title = first .. ' (+' .. (total - 1) .. ' more)'\n" \
+	"        title = title .. ' (+' .. (total - 1) .. ' more)'\n" \
 	"      end\n" \
-	"      redis.call('HSET', ikey, 'title', title, 'updated', now)\n" \
+	"      redis.call('HSET', ikey, 'alert_count', total,\n" \
+	"          'firing_count', (tonumber(h[4]) or 0) + 1, 'title', title,\n" \
+	"          'updated', now)\n" \
+	"      touched[ikey] = true\n" \
 	"      redis.call('XADD', ikey .. ':timeline', '*',\n" \
 	"          'event', 'alert_added', 'fingerprint', fp, 'at', now)\n" \
-	"      raise(P, inc, ikey, lvl, now)\n" \
-	"      if sil == '' and #inhibitors(P, itgt, isrc) == 0 then\n" \
+	"      if (tonumber(h[5]) or 4) > lvl then\n" \
+	"        raise(P, inc, ikey, lvl, now)\n" \
+	"      end\n" \
+	"      -- unmute() re-arms only a triggered incident whose\n" \
+	"      -- notification is still held (notified_at empty).\n" \
+	"      if h[1] == 'triggered' and h[6] == '' and sil == '' and\n" \
+	"          #inhibitors(P, itgt, isrc) == 0 then\n" \
 	"        unmute(P, inc, now)\n" \
 	"      end\n" \
 	"    end\n" \
@@ -551,6 +613,8 @@
 	"local alerts = {}\n" \
 	"for _, fp in ipairs(fps) do\n" \
 	"  local a = hget(P .. 'alert:' .. fp, ALERT)\n" \
+	"  -- Not stored since the ingest script stores alerts sparse.\n" \
+	"  a[2] = fp\n" \
 	"  -- Skip alerts that expired after they resolved or fired again\n" \
 	"  -- into a newer incident: the timeline keeps their history.\n" \
 	"  if a[1] == h[1] then\n" \

@@ -7,19 +7,26 @@
  *
  *   P incident:seq              string  INCR: short numeric incident ids
  *                                       (they must fit an SMS reply)
- *   P alert:FP                  hash    one per fingerprint FP: fingerprint,
- *                                       summary, source, severity (as
- *                                       sent), level (1..3: sev1..sev3),
- *                                       service, group_key, status
+ *   P alert:FP                  hash    one per fingerprint FP: summary,
+ *                                       source, severity (as sent), level
+ *                                       (1..3: sev1..sev3), service, status
  *                                       (firing|resolved), labels (JSON
- *                                       object text), details (JSON text or
- *                                       ""), dedup_key, count, first_seen,
- *                                       last_seen, timestamp (sender's, 0 =
- *                                       absent), ends_at (0 = none),
- *                                       resolved_at ("" while firing),
- *                                       incident. No TTL while firing;
- *                                       expires retention_ms after it
- *                                       resolves.
+ *                                       object text), details (JSON text),
+ *                                       dedup_key, count, first_seen,
+ *                                       last_seen, timestamp (sender's),
+ *                                       ends_at, resolved_at, incident.
+ *                                       Sparse: an empty optional field
+ *                                       (summary, severity, details,
+ *                                       dedup_key, silenced, inhibit_*; 0
+ *                                       for timestamp and ends_at;
+ *                                       resolved_at while firing) is not
+ *                                       stored, and absent reads as empty.
+ *                                       The fingerprint is the key's end and
+ *                                       the group key is the incident's:
+ *                                       neither is stored (hashes written
+ *                                       before may still have them). No TTL
+ *                                       while firing; expires retention_ms
+ *                                       after it resolves.
  *   P incident:ID               hash    id, title (the first alert's
  *                                       summary, then " (+N more)"),
  *                                       summary (the first alert's), status
@@ -71,9 +78,10 @@
  *                                       drops to 0
  *
  * An alert hash also has inhibit_src and inhibit_tgt (as passed to
- * ingest; inhibit_src is emptied when it resolves) and "silenced": the ids of the silences that
- * matched it at its last intake, comma-separated ("" = none); each is
- * checked against its silence's window when it is used.
+ * ingest; inhibit_src is emptied when it resolves) and "silenced": the
+ * ids of the silences that matched it at its last intake,
+ * comma-separated (absent or "" = none); each is checked against its
+ * silence's window when it is used.
  *
  * All times are milliseconds since the epoch, written by pagerd (scripts
  * never read Redis's clock, so a replayed AOF gives the same data).

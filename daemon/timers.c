@@ -218,15 +218,20 @@ timers_kick(struct timers *t)
 	}
 }
 
+int
+timers_pages_now(const struct alert *a)
+{
+	return a->group_wait_ms == 0 && a->policy != NULL;
+}
+
 void
-timers_ingested(struct timers *t, const struct alert *a,
+timers_ingested(struct timers *t, const unsigned char *pages_now,
     const struct store_result *res, size_t n)
 {
 	size_t	 i;
 
-	for (i = 0; i < n; i++)
-		if (res[i].outcome == STORE_NEW && a[i].group_wait_ms == 0 &&
-		    a[i].policy != NULL) {
+	for (i = 0; pages_now != NULL && i < n; i++)
+		if (res[i].outcome == STORE_NEW && pages_now[i]) {
 			timers_kick(t);
 			return;
 		}

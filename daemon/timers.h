@@ -29,13 +29,20 @@ struct timers	*timers_start(struct pagerd *);
 void		 timers_kick(struct timers *);
 
 /*
- * After alerts were persisted (res as store_submit_cb's): kick when one
- * of them is new to a service with group_wait 0 and an escalation policy,
- * so its notify timer, due now, is claimed now rather than up to a tick
- * later. Services that page no one wait for the tick (no claim per
- * request under load).
+ * Does this alert page at once when it is new: a service with group_wait
+ * 0 and an escalation policy? The intake asks before the store has the
+ * alerts, as it frees them while Redis works (see http_intake.c).
  */
-void		 timers_ingested(struct timers *, const struct alert *,
+int		 timers_pages_now(const struct alert *);
+
+/*
+ * After alerts were persisted (res as store_submit_cb's): kick when one
+ * of them is new and pages_now[i] (timers_pages_now() of alert i; NULL:
+ * none does), so its notify timer, due now, is claimed now rather than
+ * up to a tick later. Services that page no one wait for the tick (no
+ * claim per request under load).
+ */
+void		 timers_ingested(struct timers *, const unsigned char *pages_now,
 		    const struct store_result *, size_t);
 
 /*
