@@ -24,6 +24,7 @@
 #include "overrides.h"
 #include "pagerd.h"
 #include "rota.h"
+#include "rota_check.h"
 #include "rota_json.h"
 #include "store.h"
 #include "strbuf.h"
@@ -193,6 +194,22 @@ http_api_incident(struct pagerd *pd, struct evhttp_request *req,
 		store_get_incident(pd->store, n, api_done, ar);
 }
 
+/* 200 with root (NULL: out of memory, 503), which this consumes. */
+static void
+reply_json(struct pagerd *pd, struct evhttp_request *req, json_t *root)
+{
+	char	*dump;
+
+	dump = root != NULL ? json_dumps(root, JSON_COMPACT) : NULL;
+	json_decref(root);
+	if (dump == NULL) {
+		http_reply_error(pd, req, 503, "out of memory", -1);
+		return;
+	}
+	http_reply_raw_json(pd, req, 200, dump, strlen(dump));
+	free(dump);
+}
+
 /*
  * GET /api/v1/oncall?rota=R&at=T: who is on call, from the running
  * config, as lib/rota_json.h renders it (pagerctl oncall --json reading
@@ -207,7 +224,7 @@ http_api_oncall(struct pagerd *pd, struct evhttp_request *req)
 	struct evkeyvalq	 q;
 	struct evkeyval		*kv;
 	const char		*rota = NULL, *at = NULL, *qs, *err;
-	char			 msg[128], *dump;
+	char			 msg[128];
 	json_t			*root;
 
 	if (!http_auth_token(pd, req))
@@ -244,14 +261,50 @@ http_api_oncall(struct pagerd *pd, struct evhttp_request *req)
 			http_reply_error(pd, req, 503, err, -1);
 		return;
 	}
-	dump = json_dumps(root, JSON_COMPACT);
-	json_decref(root);
-	if (dump == NULL) {
-		http_reply_error(pd, req, 503, "out of memory", -1);
-		return;
+	reply_json(pd, req, root);
+}
+
+/*
+ * The start of a GET on a rota: the token, rota id (NULL: none; *r set
+ * when r is not NULL) and the query string into q. 1 when fine (clear
+ * q); else 0, answered.
+ */
+static int
+rota_query(struct pagerd *pd, struct evhttp_request *req, const char *id,
+    const struct rota **r, struct evkeyvalq *q)
+{
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	const struct rota	*found = NULL;
+	const char		*qs;
+
+	if (!http_auth_token(pd, req))
+		return 0;
+	if (id != NULL && (pd->cfg->rotas == NULL ||
+	    (found = rota_set_find(pd->cfg->rotas, id)) == NULL)) {
+		http_reply_error(pd, req, 404, "no such rota", -1);
+		return 0;
 	}
-	http_reply_raw_json(pd, req, 200, dump, strlen(dump));
-	free(dump);
+	if (r != NULL)
+		*r = found;
+	TAILQ_INIT(q);
+	if ((qs = evhttp_uri_get_query(uri)) != NULL &&
+	    evhttp_parse_query_str(qs, q) == -1) {
+		http_reply_error(pd, req, 400, "malformed query string", -1);
+		return 0;
+	}
+	return 1;
+}
+
+/* ?days=v: *days, or a message in msg when v is not 1..max. */
+static void
+query_days(const char *v, long max, long *days, char *msg, size_t len)
+{
+	char	*end;
+
+	errno = 0;
+	*days = strtol(v, &end, 10);
+	if (errno || *v == '\0' || *end != '\0' || *days < 1 || *days > max)
+		snprintf(msg, len, "days: must be an integer 1..%ld", max);
 }
 
 /*
@@ -264,41 +317,24 @@ api_schedule(struct pagerd *pd, struct evhttp_request *req,
     const char *id, int fairness)
 {
 	const struct rota_extra	*ex = overrides_extra(pd->rota_overrides);
-	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
 	const struct rota	*r;
 	struct evkeyvalq	 q;
 	struct evkeyval		*kv;
-	const char		*qs, *from = NULL;
-	char			 msg[128], *dump, *end;
+	const char		*from = NULL;
+	char			 msg[128], *dump;
 	long			 days = 14;
 	int64_t			 from_ms, to_ms;
 	json_t			*root;
 
-	if (!http_auth_token(pd, req))
+	if (!rota_query(pd, req, id, &r, &q))
 		return;
-	if (pd->cfg->rotas == NULL ||
-	    (r = rota_set_find(pd->cfg->rotas, id)) == NULL) {
-		http_reply_error(pd, req, 404, "no such rota", -1);
-		return;
-	}
-	TAILQ_INIT(&q);
-	if ((qs = evhttp_uri_get_query(uri)) != NULL &&
-	    evhttp_parse_query_str(qs, &q) == -1) {
-		http_reply_error(pd, req, 400, "malformed query string", -1);
-		return;
-	}
 	msg[0] = '\0';
 	TAILQ_FOREACH(kv, &q, next) {
 		if (strcmp(kv->key, "from") == 0)
 			from = kv->value;
-		else if (strcmp(kv->key, "days") == 0) {
-			errno = 0;
-			days = strtol(kv->value, &end, 10);
-			if (errno || *kv->value == '\0' || *end != '\0' ||
-			    days < 1 || days > 3660)
-				snprintf(msg, sizeof(msg),
-				    "days: must be an integer 1..3660");
-		} else
+		else if (strcmp(kv->key, "days") == 0)
+			query_days(kv->value, 3660, &days, msg, sizeof(msg));
+		else
 			snprintf(msg, sizeof(msg), "%.64s: unknown parameter",
 			    kv->key);
 	}
@@ -389,6 +425,82 @@ api_feed(struct pagerd *pd, struct evhttp_request *req, const char *rota,
 	evbuffer_free(out);
 }
 
+static const char *const check_kinds[] = {
+	[ROTA_WARN_GAP] = "gap",
+	[ROTA_WARN_OVERRIDE_EXPIRED] = "override_expired",
+	[ROTA_WARN_OVERRIDE_OVERLAP] = "override_overlap",
+	[ROTA_WARN_DST_SHIFT] = "dst"
+};
+
+struct check_out {
+	const struct rota_set	*set;
+	json_t			*list;
+	int			 oom;
+};
+
+static void
+check_found(void *arg, const struct rota_finding *f)
+{
+	struct check_out	*c = arg;
+	const struct rota	*r = rota_set_find(c->set, f->rota);
+	json_t			*o;
+
+	o = json_pack("{s:s, s:o, s:s, s:s}", "rota", f->rota,
+	    "level", f->level > 0 ? json_integer(f->level) : json_null(),
+	    "kind", check_kinds[f->kind], "message", f->msg);
+	if (o == NULL || rota_json_set_time(o, r, "from", "from_local",
+	    f->from_ms) == -1 || rota_json_set_time(o, r, "until",
+	    "until_local", f->until_ms) == -1 ||
+	    json_array_append_new(c->list, o) == -1) {
+		json_decref(o);
+		c->oom = 1;
+	}
+}
+
+/*
+ * GET /api/v1/rotas/check?days=N and .../rotas/R/check: the warnings of
+ * pagerd -t (lib/rota_check.h) as this daemon sees the rotas, with the
+ * overrides made through the API: one may close a gap, or overlap one
+ * from the config. id NULL: every rota.
+ */
+static void
+api_check(struct pagerd *pd, struct evhttp_request *req, const char *id)
+{
+	struct check_out	 c = { pd->cfg->rotas, NULL, 0 };
+	struct evkeyvalq	 q;
+	struct evkeyval		*kv;
+	char			 msg[128];
+	long			 days = 90;	/* as pagerd -t */
+	json_t			*root;
+
+	if (!rota_query(pd, req, id, NULL, &q))
+		return;
+	msg[0] = '\0';
+	TAILQ_FOREACH(kv, &q, next) {
+		if (strcmp(kv->key, "days") == 0)
+			query_days(kv->value, 366, &days, msg, sizeof(msg));
+		else
+			snprintf(msg, sizeof(msg), "%.64s: unknown parameter",
+			    kv->key);
+	}
+	evhttp_clear_headers(&q);
+	if (msg[0] != '\0') {
+		http_reply_error(pd, req, 400, msg, -1);
+		return;
+	}
+	if ((c.list = json_array()) == NULL) {
+		http_reply_error(pd, req, 503, "out of memory", -1);
+		return;
+	}
+	if (c.set != NULL)
+		(void)rota_check_with(c.set,
+		    overrides_extra(pd->rota_overrides), id, pagerd_now_ms(),
+		    (int)days, check_found, &c);
+	root = c.oom ? NULL : json_pack("{s:O}", "warnings", c.list);
+	json_decref(c.list);
+	reply_json(pd, req, root);
+}
+
 /* path: what follows "/api/v1/rotas/": "R/schedule", "R/fairness" or
  * "R.ics". */
 void
@@ -398,6 +510,10 @@ http_api_rotas(struct pagerd *pd, struct evhttp_request *req,
 	char	 id[128];
 	size_t	 n = strcspn(path, "/.");
 
+	if (strcmp(path, "check") == 0) {
+		api_check(pd, req, NULL);
+		return;
+	}
 	if (n == 0 || n >= sizeof(id)) {
 		http_reply_error(pd, req, 404, "no such endpoint", -1);
 		return;
@@ -410,6 +526,8 @@ http_api_rotas(struct pagerd *pd, struct evhttp_request *req,
 		api_schedule(pd, req, id, 1);
 	else if (strcmp(path + n, ".ics") == 0)
 		api_feed(pd, req, id, NULL, id);
+	else if (strcmp(path + n, "/check") == 0)
+		api_check(pd, req, id);
 	else
 		http_reply_error(pd, req, 404, "no such endpoint", -1);
 }

@@ -2093,12 +2093,56 @@ paging_warning(void *arg, const char *msg)
 	check_warning(arg, 0, msg);
 }
 
+/*
+ * check -u without -c: the rota warnings as the daemon sees them, with
+ * the overrides made through its API. Findings are advice: exit 0.
+ */
+static int
+check_api(struct ctl *ctl)
+{
+	struct resp	 r;
+	json_t		*root, *list, *w, *m;
+	char		*msg;
+	size_t		 i;
+	int		 ret;
+
+	if ((ret = api_get(ctl, "/api/v1/rotas/check", &r)) != 0)
+		return ret;
+	if ((ret = answer_body(ctl, &r, &root)) != PCTL_OK || root == NULL)
+		return ret;
+	if (!json_is_array(list = json_object_get(root, "warnings"))) {
+		fprintf(stderr, "pagerctl: %s: answer without \"warnings\"\n",
+		    ctl->url);
+		json_decref(root);
+		return PCTL_NOANSWER;
+	}
+	json_array_foreach(list, i, w) {
+		if (!json_is_string(m = json_object_get(w, "message")))
+			continue;
+		/* The daemon's words; never let them drive the terminal. */
+		if ((msg = clean(json_string_value(m),
+		    json_string_length(m))) == NULL) {
+			fprintf(stderr, "pagerctl: out of memory\n");
+			json_decref(root);
+			return PCTL_FAIL;
+		}
+		printf("%s: warning: %s\n", ctl->url, msg);
+		free(msg);
+	}
+	printf("%s: rotas OK (%zu warning%s)\n", ctl->url,
+	    json_array_size(list), json_array_size(list) == 1 ? "" : "s");
+	json_decref(root);
+	return PCTL_OK;
+}
+
 /* The report of pagerd -t, word for word, without needing pagerd. */
 static int
 cmd_check(struct ctl *ctl, const struct rota_opts *o)
 {
 	struct config	*cfg;
 
+	if (o->api)
+		return check_api(ctl);
 	if ((cfg = load_config(o->config)) == NULL)
 		return PCTL_FAIL;
 	(void)rota_check(cfg->rotas, (int64_t)ctl->now * 1000,
@@ -2257,6 +2301,8 @@ usage(FILE *f)
 "  override rm ROTA ID  remove an override made with override add\n"
 "  check              the report of pagerd -t for the config (-c): errors\n"
 "                     (exit 1) and rota warnings for the next 90 days\n"
+"                     with -u and no -c: the daemon's rota warnings,\n"
+"                     with the overrides made through its API\n"
 "  notifiers          the notifier instances pagerd runs\n"
 "  notify-test NAME ADDRESS [TITLE]\n"
 "                     send one test notification through notifier NAME\n"
@@ -2586,10 +2632,10 @@ main(int argc, char *argv[])
 	    (strcmp(cmd, "override") != 0 || ro.days != SCHEDULE_DAYS))
 		usage_error("--from and --days go with \"schedule\", "
 		    "\"schedule-diff\" and \"fairness\"");
-	/* oncall and schedule can ask the daemon: -u without -c. */
+	/* The rota tools can ask the daemon: -u without -c. */
 	ro.api = ro.config == NULL && url != NULL &&
 	    (strcmp(cmd, "oncall") == 0 || strcmp(cmd, "schedule") == 0 ||
-	    strcmp(cmd, "fairness") == 0);
+	    strcmp(cmd, "fairness") == 0 || strcmp(cmd, "check") == 0);
 	if (ro.config == NULL)
 		ro.config = DEFAULT_CONFIG;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {

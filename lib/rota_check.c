@@ -55,16 +55,41 @@ same_target(const struct rota_override *a, const struct rota_override *b)
 	    (a->level == 0 || b->level == 0 || a->level == b->level);
 }
 
+typedef void found_fn(void *, const struct rota_finding *);
+
+static void
+tell(found_fn *found, void *arg, const struct rota *r, int level,
+    enum rota_warning kind, int64_t from, int64_t until, const char *msg)
+{
+	struct rota_finding	 f;
+
+	f.rota = rota_id(r);
+	f.level = level;
+	f.kind = kind;
+	f.from_ms = from;
+	f.until_ms = until;
+	f.msg = msg;
+	found(arg, &f);
+}
+
+/* The k-th of the config's n overrides v followed by the extra x. */
+static const struct rota_override *
+nth(const struct rota_override *v, size_t n, const struct rota_override *x,
+    size_t k)
+{
+	return k < n ? &v[k] : &x[k - n];
+}
+
 static size_t
 check_overrides(const struct rota_set *set, const struct rota *r,
-    int64_t now, void (*warn)(void *, enum rota_warning, const char *),
+    const struct rota_override *x, size_t nx, int64_t now, found_fn *found,
     void *arg)
 {
-	const struct rota_override	*v;
+	const struct rota_override	*v, *a, *b;
 	const struct tz			*z = rota_tz(r);
-	char				 msg[512], w1[32], w2[32], a[96], b[96];
+	char				 msg[512], w1[32], w2[32], wa[96], wb[96];
 	size_t				 n, i, j, count = 0;
-	int64_t				 end;
+	int64_t				 start, end;
 
 	v = rota_overrides(r, &n);
 	for (i = 0; i < n; i++) {
@@ -72,26 +97,35 @@ check_overrides(const struct rota_set *set, const struct rota *r,
 			continue;
 		snprintf(msg, sizeof(msg), "rota %s: the override %s ended "
 		    "%s %s; it does nothing now", rota_id(r),
-		    who_for(set, &v[i], a, sizeof(a)),
+		    who_for(set, &v[i], wa, sizeof(wa)),
 		    wall(z, v[i].until_ms, w1, sizeof(w1)), tz_name(z));
-		warn(arg, ROTA_WARN_OVERRIDE_EXPIRED, msg);
+		tell(found, arg, r, 0, ROTA_WARN_OVERRIDE_EXPIRED,
+		    v[i].from_ms, v[i].until_ms, msg);
 		count++;
 	}
-	/* Sorted by start: j overlaps i when it starts before i ends. */
-	for (i = 0; i < n; i++) {
-		for (j = i + 1; j < n && v[j].from_ms < v[i].until_ms; j++) {
-			end = v[i].until_ms < v[j].until_ms ?
-			    v[i].until_ms : v[j].until_ms;
-			if (!same_target(&v[i], &v[j]) || end <= now)
+	/*
+	 * Every pair, config's first (sorted by start) then the extra ones
+	 * (in no order): those scanned later win ties, as in rota.c.
+	 */
+	for (i = 0; i < n + nx; i++) {
+		a = nth(v, n, x, i);
+		for (j = i + 1; j < n + nx; j++) {
+			b = nth(v, n, x, j);
+			start = a->from_ms > b->from_ms ? a->from_ms :
+			    b->from_ms;
+			end = a->until_ms < b->until_ms ? a->until_ms :
+			    b->until_ms;
+			if (start >= end || !same_target(a, b) || end <= now)
 				continue;
 			snprintf(msg, sizeof(msg), "rota %s: overrides %s and "
 			    "%s overlap %s \xe2\x80\x93 %s %s; the later one "
 			    "wins", rota_id(r),
-			    who_for(set, &v[i], a, sizeof(a)),
-			    who_for(set, &v[j], b, sizeof(b)),
-			    wall(z, v[j].from_ms, w1, sizeof(w1)),
+			    who_for(set, a, wa, sizeof(wa)),
+			    who_for(set, b, wb, sizeof(wb)),
+			    wall(z, start, w1, sizeof(w1)),
 			    wall(z, end, w2, sizeof(w2)), tz_name(z));
-			warn(arg, ROTA_WARN_OVERRIDE_OVERLAP, msg);
+			tell(found, arg, r, 0, ROTA_WARN_OVERRIDE_OVERLAP,
+			    start, end, msg);
 			count++;
 		}
 	}
@@ -112,8 +146,8 @@ span_text(int64_t s, char *buf, size_t len)
 }
 
 static size_t
-check_level(const struct rota *r, int level, int64_t now, int64_t end,
-    void (*warn)(void *, enum rota_warning, const char *), void *arg)
+check_level(const struct rota *r, const struct rota_override *x, size_t nx,
+    int level, int64_t now, int64_t end, found_fn *found, void *arg)
 {
 	const struct tz		*z = rota_tz(r);
 	struct rota_iter	 it;
@@ -125,13 +159,14 @@ check_level(const struct rota *r, int level, int64_t now, int64_t end,
 
 	for (i = 0; i < MAX_LAYERS; i++)
 		seen[i] = INT64_MIN;
-	rota_iter_init(&it, r, NULL, 0, level, now, end);
+	rota_iter_init(&it, r, x, nx, level, now, end);
 	while (rota_iter_next(&it, &sp)) {
 		if (sp.answer.who == NULL) {
 			if (gaps++ >= GAPS_SHOWN)
 				continue;
 			rota_gap_format(r, level, &sp, msg, sizeof(msg));
-			warn(arg, ROTA_WARN_GAP, msg);
+			tell(found, arg, r, level, ROTA_WARN_GAP, sp.start_ms,
+			    sp.end_ms, msg);
 			count++;
 			continue;
 		}
@@ -153,33 +188,63 @@ check_level(const struct rota *r, int level, int64_t now, int64_t end,
 		    wall(z, sp.answer.shift_start_ms, w1, sizeof(w1)),
 		    wall(z, sp.answer.shift_end_ms, w2, sizeof(w2)),
 		    tz_name(z), dt, d > 0 ? "shorter" : "longer");
-		warn(arg, ROTA_WARN_DST_SHIFT, msg);
+		tell(found, arg, r, level, ROTA_WARN_DST_SHIFT,
+		    sp.answer.shift_start_ms, sp.answer.shift_end_ms, msg);
 		count++;
 	}
 	if (gaps > GAPS_SHOWN) {
 		snprintf(msg, sizeof(msg), "rota %s level %d: %zu more gaps "
 		    "until %s %s", rota_id(r), level, gaps - GAPS_SHOWN,
 		    wall(z, end, w1, sizeof(w1)), tz_name(z));
-		warn(arg, ROTA_WARN_GAP, msg);
+		tell(found, arg, r, level, ROTA_WARN_GAP, INT64_MIN,
+		    INT64_MAX, msg);
 		count++;
 	}
 	return count;
 }
 
 size_t
-rota_check(const struct rota_set *set, int64_t now_ms, int days,
-    void (*warn)(void *, enum rota_warning, const char *), void *arg)
+rota_check_with(const struct rota_set *set, const struct rota_extra *ex,
+    const char *only, int64_t now_ms, int days, found_fn *found, void *arg)
 {
-	const struct rota	*r;
-	size_t			 i, count = 0;
-	int			 level;
+	const struct rota		*r;
+	const struct rota_override	*x;
+	size_t				 i, nx, count = 0;
+	int				 level;
 
 	for (i = 0; i < rota_set_count(set); i++) {
 		r = rota_set_get(set, i);
-		count += check_overrides(set, r, now_ms, warn, arg);
+		if (only != NULL && strcmp(rota_id(r), only) != 0)
+			continue;
+		x = rota_extra_of(ex, r, &nx);
+		count += check_overrides(set, r, x, nx, now_ms, found, arg);
 		for (level = 1; level <= rota_levels(r); level++)
-			count += check_level(r, level, now_ms,
-			    now_ms + (int64_t)days * 86400000, warn, arg);
+			count += check_level(r, x, nx, level, now_ms,
+			    now_ms + (int64_t)days * 86400000, found, arg);
 	}
 	return count;
+}
+
+/* rota_check()'s callback and its argument, for the adapter below. */
+struct plain {
+	void	(*warn)(void *, enum rota_warning, const char *);
+	void	*arg;
+};
+
+static void
+plain_found(void *arg, const struct rota_finding *f)
+{
+	const struct plain	*p = arg;
+
+	p->warn(p->arg, f->kind, f->msg);
+}
+
+size_t
+rota_check(const struct rota_set *set, int64_t now_ms, int days,
+    void (*warn)(void *, enum rota_warning, const char *), void *arg)
+{
+	struct plain	 p = { warn, arg };
+
+	return rota_check_with(set, NULL, NULL, now_ms, days, plain_found,
+	    &p);
 }

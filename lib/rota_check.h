@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct rota_extra;
 struct rota_set;
 
 enum rota_warning {
@@ -29,6 +30,31 @@ enum rota_warning {
  */
 size_t	rota_check(const struct rota_set *set, int64_t now_ms, int days,
 	    void (*warn)(void *arg, enum rota_warning, const char *msg),
+	    void *arg);
+
+/*
+ * One warning with what it is about, for the daemon's API. level is 0
+ * for a rota's overrides; from_ms/until_ms are INT64_MIN/INT64_MAX
+ * when the warning has no such time ("N more gaps"). The strings live
+ * until the callback returns.
+ */
+struct rota_finding {
+	const char		*rota;
+	int			 level;
+	enum rota_warning	 kind;
+	int64_t			 from_ms, until_ms;
+	const char		*msg;
+};
+
+/*
+ * rota_check() as the running daemon sees it: ex's overrides (those made
+ * through the API; NULL: none) take part in the gap and overlap checks,
+ * as rota_resolve_with() applies them; they are never reported expired
+ * (they expire by themselves). only: check just that rota (NULL: all).
+ */
+size_t	rota_check_with(const struct rota_set *set,
+	    const struct rota_extra *ex, const char *only, int64_t now_ms,
+	    int days, void (*found)(void *arg, const struct rota_finding *),
 	    void *arg);
 
 #endif /* PAGERD_ROTA_CHECK_H */

@@ -20,13 +20,15 @@ os.makedirs(D)
 # Monday). 2027-03-01 is day 420 since the anchor (365 + 26 + 28 + 1):
 # even, so anna has 2027-03-01 09:00 until 2027-03-02 09:00, then bram.
 # Level 2 (secondary): carl, every day. The rota file has carl covering
-# bram on 2027-03-02 12:00-15:00.
+# bram on 2027-03-02 12:00-15:00. Rota gappy has nobody on call on
+# Mondays 09:00-24:00.
 PEOPLE = """\
 people: {
 %s	anna: { name = "Anna"; phone = "+31612345601"; };
 	bram: { name = "Bram"; phone = "+31612345602"; };
 	carl: { name = "Carl"; phone = "+31612345603"; };
 	dora: { name = "Dora"; phone = "+31612345604"; };
+	erik: { name = "Erik"; phone = "+31612345605"; };
 };
 """
 ROTAS = """\
@@ -48,6 +50,18 @@ rotas: {
 		overrides = ( { person = "carl"; covers = "bram";
 			from = "2027-03-02 12:00"; until = "2027-03-02 15:00";
 			note = "dentist"; } );
+	};
+	# Nobody on Mondays 09:00-24:00: a gap every week.
+	gappy: {
+		time_zone = "Europe/Amsterdam";
+		levels = (
+			{ name = "only"; layers = (
+				{ name = "most"; members = [ "erik" ];
+				  shift = "7d"; handoff = "00:00";
+				  anchor = "2026-01-06";
+				  restrictions = [ "tue 00:00 - mon 09:00" ]; }
+			); }
+		);
 	};
 };
 """
@@ -504,6 +518,71 @@ def _():
     check(re.search(r"^PERSON\s+BUSINESS\s+NIGHTS", table.stdout, re.M),
           "table header")
     clear()
+
+
+@t.case("check: the daemon's rota warnings count its API overrides")
+def _():
+    up()
+    clear()
+    gap = re.compile(r"rota gappy level 1: nobody on call "
+                     r"\d{4}-\d\d-\d\d (\d\d:\d\d)")
+
+    def warnings(q="/api/v1/rotas/gappy/check?days=8"):
+        r = pt.http_request(pd.port, "GET", q, headers=AUTH)
+        eq(r.status, 200, "GET " + q)
+        return r.json()["warnings"]
+
+    w = warnings()
+    # Eight days from any moment hold at least one Monday 09:00-24:00.
+    check(len(w) >= 1, "no gap: %r" % w)
+    for x in w:
+        eq((x["rota"], x["level"], x["kind"]), ("gappy", 1, "gap"), "what")
+        check(gap.match(x["message"]), "message %r" % x["message"])
+        check(x["from"] < x["until"], "times %r" % x)
+    check(any(re.search(r" 09:00 CES?T$", x["from_local"]) for x in w),
+          "a gap that starts at 09:00 %r" % w)
+    # All rotas: the same findings; ops has none in 90 days.
+    every = warnings("/api/v1/rotas/check")
+    eq({x["rota"] for x in every}, {"gappy"}, "rotas with warnings")
+    check(all(x in every for x in w), "per-rota in the whole")
+    r = ctl("-u", pd.url, "-T", pt.TOKEN, "check")
+    eq(r.returncode, 0, "pagerctl check -u exit status")
+    lines = r.stdout.splitlines()
+    eq(lines[-1], "%s: rotas OK (%d warnings)" % (pd.url, len(every)),
+       "last line")
+    eq(lines[:-1], ["%s: warning: %s" % (pd.url, x["message"])
+                    for x in every], "warning lines")
+    r = ctl("-u", pd.url, "-T", pt.TOKEN, "check", "--json")
+    eq(json.loads(r.stdout), {"warnings": every}, "check --json")
+    # erik takes the whole level for nine days: no gap in the next eight.
+    now = int(time.time() * 1000)
+    eq(post({"person": "erik", "level": 1,
+             "until": rfc3339(now + 9 * 86400000)}, rota="gappy").status,
+       201, "add")
+    eq(warnings(), [], "gaps with the override")
+    r = ctl("-u", pd.url, "-T", pt.TOKEN, "check")
+    eq(r.returncode, 0, "exit status with the override")
+    check(w[0]["message"] not in r.stdout, "the daemon still has the gap")
+    files = ctl("-c", FILES, "check")
+    eq(files.returncode, 0, "file check exit status")
+    check("%s: warning: %s\n" % (FILES, w[0]["message"]) in files.stdout,
+          "the files lost the gap: %r" % files.stdout)
+    for q in ("days=0", "days=367", "days=x", "days=", "from=1"):
+        pt.expect_error(pt.http_request(pd.port, "GET",
+                                        "/api/v1/rotas/check?" + q,
+                                        headers=AUTH), 400, q[:4])
+    pt.expect_error(pt.http_request(pd.port, "GET",
+                                    "/api/v1/rotas/nope/check",
+                                    headers=AUTH), 404, "no such rota")
+    pt.expect_error(pt.http_request(pd.port, "GET", "/api/v1/rotas/check"),
+                    401, "token")
+    pt.expect_error(pt.http_request(pd.port, "POST", "/api/v1/rotas/check",
+                                    {}, AUTH), 405, "method")
+    r = ctl("-u", "http://127.0.0.1:1", "check")
+    check(r.returncode != 0, "no daemon: exit %d" % r.returncode)
+    for o in listing("gappy"):
+        if o["source"] == "api":
+            eq(delete(o["id"], rota="gappy").status, 200, "cleanup")
 
 
 t.run()

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -83,9 +84,9 @@ expect(struct rota_set *set, const char *from, int days,
 	}
 }
 
-/* Friday 00:00-09:00 is nobody's: Christmas and New Year's Day. */
-static void
-test_gaps_in_the_coming_days(void **state)
+/* Friday 00:00-09:00 is nobody's: rota db, level 1. */
+static struct rota_set *
+build_gappy(void)
 {
 	struct rota_layer_spec	 ly[] = {
 		{ "business", LIST("a"), "1w", "mon 09:00", "2026-01-05",
@@ -96,9 +97,17 @@ test_gaps_in_the_coming_days(void **state)
 		  LIST("sat-thu 00:00-09:00", "sat,sun") },
 	};
 	struct rota_level_spec	 lv[] = { { NULL, ly, 3 } };
-	struct rota_spec	 rs[] = { { "db", "Europe/Amsterdam", NULL,
-	    NULL, lv, 1, NULL, 0 } };
-	struct rota_set		*set = build(rs);
+	struct rota_spec	 rs[] = { { "db", "Europe/Amsterdam",
+	    NULL, NULL, lv, 1, NULL, 0 } };
+
+	return build(rs);
+}
+
+/* Friday 00:00-09:00 is nobody's: Christmas and New Year's Day. */
+static void
+test_gaps_in_the_coming_days(void **state)
+{
+	struct rota_set		*set = build_gappy();
 	static const int	 kinds[] = { ROTA_WARN_GAP, ROTA_WARN_GAP };
 	static const char *const msgs[] = {
 		"rota db level 1: nobody on call 2026-12-25 00:00" DASH
@@ -193,11 +202,97 @@ test_shifts_that_dst_changes(void **state)
 	rota_set_free(set);
 }
 
+/* The overrides a test hands rota_check_with() as the API's. */
+struct extras {
+	struct rota_override	*v;
+	size_t			 n;
+};
+
+static const struct rota_override *
+extras_get(void *arg, const char *rota_id, size_t *n)
+{
+	struct extras	*x = arg;
+
+	*n = strcmp(rota_id, "db") == 0 ? x->n : 0;
+	return *n ? x->v : NULL;
+}
+
+static void
+collect_found(void *arg, const struct rota_finding *f)
+{
+	struct rota_finding	*v = arg;
+	size_t			 i;
+
+	for (i = 0; i < 7 && v[i].msg != NULL; i++)
+		;
+	assert_true(i < 7);
+	v[i] = *f;
+	v[i].msg = strdup(f->msg);
+}
+
+/*
+ * As test_gaps_in_the_coming_days, with the daemon's view: c takes level
+ * 1 over Christmas morning, which closes that gap; c and d both cover a
+ * on 24 December 11:00-12:00, which overlaps.
+ */
+static void
+test_with_extra_overrides(void **state)
+{
+	struct rota_set		*set = build_gappy();
+	const struct tz		*z = rota_tz(rota_set_get(set, 0));
+	struct rota_override	 ov[3] = {
+		{ 2, -1, 1, tz_mktime(z, 2026, 12, 25, 0, 0, 0, NULL),
+		  tz_mktime(z, 2026, 12, 25, 9, 0, 0, NULL), NULL },
+		{ 2, 0, 0, tz_mktime(z, 2026, 12, 24, 10, 0, 0, NULL),
+		  tz_mktime(z, 2026, 12, 24, 12, 0, 0, NULL), NULL },
+		{ 3, 0, 0, tz_mktime(z, 2026, 12, 24, 11, 0, 0, NULL),
+		  tz_mktime(z, 2026, 12, 24, 13, 0, 0, NULL), NULL },
+	};
+	struct extras		 x = { ov, 3 };
+	struct rota_extra	 ex = { extras_get, &x };
+	struct rota_finding	 f[8];
+	int64_t			 now = tz_mktime(z, 2026, 12, 21, 0, 0, 0,
+				    NULL);
+	size_t			 i;
+
+	(void)state;
+	memset(f, 0, sizeof(f));
+	assert_int_equal(rota_check_with(set, &ex, NULL, now, 14,
+	    collect_found, f), 2);
+	assert_string_equal(f[0].rota, "db");
+	assert_int_equal(f[0].level, 0);
+	assert_int_equal(f[0].kind, ROTA_WARN_OVERRIDE_OVERLAP);
+	assert_true(f[0].from_ms == ov[2].from_ms);
+	assert_true(f[0].until_ms == ov[1].until_ms);
+	assert_string_equal(f[0].msg, "rota db: overrides c for a and d for "
+	    "a overlap 2026-12-24 11:00 " DASH " 2026-12-24 12:00 "
+	    "Europe/Amsterdam; the later one wins");
+	assert_int_equal(f[1].level, 1);
+	assert_int_equal(f[1].kind, ROTA_WARN_GAP);
+	assert_true(f[1].from_ms == tz_mktime(z, 2027, 1, 1, 0, 0, 0, NULL));
+	assert_true(f[1].until_ms == tz_mktime(z, 2027, 1, 1, 9, 0, 0, NULL));
+	assert_string_equal(f[1].msg, "rota db level 1: nobody on call "
+	    "2027-01-01 00:00" DASH "09:00 Europe/Amsterdam");
+	for (i = 0; i < 8; i++)
+		free((char *)f[i].msg);
+	/* Another rota only: nothing; no extras: both gaps. */
+	assert_int_equal(rota_check_with(set, &ex, "other", now, 14,
+	    collect_found, NULL), 0);
+	assert_int_equal(rota_check_with(set, NULL, "db", now, 14,
+	    collect_found, memset(f, 0, sizeof(f))), 2);
+	assert_int_equal(f[0].kind, ROTA_WARN_GAP);
+	assert_true(f[0].from_ms == ov[0].from_ms);
+	for (i = 0; i < 8; i++)
+		free((char *)f[i].msg);
+	rota_set_free(set);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gaps_in_the_coming_days),
+		cmocka_unit_test(test_with_extra_overrides),
 		cmocka_unit_test(test_expired_and_overlapping_overrides),
 		cmocka_unit_test(test_shifts_that_dst_changes),
 	};
