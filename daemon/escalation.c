@@ -97,6 +97,21 @@ stepped(void *arg, const redisReply *r)
 	fire_end(f, 1, r->integer >= 0);
 }
 
+/* Where notifier reaches the person: phone, e-mail or the id. */
+static const char *
+address_of(const struct config *cfg, const char *notifier, const char *id,
+    const char *phone, const char *email)
+{
+	const struct notifier_cfg	*nc;
+
+	nc = config_find_notifier(cfg, notifier);
+	if (nc != NULL && nc->address == CONFIG_ADDRESS_PHONE)
+		return phone;
+	if (nc != NULL && nc->address == CONFIG_ADDRESS_EMAIL)
+		return email;
+	return id;
+}
+
 /* A person's contact rules as ARGV: count, then notifier, address, after. */
 static void
 add_rules(struct argv *a, const struct config *cfg,
@@ -104,8 +119,6 @@ add_rules(struct argv *a, const struct config *cfg,
 {
 	const struct rota_person_spec	*sp = config_find_person(cfg, who->id);
 	const struct esc_contact	*rules;
-	const struct notifier_cfg	*nc;
-	const char			*addr;
 	size_t				 n, i;
 
 	rules = esc_contact_rules(sp ? sp->contact : NULL,
@@ -113,14 +126,10 @@ add_rules(struct argv *a, const struct config *cfg,
 	    cfg->n_contact_defaults, &n);
 	argv_add(a, "%zu", n);
 	for (i = 0; i < n; i++) {
-		nc = config_find_notifier(cfg, rules[i].notifier);
-		addr = who->id;
-		if (nc != NULL && nc->address == CONFIG_ADDRESS_PHONE)
-			addr = who->phone;
-		else if (nc != NULL && nc->address == CONFIG_ADDRESS_EMAIL)
-			addr = who->email;
 		argv_str(a, rules[i].notifier);
-		argv_str(a, addr);	/* none: the plugin fails for good */
+		/* none: the plugin fails for good */
+		argv_str(a, address_of(cfg, rules[i].notifier, who->id,
+		    who->phone, who->email));
 		argv_add(a, "%" PRId64, rules[i].after_ms);
 	}
 }
@@ -380,6 +389,63 @@ escalation_act(struct escalation *e, long long id,
 	free(x);
 fail:
 	log_warnx("escalation: incident %lld: out of memory", id);
+}
+
+/* ------------------------------------------------------------ inform */
+
+static void
+informed(void *arg, const redisReply *r)
+{
+	struct escalation	*e = arg;
+
+	if (r == NULL || r->type != REDIS_REPLY_INTEGER)
+		log_warnx("escalation: a notification for information was "
+		    "not queued: Redis failed");
+	else if (r->integer > 0)
+		outbox_kick(e->outbox);
+}
+
+void
+escalation_inform(struct escalation *e, const char *person_id,
+    const char *text, const char *idem)
+{
+	const struct config		*cfg = e->pd->cfg;
+	const struct rota_person_spec	*sp = config_find_person(cfg,
+					    person_id);
+	const struct esc_contact	*rules;
+	struct argv			 a = { 0 };
+	size_t				 n, i, first = 0;
+	const char			*addr;
+
+	if (sp == NULL) {
+		log_warnx("escalation: cannot inform %s: not in people",
+		    person_id);
+		return;
+	}
+	rules = esc_contact_rules(sp->contact, sp->n_contact,
+	    cfg->contact_defaults, cfg->n_contact_defaults, &n);
+	for (i = 0; i < n; i++)
+		if (rules[i].after_ms <= 0)
+			first++;
+	log_info("escalation: informing %s (%zu contact methods): %s",
+	    person_id, first, text);
+	argv_str(&a, store_prefix(e->pd->store));
+	argv_add(&a, "%" PRId64, pagerd_now_ms());
+	argv_str(&a, idem);
+	argv_str(&a, person_id);
+	argv_str(&a, text);
+	argv_add(&a, "%zu", first);
+	for (i = 0; i < n; i++) {
+		if (rules[i].after_ms > 0)
+			continue;	/* later rules wait for an ack */
+		addr = address_of(cfg, rules[i].notifier, sp->id, sp->phone,
+		    sp->email);
+		argv_str(&a, rules[i].notifier);
+		argv_str(&a, addr != NULL ? addr : "");
+	}
+	if (send_args(e, &esc_lua_inform, &a, informed, e) == -1)
+		log_warnx("escalation: cannot inform %s: Redis unavailable",
+		    person_id);
 }
 
 /* ------------------------------------------------------------ reports */

@@ -19,13 +19,16 @@
  *                                   person, notifier, address,
  *                                   reply_code, kind, attempt, step and
  *                                   idem, the idempotency key
- *                                   "ID:EPOCH:STEP:ROUND:PERSON:RULE"
+ *                                   "ID:EPOCH:STEP:ROUND:PERSON:RULE";
+ *                                   kind "inform": no incident, a
+ *                                   title, idem "IDEM:RULE"
  *   P person:PID:codes        hash  reply code -> incident id, for that
  *                                   person's open pages (the smallest
  *                                   free code is used: short replies)
  *   P person:PID:pages        zset  incident id -> time of the latest
  *                                   page to that person ("a" = latest)
  *   P optout                  set   phone numbers that sent STOP
+ *   P inform:IDEM             string an escalation_inform() done (7 days)
  *   P incident:ID             hash  adds esc_step (the step due next,
  *                                   from 0; -1: none left), esc_round,
  *                                   esc_due (ms), esc_epoch (restarts),
@@ -103,6 +106,17 @@ void			 escalation_act(struct escalation *, long long id,
 			    enum escalation_action, const char *who,
 			    const char *via, int64_t for_ms,
 			    escalation_act_cb *cb, void *arg);
+
+/*
+ * Tell person_id something for information (no incident, nothing to
+ * answer): a PAGERD_NOTIFY_UPDATE with title text through each of their
+ * first contact rules (after = 0), by the outbox, so it is durable,
+ * retried and sent by one instance. The first call with idem queues it,
+ * later ones with the same idem (7 days) nothing.
+ */
+void			 escalation_inform(struct escalation *,
+			    const char *person_id, const char *text,
+			    const char *idem);
 
 /* Config reloaded (pd->cfg is the new one). */
 void			 escalation_reconfigure(struct escalation *);

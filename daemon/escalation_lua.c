@@ -183,6 +183,10 @@
 	"if #kv == 0 then return 0 end\n" \
 	"redis.call('DEL', P .. 'note:' .. idem)\n" \
 	"local f = fields(kv)\n" \
+	"if not f.incident then\n" \
+	"  redis.call('XADD', P .. 'outbox', '*', unpack(kv))\n" \
+	"  return 1\n" \
+	"end\n" \
 	"redis.call('SREM',\n" \
 	"    P .. 'incident:' .. f.incident .. ':esc_timers', m)\n" \
 	"if redis.call('HGET', P .. 'incident:' .. f.incident, 'status') ~=\n" \
@@ -308,8 +312,9 @@
  * Before sending: ARGV: P, now, then per entry: stream id, incident,
  * person, notifier, phone ("" unless the notifier sends to phones).
  * An entry whose incident is no longer triggered, or whose phone opted
- * out, is acked and deleted (timeline "dropped"). Returns per entry {}
- * (dropped) or {title, summary, severity, status, service}.
+ * out, is acked and deleted (timeline "dropped"). incident "": an
+ * escalation_inform() entry, which only the optout drops. Returns per
+ * entry {} (dropped) or {title, summary, severity, status, service}.
  */
 #define LUA_FILTER \
 	"local out = {}\n" \
@@ -317,8 +322,11 @@
 	"  local eid, id, pid, nt, phone = ARGV[i], ARGV[i + 1],\n" \
 	"      ARGV[i + 2],\n" \
 	"      ARGV[i + 3], ARGV[i + 4]\n" \
-	"  local h = redis.call('HMGET', P .. 'incident:' .. id, 'status',\n" \
-	"      'title', 'summary', 'severity', 'service')\n" \
+	"  local h = {'triggered'}\n" \
+	"  if id ~= '' then\n" \
+	"    h = redis.call('HMGET', P .. 'incident:' .. id, 'status',\n" \
+	"        'title', 'summary', 'severity', 'service')\n" \
+	"  end\n" \
 	"  local why = false\n" \
 	"  if h[1] ~= 'triggered' then\n" \
 	"    why = 'incident ' .. (h[1] or 'gone')\n" \
@@ -329,12 +337,13 @@
 	"  if why then\n" \
 	"    redis.call('XACK', P .. 'outbox', 'pagerd', eid)\n" \
 	"    redis.call('XDEL', P .. 'outbox', eid)\n" \
-	"    if h[1] then\n" \
+	"    if h[1] and id ~= '' then\n" \
 	"      tl(id, 'event', 'dropped', 'person', pid, 'notifier', nt,\n" \
 	"          'reason', why, 'at', now)\n" \
 	"    end\n" \
 	"    out[#out + 1] = {}\n" \
 	"  else\n" \
+	"    if id == '' then h[1] = '' end\n" \
 	"    out[#out + 1] = {h[2] or '', h[3] or '', h[4] or '', h[1],\n" \
 	"        h[5] or ''}\n" \
 	"  end\n" \
@@ -359,7 +368,16 @@
 	"local f = fields(kv)\n" \
 	"local acked = redis.call('XACK', P .. 'outbox', 'pagerd', eid)\n" \
 	"redis.call('XDEL', P .. 'outbox', eid)\n" \
-	"if acked == 0 or not f.incident then return 0 end\n" \
+	"if acked == 0 then return 0 end\n" \
+	"if not f.incident then\n" \
+	"  -- escalation_inform's: no incident, no timeline; retried alone.\n" \
+	"  if res == 'retry' then\n" \
+	"    redis.call('HSET', P .. 'note:' .. f.idem, unpack(kv))\n" \
+	"    redis.call('ZADD', P .. 'timers', retry_at,\n" \
+	"        'retry:' .. f.idem)\n" \
+	"  end\n" \
+	"  return 1\n" \
+	"end\n" \
 	"local id = f.incident\n" \
 	"if res == 'delivered' then\n" \
 	"  tl(id, 'event', 'delivered', 'person', f.person, 'notifier',\n" \
@@ -391,6 +409,27 @@
 	"  end\n" \
 	"end\n" \
 	"return 1\n"
+
+/*
+ * escalation_inform(): for information, no incident. ARGV: P, now, idem,
+ * person, text, N, then per rule: notifier, address. The first call with
+ * an idem queues one entry per rule (idem IDEM:K); later ones nothing
+ * (7 days). Returns the number queued, -1 for a repeat.
+ */
+#define LUA_INFORM \
+	"local idem, pid, text = ARGV[3], ARGV[4], ARGV[5]\n" \
+	"if not redis.call('SET', P .. 'inform:' .. idem, now, 'NX', 'PX',\n" \
+	"    7 * 86400000) then\n" \
+	"  return -1\n" \
+	"end\n" \
+	"local n = tonumber(ARGV[6])\n" \
+	"for k = 0, n - 1 do\n" \
+	"  redis.call('XADD', P .. 'outbox', '*', 'kind', 'inform',\n" \
+	"      'person', pid, 'notifier', ARGV[7 + 2 * k], 'address',\n" \
+	"      ARGV[8 + 2 * k], 'title', text, 'reply_code', 0,\n" \
+	"      'attempt', 1, 'idem', idem .. ':' .. k)\n" \
+	"end\n" \
+	"return n\n"
 
 /*
  * A delivery report (e.g. Twilio's status callback). ARGV: P, now,
@@ -426,6 +465,8 @@ struct store_lua esc_lua_act = { "escalation act", NULL, "" };
 struct store_lua esc_lua_group = { "outbox group", ESC_LIB LUA_GROUP, "" };
 struct store_lua esc_lua_filter = { "outbox filter", ESC_LIB LUA_FILTER, "" };
 struct store_lua esc_lua_done = { "outbox done", ESC_LIB LUA_DONE, "" };
+struct store_lua esc_lua_inform = { "escalation inform", ESC_LIB LUA_INFORM,
+    "" };
 struct store_lua esc_lua_delivery = { "outbox delivery",
     ESC_LIB LUA_DELIVERY, "" };
 

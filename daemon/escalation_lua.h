@@ -17,6 +17,7 @@ extern struct store_lua	esc_lua_group;		/* XGROUP CREATE once */
 extern struct store_lua	esc_lua_filter;		/* drop what is moot */
 extern struct store_lua	esc_lua_done;		/* a send's result */
 extern struct store_lua	esc_lua_delivery;	/* a provider's report */
+extern struct store_lua	esc_lua_inform;		/* no incident */
 
 /* Compose the scripts built from several parts; -1 out of memory. */
 int			esc_lua_init(void);

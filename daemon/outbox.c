@@ -179,9 +179,11 @@ sent(void *arg, const struct pagerd_notify_status *st)
 		else
 			argv_str(&a, en->kv.v[i + 1]);
 	}
-	log_info("outbox: incident %s to %s via %s: %s%s%s",
-	    field(en, "incident"), field(en, "person"), nt, res[result],
-	    *reason ? ": " : "", reason);
+	log_info("outbox: %s%s to %s via %s: %s%s%s",
+	    field(en, "incident") ? "incident " : "information",
+	    field(en, "incident") ? field(en, "incident") : "",
+	    field(en, "person"), nt, res[result], *reason ? ": " : "",
+	    reason);
 	if (!a.oom && store_eval(ob->pd->store, &esc_lua_done, (int)a.n,
 	    (const char **)a.v, NULL, recorded, en) == 0) {
 		argv_free(&a);
@@ -209,10 +211,12 @@ send_one(struct outbox *ob, struct entry *en)
 		who = rota_set_person(cfg->rotas, rota_set_person_index(
 		    cfg->rotas, field(en, "person")));
 	memset(&n, 0, sizeof(n));
-	n.kind = PAGERD_NOTIFY_PAGE;
+	/* No incident: escalation_inform()'s, for information only. */
+	n.kind = inc ? PAGERD_NOTIFY_PAGE : PAGERD_NOTIFY_UPDATE;
 	n.incident_id = inc ? atoll(inc) : 0;
 	n.severity = en->severity;
-	n.title = en->title;
+	n.title = inc || field(en, "title") == NULL ? en->title :
+	    field(en, "title");
 	n.summary = en->summary;
 	n.status = en->status;
 	n.recipient.id = field(en, "person");
@@ -223,7 +227,7 @@ send_one(struct outbox *ob, struct entry *en)
 	n.idempotency_key = field(en, "idem");
 	n.attempt = attempt ? atoi(attempt) : 1;
 	n.service = en->service[0] ? en->service : NULL;
-	if (cfg->http_public_url != NULL && asprintf(&url,
+	if (inc != NULL && cfg->http_public_url != NULL && asprintf(&url,
 	    "%s/api/v1/incidents/%s", cfg->http_public_url, inc) != -1)
 		n.url = url;
 	en->sending = 1;
@@ -345,7 +349,8 @@ filter(struct outbox *ob)
 	TAILQ_FOREACH(en, &ob->batch, link) {
 		nc = config_find_notifier(ob->pd->cfg, field(en, "notifier"));
 		argv_str(&a, en->eid);
-		argv_str(&a, field(en, "incident"));
+		argv_str(&a, field(en, "incident") ? field(en, "incident") :
+		    "");
 		argv_str(&a, field(en, "person"));
 		argv_str(&a, field(en, "notifier"));
 		argv_str(&a, nc != NULL && nc->address == CONFIG_ADDRESS_PHONE ?

@@ -422,6 +422,47 @@ rotas_of(const struct config *cfg, const char *person, char *buf,
 			    len > 0 ? "," : "", cfg->oncall.rotas[i].id);
 }
 
+/*
+ * Tell the owner of each rota the person is on (other than the person):
+ * they must know a member's phone no longer gets pages. One message per
+ * owner, keyed by the reply's message id, so a provider's retry of the
+ * same STOP tells nobody twice.
+ */
+static void
+tell_owners(struct job *j, int stop)
+{
+	const struct config		*cfg = j->rp->pd->cfg;
+	const struct rota_person_spec	*p = config_find_person(cfg,
+					    j->person);
+	const char			*owner, *name;
+	char				 text[320], idem[200];
+	size_t				 i;
+
+	name = p != NULL && p->name != NULL ? p->name : j->person;
+	if (stop)
+		snprintf(text, sizeof(text), "%s (%s) opted out of SMS (STOP): "
+		    "pages to their phone are dropped until they reply START",
+		    name, j->person);
+	else
+		snprintf(text, sizeof(text), "%s (%s) opted in to SMS again "
+		    "(START): pages reach their phone again", name, j->person);
+	for (i = 0; i < cfg->oncall.n_rotas; i++) {
+		owner = cfg->oncall.rotas[i].owner;
+		if (owner == NULL || cfg->oncall.rotas[i].id == NULL ||
+		    strcmp(owner, j->person) == 0 ||
+		    !reply_rota_has(&cfg->oncall.rotas[i], j->person))
+			continue;
+		/* The owner of several of them: the same idem, told once. */
+		if (j->msgid[0] != '\0')
+			snprintf(idem, sizeof(idem), "optout:%s:%s", j->msgid,
+			    owner);
+		else
+			snprintf(idem, sizeof(idem), "optout:%s:%lld:%s",
+			    j->person, (long long)pagerd_now_ms(), owner);
+		escalation_inform(j->rp->pd->escalation, owner, text, idem);
+	}
+}
+
 static void
 opted(void *arg, const struct redisReply *r)
 {
@@ -440,10 +481,11 @@ opted(void *arg, const struct redisReply *r)
 	}
 	rotas_of(pd->cfg, j->person, rotas, sizeof(rotas));
 	/*
-	 * Nobody is paged about it: the config names no rota owners. The
-	 * warning goes to the journal and the record to P optout:log,
-	 * where whoever watches staffing looks.
+	 * The rotas' owners are told (a rota without one: nobody is); the
+	 * warning also goes to the journal and the record to P optout:log.
 	 */
+	if (pd->escalation != NULL)
+		tell_owners(j, stop);
 	if (stop)
 		log_warnx("sms: %s (%s) sent STOP: no more SMS to them; "
 		    "their rotas (%s) lose SMS paging for them", j->person,

@@ -1194,6 +1194,12 @@ rota_build(struct rota_set *set, struct rota *r, const struct rota_spec *sp,
 		    sp->holidays);
 		ok = 0;
 	}
+	if (sp->owner != NULL && rota_set_person_index(set, sp->owner) == -1) {
+		keyf(k, sizeof(k), "%s.owner", key);
+		perr_add(errs, NULL, 0, k, "owner \"%s\" is not in people",
+		    sp->owner);
+		ok = 0;
+	}
 	if (r->cal != NULL && r->policy != POL_IGNORE && hol_collect(r) == -1)
 		return -1;
 	if (sp->n_levels == 0) {

@@ -119,6 +119,7 @@ struct rota_spec {
 	size_t				 n_levels;
 	struct rota_override_spec	*overrides;
 	size_t				 n_overrides;
+	char				*owner;		/* a person id */
 };
 
 struct rota_set_spec {

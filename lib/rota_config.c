@@ -217,6 +217,11 @@ static const struct ckey rota_keys[] = {
 	  .doc = "`layer`: layers restricted to `\"holidays\"` cover them; "
 	    "`weekend`: also a weekday holiday is restricted as a "
 	    "Saturday; `ignore`: the calendar is not used." },
+	{ .name = "owner", .type = CK_STRING, .off = ROTA(owner),
+	  .check = rota_check_id,
+	  .doc = "The person (an id in `people`) told when a member of the "
+	    "rota opts out of SMS (`STOP`) or back in (`START`); absent: "
+	    "nobody is told." },
 	{ .name = "levels", .type = CK_LIST, .off = ROTA(levels),
 	  .off_n = ROTA(n_levels), .sub = &level_section,
 	  .doc = "Escalation levels, first to last, each made of layers." },

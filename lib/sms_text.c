@@ -236,8 +236,13 @@ sms_page_text(const struct sms_page *page, char *buf, size_t size,
 		return -1;
 	clean_field(page->severity, sev);
 	clean_field(page->status, status);
-	snprintf(head, sizeof(head), "#%lld%s%s%s%s", page->incident_id,
-	    sev[0] ? " " : "", sev, status[0] ? " " : "", status);
+	/* No incident (information only): no "#0", the text alone. */
+	if (page->incident_id == 0 && sev[0] == '\0' && status[0] == '\0')
+		head[0] = '\0';
+	else
+		snprintf(head, sizeof(head), "#%lld%s%s%s%s",
+		    page->incident_id, sev[0] ? " " : "", sev,
+		    status[0] ? " " : "", status);
 	tail[0] = '\0';
 	if (page->reply_code > 0)
 		snprintf(tail, sizeof(tail), "Reply %da ack, %dr resolve",
@@ -279,7 +284,8 @@ sms_page_text(const struct sms_page *page, char *buf, size_t size,
 		o.size = size;
 		put_str(&o, head);
 		if (k > 0) {
-			put(&o, " ", 1);
+			if (head[0] != '\0')
+				put(&o, " ", 1);
 			for (i = 0; i < k; i++)
 				put(&o, u8, utf8_encode(cps[i], u8));
 			if (cut)

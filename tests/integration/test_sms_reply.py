@@ -23,6 +23,7 @@ PUBLIC = "https://pagerd.example.com"
 ANNA = "+15551230001"     # ops primary
 BRAM = "+15551230002"     # ops secondary, step 2
 CARL = "+15551230003"     # web only
+OLGA = "+15551230005"     # owner of ops (web has none), on no rota
 STRANGER = "+15559990009"
 FAST_STEP_S = 3
 
@@ -41,9 +42,10 @@ cfg["people"] = {
     "anna": {"name": "Anna", "phone": ANNA},
     "bram": {"name": "Bram", "phone": BRAM},
     "carl": {"name": "Carl", "phone": CARL},
+    "olga": {"name": "Olga", "phone": OLGA},
 }
 cfg["rotas"] = {
-    "ops": {"time_zone": "UTC", "levels": [
+    "ops": {"time_zone": "UTC", "owner": "olga", "levels": [
         {"name": "primary", "layers": [
             {"name": "all", "members": ["anna"], "shift": "1w",
              "handoff": "mon 09:00", "anchor": "2026-01-05"}]},
@@ -388,6 +390,39 @@ def _():
     check(rc().cmd("SISMEMBER", pt.PREFIX + "optout", ANNA) == 0,
           "out of the optout set")
     page()
+
+
+@t.case("STOP/START: the rota's owner is told, once per message")
+def _():
+    olga0 = len(sent_to(OLGA))
+    sid = "SM" + "5" * 32
+    st, ans, _ = reply("STOP", sid=sid)
+    check(ans is not None and "no more SMS" in ans, "answer %r" % ans)
+    m = gw.wait_message(to=OLGA, count=olga0 + 1, timeout=10)
+    check(m.body.startswith("Anna (anna) opted out of SMS (STOP)"),
+          "the owner's message names anna, no incident: %r" % m.body)
+    check("Reply" not in m.body, "nothing to answer: %r" % m.body)
+    # Twilio retries the same message, here to the other instance.
+    st, ans2, _ = reply("STOP", sid=sid, to_pd=pd2)
+    eq(ans2, ans, "the retry's answer")
+    # Past the reply's own dedup (its claim lapsed): the engine's key.
+    rc().cmd("DEL", pt.PREFIX + "reply:" + sid)
+    st, ans3, _ = reply("STOP", sid=sid)
+    check(ans3 is not None and "no more SMS" in ans3, "answer %r" % ans3)
+    time.sleep(1.5)
+    eq(len(sent_to(OLGA)), olga0 + 1, "messages to the owner after a retry")
+    st, ans, _ = reply("START")
+    check(ans is not None and "on again" in ans, "answer %r" % ans)
+    m = gw.wait_message(to=OLGA, count=olga0 + 2, timeout=10)
+    check("Anna (anna) opted in" in m.body, "START told: %r" % m.body)
+    # carl's rota (web) has no owner: nobody is told.
+    st, ans, _ = reply("STOP", from_=CARL)
+    check(ans is not None and "no more SMS" in ans, "answer %r" % ans)
+    st, ans, _ = reply("START", from_=CARL)
+    check(ans is not None and "on again" in ans, "answer %r" % ans)
+    time.sleep(1.5)
+    eq(len(sent_to(OLGA)), olga0 + 2, "messages to the owner in all")
+    eq(rc().cmd("XLEN", pt.PREFIX + "outbox"), 0, "outbox drained")
 
 
 @t.case("passive answers are rate-limited per number (3 per 10 min)")

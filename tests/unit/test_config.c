@@ -1292,6 +1292,18 @@ test_bad_escalation_references(void **state)
 	expect_err(fx, "/c.conf", 11, "services[0].working_hours",
 	    "no holiday calendar \"nl\"");
 
+	/* A rota's owner must be a person. */
+	perr_list_clear(&fx->errs);
+	load_bad(fx, tmpfile_with(fx, "o.conf",
+	    "people: { x: { phone = \"+31600000000\"; }; };\n"
+	    "rotas: { r: { time_zone = \"UTC\";\n"
+	    "\towner = \"nobody\";\n"
+	    "\tlevels = ( { layers = ( { members = [ \"x\" ];\n"
+	    "\tshift = \"1w\"; handoff = \"mon 09:00\";\n"
+	    "\tanchor = \"2026-01-05\"; } ); } ); }; };\n"), NULL, 0);
+	expect_err(fx, "/o.conf", 3, "rotas.r.owner",
+	    "owner \"nobody\" is not in people");
+
 	perr_list_clear(&fx->errs);
 	c = load_ok(fx, tmpfile_with(fx, "d.conf",
 	    "people: { x: { phone = \"+31600000000\"; }; };\n"

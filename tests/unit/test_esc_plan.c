@@ -52,8 +52,8 @@ static struct rota_level_spec db_levels[] = {
 	{ "primary", db1, 1 }, { "secondary", db2, 1 } };
 static struct rota_level_spec nights_levels[] = { { "primary", nights1, 1 } };
 static struct rota_spec rotas[] = {
-	{ "db", "UTC", NULL, NULL, db_levels, 2, NULL, 0 },
-	{ "nights", "UTC", NULL, NULL, nights_levels, 1, NULL, 0 },
+	{ "db", "UTC", NULL, NULL, db_levels, 2, NULL, 0, NULL },
+	{ "nights", "UTC", NULL, NULL, nights_levels, 1, NULL, 0, NULL },
 };
 
 static struct esc_step steps[] = {

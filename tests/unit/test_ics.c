@@ -91,7 +91,7 @@ test_feed(void **state)
 	    "09:00", "2026-01-05", NULL, 0 };
 	struct rota_level_spec	 lv = { "primary", &layer, 1 };
 	struct rota_spec	 rota = { "db", "UTC", NULL, NULL, &lv, 1,
-	    NULL, 0 };
+	    NULL, 0, NULL };
 	struct rota_set_spec	 spec = { people, 2, NULL, 0, &rota, 1 };
 	struct perr_list	 errs = { 0 };
 	struct rota_set		*set;

@@ -46,7 +46,7 @@ setup(void **state)
 		{ "primary", &l1, 1 }, { "secondary", &l2, 1 }
 	};
 	static struct rota_spec rota = { "ops", "Europe/Amsterdam", NULL,
-	    NULL, lv, 2, NULL, 0 };
+	    NULL, lv, 2, NULL, 0, NULL };
 	static struct rota_set_spec spec = { people, 3, NULL, 0, &rota, 1 };
 	struct perr_list	 errs = { 0 };
 

@@ -161,7 +161,7 @@ test_daily_rotation_across_amsterdam_dst(void **state)
 	struct rota_level_spec	 lv[] = { { "l1", l1, 1 },
 	    { "l2", l2, 1 } };
 	struct rota_spec	 rs[] = { { "ams", "Europe/Amsterdam", NULL,
-	    NULL, lv, 2, NULL, 0 } };
+	    NULL, lv, 2, NULL, 0, NULL } };
 	struct rota_set		*set = build(rs, 1);
 	const struct rota	*r = rota_set_find(set, "ams");
 	struct rota_answer	 ans;
@@ -219,7 +219,7 @@ test_weekly_rotation_across_new_york_dst(void **state)
 	struct rota_level_spec	 lv[] = { { NULL, l1, 1 },
 	    { NULL, l2, 1 } };
 	struct rota_spec	 rs[] = { { "nyc", "America/New_York", NULL,
-	    NULL, lv, 2, NULL, 0 } };
+	    NULL, lv, 2, NULL, 0, NULL } };
 	struct rota_set		*set = build(rs, 1);
 	const struct rota	*r = rota_set_find(set, "nyc");
 	struct rota_answer	 ans;
@@ -270,7 +270,7 @@ test_nights_and_weekends_across_midnight_month_and_year(void **state)
 	};
 	struct rota_level_spec	 lv[] = { { NULL, ly, NELEM(ly) } };
 	struct rota_spec	 rs[] = { { "t", "Europe/Amsterdam", NULL, NULL,
-	    lv, 1, NULL, 0 } };
+	    lv, 1, NULL, 0, NULL } };
 	struct rota_set		*set = build(rs, 1);
 	static const struct expect e[] = {
 		/* Saturday 31 January into Sunday 1 February. */
@@ -332,7 +332,7 @@ test_turns_advance_only_over_covered_shifts(void **state)
 	struct rota_level_spec	 lv[] = { { NULL, nights, 1 },
 	    { NULL, days, 1 }, { NULL, masked, 2 } };
 	struct rota_spec	 rs[] = { { "t", "Europe/Amsterdam", NULL, NULL,
-	    lv, 3, NULL, 0 } };
+	    lv, 3, NULL, 0, NULL } };
 	struct rota_set		*set = build(rs, 1);
 	static const char *const want_nights[] = {
 		/* Mon..Thu of the weeks of 5, 12 and 19 January */
@@ -462,9 +462,10 @@ test_turn_order_never_skips_a_member(void **state)
 	struct rota_level_spec	 lv[] = { { NULL, team, NELEM(team) },
 	    { NULL, odd, NELEM(odd) } };
 	struct rota_spec	 rs[] = {
-		{ "layer", "Europe/Amsterdam", "nl", "layer", lv, 2, NULL, 0 },
+		{ "layer", "Europe/Amsterdam", "nl", "layer", lv, 2, NULL, 0,
+		  NULL },
 		{ "weekend", "America/New_York", "nl", "weekend", lv, 2,
-		  NULL, 0 },
+		  NULL, 0, NULL },
 	};
 	struct rota_set		*set = build(rs, 2);
 	static const int	 nteam[] = { 3, 3, 4, 2, 5 }, nodd[] = { 7, 2 };
@@ -508,7 +509,7 @@ test_until_is_the_next_change(void **state)
 		{ "f", NULL, 1, "2026-10-24 20:00", "2026-10-25 02:40", NULL },
 	};
 	struct rota_spec	 rs[] = { { "t", "Europe/Amsterdam", "nl",
-	    "weekend", lv, 1, ov, NELEM(ov) } };
+	    "weekend", lv, 1, ov, NELEM(ov), NULL } };
 	struct rota_set		*set = build(rs, 1);
 	const struct rota	*r = rota_set_find(set, "t");
 	struct rota_answer	 a, b;
@@ -573,11 +574,11 @@ test_holiday_policies(void **state)
 	struct rota_level_spec	 lv_without[] = { { NULL, with, 3 } };
 	struct rota_spec	 rs[] = {
 		{ "layer", "Europe/Amsterdam", "nl", "layer", lv_with, 1,
-		  NULL, 0 },
+		  NULL, 0, NULL },
 		{ "weekend", "Europe/Amsterdam", "nl", "weekend", lv_without,
-		  1, NULL, 0 },
+		  1, NULL, 0, NULL },
 		{ "ignore", "Europe/Amsterdam", "nl", "ignore", lv_without, 1,
-		  NULL, 0 },
+		  NULL, 0, NULL },
 	};
 	struct rota_set		*set = build(rs, 3);
 	static const struct expect layer[] = {
@@ -664,7 +665,7 @@ test_override_precedence_and_expiry(void **state)
 		{ "g", NULL, 2, "2026-01-05 20:00", "2026-01-06 08:00", NULL },
 	};
 	struct rota_spec	 rs[] = { { "t", "Europe/Amsterdam", NULL, NULL,
-	    lv, 2, ov, NELEM(ov) } };
+	    lv, 2, ov, NELEM(ov), NULL } };
 	struct rota_set		*set = build(rs, 1);
 	const struct rota	*r = rota_set_find(set, "t");
 	static const struct expect e[] = {
@@ -758,7 +759,7 @@ test_coverage_gaps(void **state)
 	struct rota_level_spec	 lv[] = { { NULL, ly, 3 },
 	    { NULL, nights, 1 } };
 	struct rota_spec	 rs[] = { { "db", "Europe/Amsterdam", NULL,
-	    NULL, lv, 2, NULL, 0 } };
+	    NULL, lv, 2, NULL, 0, NULL } };
 	struct rota_set		*set = build(rs, 1);
 	const struct rota	*r = rota_set_find(set, "db");
 	static const char *const want1[] = {
@@ -816,7 +817,7 @@ test_gap_to_midnight_reads_24_00(void **state)
 	    "00:00", "2026-01-05", LIST("mon-fri") } };
 	struct rota_level_spec	 lv[] = { { NULL, ly, 1 } };
 	struct rota_spec	 rs[] = { { "x", "UTC", NULL, NULL, lv, 1,
-	    NULL, 0 } };
+	    NULL, 0, NULL } };
 	struct rota_set		*set = build(rs, 1);
 	const struct rota	*r = rota_set_find(set, "x");
 	struct rota_span	 sp = { 0 };
@@ -850,8 +851,10 @@ test_build_errors_name_the_key(void **state)
 		{ "a", "b", 3, "2026-01-01 00:00", "2026-01-01 00:00", NULL },
 	};
 	struct rota_spec	 rs[] = {
-		{ "t", "Europe/Amsterdam", "xx", "sometimes", lv, 1, ov, 2 },
-		{ "u", "Mars/Olympus_Mons", NULL, NULL, lv_fine, 1, NULL, 0 },
+		{ "t", "Europe/Amsterdam", "xx", "sometimes", lv, 1, ov, 2,
+		  "nobody" },
+		{ "u", "Mars/Olympus_Mons", NULL, NULL, lv_fine, 1, NULL, 0,
+		  "a" },
 	};
 	struct rota_set_spec	 spec = { people, NELEM(people), cals,
 	    NELEM(cals), rs, NELEM(rs) };
@@ -859,6 +862,7 @@ test_build_errors_name_the_key(void **state)
 	static const struct { const char *key, *msg; } want[] = {
 		{ "rotas.t.holiday_policy", "\"sometimes\" must be layer" },
 		{ "rotas.t.holidays", "no holiday calendar \"xx\"" },
+		{ "rotas.t.owner", "owner \"nobody\" is not in people" },
 		{ "rotas.t.levels[0].layers[0].members[1]",
 		  "no person \"zed\" in people" },
 		{ "rotas.t.levels[0].layers[0].anchor",

@@ -98,7 +98,7 @@ build_gappy(void)
 	};
 	struct rota_level_spec	 lv[] = { { NULL, ly, 3 } };
 	struct rota_spec	 rs[] = { { "db", "Europe/Amsterdam",
-	    NULL, NULL, lv, 1, NULL, 0 } };
+	    NULL, NULL, lv, 1, NULL, 0, NULL } };
 
 	return build(rs);
 }
@@ -139,7 +139,7 @@ test_expired_and_overlapping_overrides(void **state)
 		{ "e", NULL, 1, "2026-12-06 00:00", "2026-12-07 00:00", NULL },
 	};
 	struct rota_spec	 rs[] = { { "o", "UTC", NULL, NULL, lv, 1, ov,
-	    NELEM(ov) } };
+	    NELEM(ov), NULL } };
 	struct rota_set		*set = build(rs);
 	static const int	 kinds[] = { ROTA_WARN_OVERRIDE_EXPIRED,
 	    ROTA_WARN_OVERRIDE_EXPIRED, ROTA_WARN_OVERRIDE_OVERLAP };
@@ -176,7 +176,7 @@ test_shifts_that_dst_changes(void **state)
 	};
 	struct rota_level_spec	 lv[] = { { NULL, ly, 3 } };
 	struct rota_spec	 rs[] = { { "ams", "Europe/Amsterdam", NULL,
-	    NULL, lv, 1, NULL, 0 } };
+	    NULL, lv, 1, NULL, 0, NULL } };
 	struct rota_set		*set = build(rs);
 	static const int	 kinds[] = { ROTA_WARN_DST_SHIFT,
 	    ROTA_WARN_DST_SHIFT };

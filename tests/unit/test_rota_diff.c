@@ -45,7 +45,7 @@ build_in(const char *zone, char **members, int levels)
 	lv[0] = (struct rota_level_spec){ "primary", &layer, 1 };
 	lv[1] = (struct rota_level_spec){ "secondary", &layer, 1 };
 	rota = (struct rota_spec){ "db", (char *)zone, NULL, NULL, lv, levels,
-	    NULL, 0 };
+	    NULL, 0, NULL };
 	spec = (struct rota_set_spec){ people, NELEM(people), NULL, 0,
 	    &rota, 1 };
 	if ((set = rota_set_build(&spec, NULL, &errs)) == NULL)

@@ -118,6 +118,8 @@ static const struct prow {
 } prows[] = {
 	{ "the usual page", 42, "sev1", NULL, "db-primary down", 3,
 	  "#42 SEV1 db-primary down. " TAIL, G },
+	{ "no incident: the text alone", 0, "", "", "anna opted out", 0,
+	  "anna opted out", G },
 	{ "accented Latin in GSM-7 stays GSM-7", 42, "sev1", NULL,
 	  "Base de donn\xc3\xa9""es indisponible", 3,
 	  "#42 SEV1 Base de donn\xc3\xa9""es indisponible. " TAIL, G },
