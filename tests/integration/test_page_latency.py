@@ -71,6 +71,10 @@ def paged(iid, timeout=5):
 
 @t.case("group_wait 0: POST to webhook well under the 250 ms timer tick")
 def _():
+    if os.environ.get("PAGERD_REAL"):
+        # make check-valgrind: pagerd runs ~30x slower; a latency bound
+        # means nothing there (the case runs in every other build).
+        raise pt.Skip("a latency bound, not for a run under valgrind")
     up()
     lat = []
     for _ in range(10):
