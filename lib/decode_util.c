@@ -11,38 +11,11 @@
 #include <string.h>
 
 #include "decode_util.h"
+#include "utf8.h"
 
 /* "…", what Alertmanager's notify.Truncate() ends a cut string with. */
 #define ELLIPSIS	"\xe2\x80\xa6"
 #define ELLIPSIS_LEN	3
-
-size_t
-decode_utf8_len(const unsigned char *p)
-{
-	unsigned char	 lo = 0x80, hi = 0xbf;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		if (p[0] == 0xe0)
-			lo = 0xa0;
-		if (p[0] == 0xed)
-			hi = 0x9f;
-		return p[1] >= lo && p[1] <= hi &&
-		    (p[2] & 0xc0) == 0x80 ? 3 : 0;
-	}
-	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		if (p[0] == 0xf0)
-			lo = 0x90;
-		if (p[0] == 0xf4)
-			hi = 0x8f;
-		return p[1] >= lo && p[1] <= hi &&
-		    (p[2] & 0xc0) == 0x80 && (p[3] & 0xc0) == 0x80 ? 4 : 0;
-	}
-	return 0;
-}
 
 void
 decode_sanitize(char *s)
@@ -51,7 +24,7 @@ decode_sanitize(char *s)
 	size_t		 n;
 
 	while (*p != '\0') {
-		n = decode_utf8_len(p);
+		n = utf8_valid_len(p);
 		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f))) {
 			*p++ = '?';
 			continue;

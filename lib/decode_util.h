@@ -17,12 +17,6 @@
 #define DECODE_NAME_SHOWN	64
 
 /*
- * Length of the valid UTF-8 sequence at p (RFC 3629: no overlongs, no
- * surrogates, nothing past U+10FFFF), or 0. p must be NUL-terminated.
- */
-size_t	decode_utf8_len(const unsigned char *p);
-
-/*
  * Replace every byte of s that is not valid UTF-8, and every control
  * character, with '?', so that s can go into a JSON answer whatever the
  * sender put in it.

@@ -15,6 +15,7 @@
 
 #include "matcher.h"
 #include "strbuf.h"
+#include "utf8.h"
 
 /* RE2's own limit on {n,m}; larger counts are an error there. */
 #define REPEAT_MAX	1000
@@ -61,40 +62,6 @@ dup_str(const char *s)
 	return d;
 }
 
-/*
- * Length of the valid UTF-8 sequence (RFC 3629: no overlongs, no
- * surrogates, nothing past U+10FFFF) at p, or 0. p is NUL-terminated,
- * and a NUL never passes as a continuation byte, so this stops at the
- * end.
- */
-static size_t
-utf8_len(const unsigned char *p)
-{
-	unsigned char	 lo = 0x80, hi = 0xbf;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		if (p[0] == 0xe0)
-			lo = 0xa0;
-		if (p[0] == 0xed)
-			hi = 0x9f;
-		return p[1] >= lo && p[1] <= hi &&
-		    (p[2] & 0xc0) == 0x80 ? 3 : 0;
-	}
-	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		if (p[0] == 0xf0)
-			lo = 0x90;
-		if (p[0] == 0xf4)
-			hi = 0x8f;
-		return p[1] >= lo && p[1] <= hi &&
-		    (p[2] & 0xc0) == 0x80 && (p[3] & 0xc0) == 0x80 ? 4 : 0;
-	}
-	return 0;
-}
-
 static int
 utf8_valid(const char *s)
 {
@@ -102,7 +69,7 @@ utf8_valid(const char *s)
 	size_t			 n;
 
 	while (*p != '\0') {
-		if ((n = utf8_len(p)) == 0)
+		if ((n = utf8_valid_len(p)) == 0)
 			return 0;
 		p += n;
 	}
@@ -570,7 +537,7 @@ translate(const char *re, struct strbuf *out, char *err, size_t errlen)
 		a = re_char(1);
 		if (c >= 0x80) {
 			/* One character, so a quantifier takes all of it. */
-			n = utf8_len((const unsigned char *)re + i);
+			n = utf8_valid_len((const unsigned char *)re + i);
 			strbuf_char(out, '(');
 			strbuf_add(out, re + i, n);
 			strbuf_char(out, ')');

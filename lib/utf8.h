@@ -44,4 +44,12 @@ int	utf8_is_space(uint32_t cp);
  */
 int	utf8_is_continuation(uint32_t cp);
 
+/*
+ * Length of the valid UTF-8 sequence at p (RFC 3629: no overlongs, no
+ * surrogates, nothing past U+10FFFF), or 0. p is NUL-terminated, and a
+ * NUL never passes as a continuation byte, so this stops at the end.
+ * For validating input strictly (utf8_decode() replaces instead).
+ */
+size_t	utf8_valid_len(const unsigned char *p);
+
 #endif /* PAGERD_UTF8_H */
