@@ -25,8 +25,9 @@
 #include <hiredis/hiredis.h>
 
 #include "../daemon/store_lua.h"
+#include "../lib/fingerprint.h"
 
-#define NFIELDS	21
+#define NFIELDS	22
 #define BATCH_MAX	100
 
 /* One batch's EVALSHA arguments: 7 in front, NFIELDS per alert. */
@@ -105,6 +106,13 @@ fill(struct args *a, int k, uint64_t n, const char *run)
 	strcpy(f[19], "");
 	snprintf(f[20], 640, "0 host-%" PRIu64 ".example.com:9100",
 	    n % groups);
+	/* The content digest, as daemon/store.c batch_add_alert() makes it. */
+	{
+		const char	*content[7] = { f[2], f[4], f[6], f[9], f[18],
+				    f[19], f[20] };
+
+		fp_digest(content, 7, f[21]);
+	}
 }
 
 /* Ingest alerts first..first+count-1 in batches; usec per alert. */

@@ -27,6 +27,7 @@
 #include <jansson.h>
 #include <openssl/sha.h>
 
+#include "fingerprint.h"
 #include "log.h"
 #include "metrics.h"
 #include "store.h"
@@ -35,7 +36,7 @@
 
 #define BATCH_MAX		5000	/* alerts per script call */
 #define BATCHES_INFLIGHT	2	/* see flush_cb() */
-#define ALERT_ARGS		21	/* ingest ARGV fields per alert */
+#define ALERT_ARGS		22	/* ingest ARGV fields per alert */
 #define INGEST_HDR		7	/* EVALSHA sha 0 prefix now ret N */
 #define BACKOFF_MIN_MS		100
 #define LIST_LIMIT_MAX		1000
@@ -802,7 +803,8 @@ static int
 batch_add_alert(struct batch *b, const struct alert *a)
 {
 	size_t	 len = b->len, noff = b->noff;
-	char	 ts[24] = "0", num[5][24];
+	char	 ts[24] = "0", num[5][24], dg[FP_DIGEST_LEN];
+	const char *content[7];
 
 	if (a->timestamp_ms != 0)
 		snprintf(ts, sizeof(ts), "%" PRId64, a->timestamp_ms);
@@ -812,6 +814,19 @@ batch_add_alert(struct batch *b, const struct alert *a)
 	snprintf(num[3], sizeof(num[3]), "%" PRId64, a->repeat_interval_ms);
 	snprintf(num[4], sizeof(num[4]), "%" PRId64,
 	    a->ends_at_ms > 0 ? a->ends_at_ms : 0);
+	/*
+	 * What a repeat may change but its times: when the stored digest
+	 * is this one, the script writes count and times only and never
+	 * reads the rest back (store_lua.c, LUA_INGEST).
+	 */
+	content[0] = a->summary;
+	content[1] = a->severity;
+	content[2] = a->details_json;
+	content[3] = num[0];
+	content[4] = a->silenced;
+	content[5] = a->inhibit_src;
+	content[6] = a->inhibit_tgt;
+	fp_digest(content, 7, dg);
 	if (arg_add(b, a->fingerprint) == -1 ||
 	    arg_add(b, a->status == ALERT_RESOLVED ? "resolved" : "firing") ==
 	    -1 ||
@@ -834,7 +849,8 @@ batch_add_alert(struct batch *b, const struct alert *a)
 	    arg_add(b, num[4]) == -1 ||
 	    arg_add(b, a->silenced) == -1 ||
 	    arg_add(b, a->inhibit_src) == -1 ||
-	    arg_add(b, a->inhibit_tgt) == -1) {
+	    arg_add(b, a->inhibit_tgt) == -1 ||
+	    arg_add(b, dg) == -1) {
 		b->len = len;
 		b->noff = noff;
 		return -1;

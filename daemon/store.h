@@ -110,7 +110,7 @@ void		 store_get_incident(struct store *, long long id,
  */
 enum store_timer_kind {
 	STORE_TIMER_NOTIFY = 0,	/* an incident's group_wait is over */
-	STORE_TIMER_ENDS,	/* an alert's ends_at has passed */
+	STORE_TIMER_ENDS,	/* an incident's alert's ends_at passed */
 	STORE_TIMER_ESCALATION,	/* "esc:", "contact:", "retry:", "unack:":
 				 * the escalation engine's (arg = member) */
 	STORE_TIMER_UNKNOWN	/* written by a newer pagerd: left alone */
@@ -118,8 +118,8 @@ enum store_timer_kind {
 
 struct store_timer {
 	enum store_timer_kind	 kind;
-	const char		*member;	/* as stored: "notify:12", FP */
-	const char		*arg;		/* the incident id or the FP */
+	const char		*member;	/* "notify:12", "incident:12" */
+	const char		*arg;		/* the incident id, or the member */
 };
 
 /*
@@ -154,8 +154,9 @@ struct store_maint {
  * instead while its service is one of maint[0..n_maint) — a
  * "maintenance" event with the owner, the timer re-armed for until_ms —
  * or while all its firing alerts are silenced or inhibited), ENDS
- * resolves the alert exactly as a "resolved" from its sender would.
- * Both remove the member. t and maint are copied. UNKNOWN answers
+ * resolves the incident's alerts whose ends_at passed exactly as a
+ * "resolved" from their sender would, and re-arms the member for the
+ * next end. Both remove or re-arm the member. t and maint are copied. UNKNOWN answers
  * ok = 0.
  */
 void		 store_fire_timer(struct store *, const struct store_timer *t,

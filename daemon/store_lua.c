@@ -112,8 +112,9 @@
 	"-- resolves with its last firing alert unless its service said\n" \
 	"-- auto_resolve = false; its group then forgets it, so the next\n" \
 	"-- alert of the group opens a new incident (a resolved one is never\n" \
-	"-- reopened), and its pending notification is dropped.\n" \
-	"local function resolve(P, fp, akey, inc, now, retention)\n" \
+	"-- reopened), and its pending notification is dropped. batch: the\n" \
+	"-- caller resolves several alerts of inc and settles once itself.\n" \
+	"local function resolve(P, fp, akey, inc, now, retention, batch)\n" \
 	"  redis.call('HSET', akey, 'status', 'resolved',\n" \
 	"      'resolved_at', now, 'last_seen', now)\n" \
 	"  if retention > 0 then\n" \
@@ -130,7 +131,7 @@
 	"      'event', 'alert_resolved', 'fingerprint', fp, 'at', now)\n" \
 	"  local left = redis.call('HINCRBY', ikey, 'firing_count', -1)\n" \
 	"  redis.call('HSET', ikey, 'updated', now)\n" \
-	"  if left > 0 then settle(P, inc, ikey, now) end\n" \
+	"  if left > 0 and not batch then settle(P, inc, ikey, now) end\n" \
 	"  if left > 0 or h[2] == '0' then return end\n" \
 	"  redis.call('HSET', ikey, 'status', 'resolved', 'resolved_at', now)\n" \
 	"  redis.call('ZREM', P .. 'incidents:triggered', inc)\n" \
@@ -165,13 +166,18 @@
 #define LUA_INGEST \
 	"local P = ARGV[1]\n" \
 	"local now = tonumber(ARGV[2])\n" \
-	"-- The alert's optional fields: name, offset in its ARGV, index in\n" \
-	"-- the HMGET below (false: not read, a repeat never changes it),\n" \
-	"-- and the empty value, which is not stored (absent = empty).\n" \
-	"local FIELDS = {{'summary', 2, 9, ''}, {'severity', 4, 10, ''},\n" \
-	"    {'details', 6, 11, ''}, {'timestamp', 8, 12, '0'},\n" \
-	"    {'silenced', 18, 5, ''}, {'inhibit_src', 19, 6, ''},\n" \
-	"    {'inhibit_tgt', 20, 7, ''}, {'dedup_key', 7, false, ''}}\n" \
+	"-- Numbers go to Redis as the strings they came as: Lua turns a\n" \
+	"-- number into text with sprintf, a visible cost per alert.\n" \
+	"local nows = ARGV[2]\n" \
+	"local LVL = {['1'] = 1, ['2'] = 2, ['3'] = 3}\n" \
+	"-- The alert's optional fields: name, offset in its ARGV, whether a\n" \
+	"-- repeat may change it, and the empty value, which is not stored\n" \
+	"-- (absent = empty). What a repeat may change (but timestamp) is\n" \
+	"-- what pagerd's digest covers (dg, ARGV offset 21).\n" \
+	"local FIELDS = {{'summary', 2, true, ''}, {'severity', 4, true, ''},\n" \
+	"    {'details', 6, true, ''}, {'timestamp', 8, false, '0'},\n" \
+	"    {'silenced', 18, true, ''}, {'inhibit_src', 19, true, ''},\n" \
+	"    {'inhibit_tgt', 20, true, ''}, {'dedup_key', 7, false, ''}}\n" \
 	"-- An incident's updated is written once per call, not once per\n" \
 	"-- alert: now is the same for the whole batch, and a batch of\n" \
 	"-- repeats is mostly alerts of a few incidents.\n" \
@@ -179,7 +185,7 @@
 	"local function touch(ikey)\n" \
 	"  if touched[ikey] then return end\n" \
 	"  touched[ikey] = true\n" \
-	"  redis.call('HSET', ikey, 'updated', now)\n" \
+	"  redis.call('HSET', ikey, 'updated', nows)\n" \
 	"end\n" \
 	"local retention = tonumber(ARGV[3])\n" \
 	"local n = tonumber(ARGV[4])\n" \
@@ -187,65 +193,88 @@
 	"local i = 5\n" \
 	"for _ = 1, n do\n" \
 	"  local fp, st = ARGV[i], ARGV[i + 1]\n" \
-	"  local lvl = tonumber(ARGV[i + 9])\n" \
-	"  if not lvl or lvl < 1 or lvl > 3 then lvl = 3 end\n" \
-	"  local ends = tonumber(ARGV[i + 17]) or 0\n" \
+	"  local lvs = ARGV[i + 9]\n" \
+	"  local lvl = LVL[lvs]\n" \
+	"  if not lvl then lvl, lvs = 3, '3' end\n" \
+	"  local ends = ARGV[i + 17]\n" \
+	"  if not string.match(ends, '^[1-9]%d*$') then ends = '0' end\n" \
 	"  local sil = ARGV[i + 18]\n" \
 	"  local isrc, itgt = ARGV[i + 19], ARGV[i + 20]\n" \
+	"  local dg = ARGV[i + 21]\n" \
 	"  local akey = P .. 'alert:' .. fp\n" \
-	"  local cur = redis.call('HMGET', akey, 'status', 'incident',\n" \
-	"      'level', 'ends_at', 'silenced', 'inhibit_src', 'inhibit_tgt',\n" \
-	"      'count', 'summary', 'severity', 'details', 'timestamp')\n" \
-	"  local inc = tonumber(cur[2]) or 0\n" \
+	"  local cur = redis.call('HMGET', akey, 'status', 'incident', 'dg',\n" \
+	"      'ends_at', 'timestamp', 'count')\n" \
+	"  local incs = cur[2] or '0'\n" \
+	"  local inc = tonumber(incs) or 0\n" \
 	"  if st == 'firing' and cur[1] == 'firing' then\n" \
-	"    -- The hot path: a repeat of a firing alert. One HMGET (above)\n" \
-	"    -- and one HSET of the count, last_seen and only the fields\n" \
-	"    -- whose value changed: a repeat usually changes nothing else,\n" \
-	"    -- and every byte written is copied into the listpack and the\n" \
-	"    -- AOF (a repeat's details alone are ~450 bytes).\n" \
-	"    local ikey = P .. 'incident:' .. inc\n" \
-	"    local set = {'count', (tonumber(cur[8]) or 0) + 1,\n" \
-	"        'last_seen', now}\n" \
-	"    for _, f in ipairs(FIELDS) do\n" \
-	"      local v = ARGV[i + f[2]]\n" \
-	"      if f[3] and (cur[f[3]] or f[4]) ~= v then\n" \
-	"        set[#set + 1] = f[1]\n" \
-	"        set[#set + 1] = v\n" \
-	"      end\n" \
+	"    -- The hot path: a repeat of a firing alert. One short HMGET\n" \
+	"    -- (above) and one HSET of the count, last_seen and the times\n" \
+	"    -- that moved, when the digest says nothing else changed: the\n" \
+	"    -- details (~450 bytes) are neither read back nor written.\n" \
+	"    local ikey = P .. 'incident:' .. incs\n" \
+	"    local set = {'count', (tonumber(cur[6]) or 0) + 1,\n" \
+	"        'last_seen', nows}\n" \
+	"    local ts = ARGV[i + 8]\n" \
+	"    if (cur[5] or '0') ~= ts then\n" \
+	"      set[#set + 1] = 'timestamp'\n" \
+	"      set[#set + 1] = ts\n" \
 	"    end\n" \
-	"    local oldends = tonumber(cur[4]) or 0\n" \
-	"    if oldends ~= ends then\n" \
+	"    local moved = (cur[4] or '0') ~= ends\n" \
+	"    if moved then\n" \
 	"      set[#set + 1] = 'ends_at'\n" \
 	"      set[#set + 1] = ends\n" \
 	"    end\n" \
-	"    local raised = tonumber(cur[3]) ~= lvl\n" \
-	"    if raised then\n" \
-	"      set[#set + 1] = 'level'\n" \
-	"      set[#set + 1] = lvl\n" \
-	"    end\n" \
-	"    redis.call('HSET', akey, unpack(set))\n" \
-	"    touch(ikey)\n" \
-	"    if (cur[6] or '') ~= isrc then\n" \
-	"      -- In before out: a key that stays never drops to 0.\n" \
-	"      sources(P, isrc, 1, now)\n" \
-	"      sources(P, cur[6], -1, now)\n" \
-	"    end\n" \
-	"    -- No longer silenced, or its inhibit targets changed (a config\n" \
-	"    -- reload): it may notify now. An alert whose targets stay is\n" \
-	"    -- not looked at again: when the last source of a key that\n" \
-	"    -- held its incident goes, sources() re-arms that incident.\n" \
-	"    if sil == '' and ((cur[5] or '') ~= '' or\n" \
-	"        (itgt ~= (cur[7] or '') and (cur[7] or '') ~= '')) and\n" \
-	"        #inhibitors(P, itgt, isrc) == 0 then\n" \
-	"      unmute(P, inc, now)\n" \
-	"    end\n" \
-	"    if raised then raise(P, inc, ikey, lvl, now) end\n" \
-	"    if oldends ~= ends then\n" \
-	"      if ends > 0 then\n" \
-	"        redis.call('ZADD', P .. 'alerts:ends', ends, fp)\n" \
-	"      else\n" \
-	"        redis.call('ZREM', P .. 'alerts:ends', fp)\n" \
+	"    if cur[3] ~= dg then\n" \
+	"      -- Its content changed (or the hash predates digests): write\n" \
+	"      -- what a repeat may change, unread, and look at what the\n" \
+	"      -- old level, silences and inhibition mean now.\n" \
+	"      local old = redis.call('HMGET', akey, 'level', 'silenced',\n" \
+	"          'inhibit_src', 'inhibit_tgt')\n" \
+	"      local del = {}\n" \
+	"      set[#set + 1] = 'dg'\n" \
+	"      set[#set + 1] = dg\n" \
+	"      for _, f in ipairs(FIELDS) do\n" \
+	"        local v = ARGV[i + f[2]]\n" \
+	"        if not f[3] then\n" \
+	"        elseif v ~= f[4] then\n" \
+	"          set[#set + 1] = f[1]\n" \
+	"          set[#set + 1] = v\n" \
+	"        else\n" \
+	"          del[#del + 1] = f[1]\n" \
+	"        end\n" \
 	"      end\n" \
+	"      local raised = tonumber(old[1]) ~= lvl\n" \
+	"      if raised then\n" \
+	"        set[#set + 1] = 'level'\n" \
+	"        set[#set + 1] = lvs\n" \
+	"      end\n" \
+	"      redis.call('HSET', akey, unpack(set))\n" \
+	"      if #del > 0 then redis.call('HDEL', akey, unpack(del)) end\n" \
+	"      if (old[3] or '') ~= isrc then\n" \
+	"        -- In before out: a key that stays never drops to 0.\n" \
+	"        sources(P, isrc, 1, now)\n" \
+	"        sources(P, old[3], -1, now)\n" \
+	"      end\n" \
+	"      -- No longer silenced, or its inhibit targets changed (a\n" \
+	"      -- config reload): it may notify now. An alert whose targets\n" \
+	"      -- stay is not looked at again: when the last source of a key\n" \
+	"      -- that held its incident goes, sources() re-arms it.\n" \
+	"      if sil == '' and ((old[2] or '') ~= '' or\n" \
+	"          (itgt ~= (old[4] or '') and (old[4] or '') ~= '')) and\n" \
+	"          #inhibitors(P, itgt, isrc) == 0 then\n" \
+	"        unmute(P, inc, now)\n" \
+	"      end\n" \
+	"      if raised then raise(P, inc, ikey, lvl, now) end\n" \
+	"    else\n" \
+	"      redis.call('HSET', akey, unpack(set))\n" \
+	"    end\n" \
+	"    touch(ikey)\n" \
+	"    -- P alerts:ends holds one member per incident, never later\n" \
+	"    -- than its alerts' ends_at (LT): an end that moved later, or\n" \
+	"    -- went, is found when the member comes due (LUA_FIRE_ENDS).\n" \
+	"    if moved and ends ~= '0' then\n" \
+	"      redis.call('ZADD', P .. 'alerts:ends', 'LT', ends,\n" \
+	"          'incident:' .. incs)\n" \
 	"    end\n" \
 	"    out[#out + 1] = 1\n" \
 	"  elseif st == 'firing' then\n" \
@@ -263,12 +292,17 @@
 	"        h = redis.call('HMGET', P .. 'incident:' .. g, 'status',\n" \
 	"            'summary', 'alert_count', 'firing_count', 'level',\n" \
 	"            'notified_at')\n" \
-	"        if h[1] and h[1] ~= 'resolved' then inc = tonumber(g) end\n" \
+	"        if h[1] and h[1] ~= 'resolved' then\n" \
+	"          inc, incs = tonumber(g), g\n" \
+	"        end\n" \
 	"      end\n" \
 	"    end\n" \
 	"    local opened = not inc\n" \
-	"    if opened then inc = redis.call('INCR', P .. 'incident:seq') end\n" \
-	"    local ikey = P .. 'incident:' .. inc\n" \
+	"    if opened then\n" \
+	"      inc = redis.call('INCR', P .. 'incident:seq')\n" \
+	"      incs = tostring(inc)\n" \
+	"    end\n" \
+	"    local ikey = P .. 'incident:' .. incs\n" \
 	"    if cur[1] then\n" \
 	"      -- Fired again after it resolved: a fresh hash (no TTL, and\n" \
 	"      -- no field of its last life left behind by the sparse HSET).\n" \
@@ -280,9 +314,9 @@
 	"    -- for timestamp and ends_at, is left out: absent reads back as\n" \
 	"    -- empty everywhere, and GET renders both as null.\n" \
 	"    local set = {'status', 'firing', 'source', ARGV[i + 3],\n" \
-	"        'labels', ARGV[i + 5], 'count', 1, 'first_seen', now,\n" \
-	"        'last_seen', now, 'incident', inc, 'level', lvl,\n" \
-	"        'service', svc}\n" \
+	"        'labels', ARGV[i + 5], 'count', 1, 'first_seen', nows,\n" \
+	"        'last_seen', nows, 'incident', incs, 'level', lvs,\n" \
+	"        'service', svc, 'dg', ARGV[i + 21]}\n" \
 	"    for _, f in ipairs(FIELDS) do\n" \
 	"      local v = ARGV[i + f[2]]\n" \
 	"      if v ~= f[4] then\n" \
@@ -290,14 +324,15 @@
 	"        set[#set + 1] = v\n" \
 	"      end\n" \
 	"    end\n" \
-	"    if ends > 0 then\n" \
+	"    if ends ~= '0' then\n" \
 	"      set[#set + 1] = 'ends_at'\n" \
 	"      set[#set + 1] = ends\n" \
 	"    end\n" \
 	"    redis.call('HSET', akey, unpack(set))\n" \
 	"    sources(P, isrc, 1, now)\n" \
-	"    if ends > 0 then\n" \
-	"      redis.call('ZADD', P .. 'alerts:ends', ends, fp)\n" \
+	"    if ends ~= '0' then\n" \
+	"      redis.call('ZADD', P .. 'alerts:ends', 'LT', ends,\n" \
+	"          'incident:' .. incs)\n" \
 	"    end\n" \
 	"    if opened then\n" \
 	"      local wait = tonumber(ARGV[i + 12]) or 0\n" \
@@ -334,18 +369,19 @@
 	"      end\n" \
 	"      redis.call('HSET', ikey, 'alert_count', total,\n" \
 	"          'firing_count', (tonumber(h[4]) or 0) + 1, 'title', title,\n" \
-	"          'updated', now)\n" \
+	"          'updated', nows)\n" \
 	"      touched[ikey] = true\n" \
 	"      redis.call('XADD', ikey .. ':timeline', '*',\n" \
-	"          'event', 'alert_added', 'fingerprint', fp, 'at', now)\n" \
+	"          'event', 'alert_added', 'fingerprint', fp, 'at', nows)\n" \
 	"      if (tonumber(h[5]) or 4) > lvl then\n" \
 	"        raise(P, inc, ikey, lvl, now)\n" \
 	"      end\n" \
 	"      -- unmute() re-arms only a triggered incident whose\n" \
 	"      -- notification is still held (notified_at empty).\n" \
 	"      if h[1] == 'triggered' and h[6] == '' and sil == '' and\n" \
-	"          #inhibitors(P, itgt, isrc) == 0 then\n" \
-	"        unmute(P, inc, now)\n" \
+	"          (itgt == '' or #inhibitors(P, itgt, isrc) == 0) then\n" \
+	"        -- unmute(), without reading again what h has.\n" \
+	"        redis.call('ZADD', P .. 'timers', 'NX', nows, 'notify:' .. incs)\n" \
 	"      end\n" \
 	"    end\n" \
 	"    out[#out + 1] = 0\n" \
@@ -356,7 +392,7 @@
 	"    out[#out + 1] = 3\n" \
 	"  end\n" \
 	"  out[#out + 1] = inc\n" \
-	"  i = i + 21\n" \
+	"  i = i + 22\n" \
 	"end\n" \
 	"return out\n"
 
@@ -464,25 +500,69 @@
 	"return 1\n"
 
 /*
- * The endsAt of alert FP has passed: resolve it as a "resolved" from the
- * sender would. A re-send may have moved endsAt later since the claim;
- * then the member gets its real score back. Returns 1 when it resolved.
+ * A member of P alerts:ends came due. "incident:ID" (what pagerd writes
+ * now: one member per incident, its score never later than the ends_at
+ * of any of its firing alerts): resolve every alert of the incident
+ * whose ends_at has passed, as a "resolved" from the sender would, and
+ * put the member back at the next ends_at, or drop it. A re-send that
+ * moved an end later leaves the member early; it then only comes back
+ * later. A fingerprint (a member an older pagerd wrote, one per alert):
+ * resolve that alert, or move its end to its incident's member. Returns
+ * 1 when it resolved an alert.
  */
 #define LUA_FIRE_ENDS \
 	"local P, now = ARGV[1], tonumber(ARGV[2])\n" \
-	"local retention, fp = tonumber(ARGV[3]), ARGV[4]\n" \
-	"local akey = P .. 'alert:' .. fp\n" \
-	"local a = redis.call('HMGET', akey, 'status', 'ends_at', 'incident')\n" \
-	"local ends = tonumber(a[2]) or 0\n" \
-	"if a[1] ~= 'firing' or ends <= 0 then\n" \
-	"  redis.call('ZREM', P .. 'alerts:ends', fp)\n" \
-	"  return 0\n" \
+	"local retention, m = tonumber(ARGV[3]), ARGV[4]\n" \
+	"local zkey = P .. 'alerts:ends'\n" \
+	"-- At most this many alerts per call (each is ~10 usec of Redis);\n" \
+	"-- the rest come due again at once.\n" \
+	"local MAX = 500\n" \
+	"if string.sub(m, 1, 9) ~= 'incident:' then\n" \
+	"  local akey = P .. 'alert:' .. m\n" \
+	"  local a = redis.call('HMGET', akey, 'status', 'ends_at', 'incident')\n" \
+	"  local ends = tonumber(a[2]) or 0\n" \
+	"  redis.call('ZREM', zkey, m)\n" \
+	"  if a[1] ~= 'firing' or ends <= 0 then return 0 end\n" \
+	"  if ends > now then\n" \
+	"    redis.call('ZADD', zkey, 'LT', a[2],\n" \
+	"        'incident:' .. (a[3] or '0'))\n" \
+	"    return 0\n" \
+	"  end\n" \
+	"  resolve(P, m, akey, tonumber(a[3]) or 0, now, retention)\n" \
+	"  return 1\n" \
 	"end\n" \
-	"if ends > now then\n" \
-	"  redis.call('ZADD', P .. 'alerts:ends', ends, fp)\n" \
-	"  return 0\n" \
+	"local id = string.sub(m, 10)\n" \
+	"local inc = tonumber(id) or 0\n" \
+	"local ikey = P .. m\n" \
+	"local due, nxt = {}, false\n" \
+	"for _, fp in ipairs(redis.call('SMEMBERS', ikey .. ':alerts')) do\n" \
+	"  local a = redis.call('HMGET', P .. 'alert:' .. fp, 'status',\n" \
+	"      'ends_at', 'incident')\n" \
+	"  local ends = tonumber(a[2]) or 0\n" \
+	"  if a[1] == 'firing' and a[3] == id and ends > 0 then\n" \
+	"    if ends > now then\n" \
+	"      if not nxt or ends < nxt then nxt = ends end\n" \
+	"    elseif #due < MAX then\n" \
+	"      due[#due + 1] = fp\n" \
+	"    else\n" \
+	"      nxt = now\n" \
+	"    end\n" \
+	"  end\n" \
 	"end\n" \
-	"resolve(P, fp, akey, tonumber(a[3]) or 0, now, retention)\n" \
+	"if nxt then\n" \
+	"  redis.call('ZADD', zkey, nxt, m)\n" \
+	"else\n" \
+	"  redis.call('ZREM', zkey, m)\n" \
+	"end\n" \
+	"if #due == 0 then return 0 end\n" \
+	"-- Settled once, not once per alert (that reads every alert).\n" \
+	"for _, fp in ipairs(due) do\n" \
+	"  resolve(P, fp, P .. 'alert:' .. fp, inc, now, retention, true)\n" \
+	"end\n" \
+	"local h = redis.call('HMGET', ikey, 'status', 'firing_count')\n" \
+	"if h[1] and h[1] ~= 'resolved' and (tonumber(h[2]) or 0) > 0 then\n" \
+	"  settle(P, inc, ikey, now)\n" \
+	"end\n" \
 	"return 1\n"
 
 /*

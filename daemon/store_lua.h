@@ -14,7 +14,13 @@
  *                                       object text), details (JSON text),
  *                                       dedup_key, count, first_seen,
  *                                       last_seen, timestamp (sender's),
- *                                       ends_at, resolved_at, incident.
+ *                                       ends_at, resolved_at, incident,
+ *                                       dg (pagerd's digest of what a
+ *                                       repeat may change: a repeat with
+ *                                       the same dg writes only count,
+ *                                       last_seen and the times; absent
+ *                                       in hashes of older pagerds, so
+ *                                       their next repeat writes it).
  *                                       Sparse: an empty optional field
  *                                       (summary, severity, details,
  *                                       dedup_key, silenced, inhibit_*; 0
@@ -59,8 +65,15 @@
  *   P timers                    zset    member "notify:ID" (group_wait of
  *                                       incident ID), score = due time; a
  *                                       claimed member's score is its lease
- *   P alerts:ends               zset    fingerprints of firing alerts with
- *                                       an endsAt, score = ends_at
+ *   P alerts:ends               zset    "incident:ID" for each incident
+ *                                       with a firing alert that has an
+ *                                       endsAt; score <= the earliest
+ *                                       such ends_at (ZADD LT; a re-send
+ *                                       moving an end later leaves it
+ *                                       early, and the fire script puts
+ *                                       it at the next end). Members that
+ *                                       are fingerprints (older pagerds:
+ *                                       one per alert) still work.
  *   P silence:seq               string  INCR: silence ids
  *   P silence:ID                hash    id, matchers (API v2 JSON text),
  *                                       starts_at, ends_at, created_by,
@@ -93,7 +106,7 @@
 
 enum store_script {
 	/*
-	 * ARGV: prefix, now_ms, retention_ms, N, then per alert 21 fields:
+	 * ARGV: prefix, now_ms, retention_ms, N, then per alert 22 fields:
 	 * fingerprint, status ("firing"|"resolved"), summary, source,
 	 * severity, labels_json, details_json, dedup_key, timestamp_ms
 	 * ("0" when absent), level ("1".."3"; else 3), service ("":
@@ -101,7 +114,9 @@ enum store_script {
 	 * group_interval_ms, repeat_interval_ms, auto_resolve ("1"|"0"),
 	 * policy, ends_at_ms ("0": none), silenced (silence ids,
 	 * comma-separated; "" = none), inhibit_src and inhibit_tgt
-	 * (silence.h inhibit_mark(); "" = none). Returns {outcome, incident} * N
+	 * (silence.h inhibit_mark(); "" = none), dg (fingerprint.h
+	 * fp_digest() of summary, severity, details_json, level, silenced,
+	 * inhibit_src, inhibit_tgt as sent). Returns {outcome, incident} * N
 	 * as integers; outcome is enum store_outcome.
 	 */
 	STORE_SCRIPT_INGEST = 0,
@@ -133,10 +148,11 @@ enum store_script {
 	 */
 	STORE_SCRIPT_FIRE_NOTIFY,
 	/*
-	 * ARGV: prefix, now_ms, retention_ms, fingerprint. Resolves the alert
-	 * as the ingest script resolves one when its ends_at has passed;
-	 * otherwise puts its real ends_at back (or drops it). Returns 1 when
-	 * it resolved the alert.
+	 * ARGV: prefix, now_ms, retention_ms, member of P alerts:ends
+	 * ("incident:ID" or an older pagerd's fingerprint). Resolves each
+	 * alert whose ends_at has passed as the ingest script resolves one;
+	 * puts the member back at the next ends_at (or drops it). Returns 1
+	 * when it resolved an alert.
 	 */
 	STORE_SCRIPT_FIRE_ENDS,
 	/*

@@ -55,6 +55,26 @@ fp_labels(const struct label *labels, size_t n)
 	return h;
 }
 
+/*
+ * FNV-1a 64 over the strings, each followed by the separator byte (so
+ * {"ab", "c"} and {"a", "bc"} differ, and "" differs from nothing),
+ * formatted as a signed decimal: Redis keeps such a value in a hash as
+ * an 8-byte integer, not as text.
+ */
+void
+fp_digest(const char *const *v, size_t n, char out[FP_DIGEST_LEN])
+{
+	uint64_t	 h = FNV_OFFSET64;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i] != NULL)
+			h = fnv_add(h, v[i]);
+		h = fnv_add_byte(h, FP_SEPARATOR);
+	}
+	snprintf(out, FP_DIGEST_LEN, "%lld", (long long)(int64_t)h);
+}
+
 void
 fp_format(uint64_t fp, char out[17])
 {

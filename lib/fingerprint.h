@@ -18,4 +18,14 @@ uint64_t	fp_labels(const struct label *labels, size_t n);
 /* Format as 16 lower-case hex digits plus NUL, like Alertmanager's String(). */
 void		fp_format(uint64_t fp, char out[17]);
 
+/*
+ * A digest of an alert's content (the store's "dg" field: a repeat whose
+ * digest matches changed nothing the store keeps but its times): FNV-1a
+ * 64 over the strings v[0..n) (NULL hashes as ""), each closed by the
+ * separator byte, as a signed decimal integer plus NUL.
+ */
+#define FP_DIGEST_LEN	21
+void		fp_digest(const char *const *v, size_t n,
+		    char out[FP_DIGEST_LEN]);
+
 #endif /* PAGERD_FINGERPRINT_H */

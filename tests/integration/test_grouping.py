@@ -426,8 +426,14 @@ def _():
     h = R.alert(fp)
     eq(h.get("status"), "firing", "status")
     iid = h["incident"]
-    check(R.cmd("ZSCORE", pt.PREFIX + "alerts:ends", fp) is not None,
-          "not in alerts:ends")
+    # One member per incident, due no later than its alerts' ends_at.
+    member = "incident:" + iid
+    score = R.cmd("ZSCORE", pt.PREFIX + "alerts:ends", member)
+    check(score is not None, "%s not in alerts:ends" % member)
+    check(int(float(score)) <= int(h["ends_at"]),
+          "alerts:ends %s after ends_at %s" % (score, h["ends_at"]))
+    eq(R.cmd("ZSCORE", pt.PREFIX + "alerts:ends", fp), None,
+       "a member per alert")
     send(3000)
     time.sleep(1.5)
     eq(R.alert(fp).get("status"), "firing", "status after the first end")
@@ -439,7 +445,7 @@ def _():
                                                 h["ends_at"]))
     inc = incident(iid)
     eq(inc["status"], "resolved", "incident")
-    eq(R.cmd("ZSCORE", pt.PREFIX + "alerts:ends", fp), None,
+    eq(R.cmd("ZSCORE", pt.PREFIX + "alerts:ends", member), None,
        "left in alerts:ends")
     eq(fired(), before + 1, "pagerd_timers_fired_total{kind=ends}")
 

@@ -113,6 +113,42 @@ test_empty_value_differs_from_absent_label(void **state)
 	assert_int_not_equal(fp_labels(l, 1), fp_labels(NULL, 0));
 }
 
+/*
+ * The content digest: vectors from an independent Python FNV-1a 64,
+ * printed as a signed 64-bit decimal.
+ */
+static void
+test_digest_vectors(void **state)
+{
+	const char	*ab_c[2] = { "ab", "c" }, *a_bc[2] = { "a", "bc" };
+	const char	*empty[1] = { "" };
+	const char	*alert[4] = { "Latency", "warning", "{}", "3" };
+	char		 out[FP_DIGEST_LEN];
+
+	fp_digest(NULL, 0, out);
+	assert_string_equal(out, "-3750763034362895579");
+	fp_digest(ab_c, 2, out);
+	assert_string_equal(out, "2358367985974424609");
+	fp_digest(a_bc, 2, out);
+	assert_string_equal(out, "-6871556058050395989");
+	fp_digest(empty, 1, out);
+	assert_string_equal(out, "-5808391946409677970");
+	fp_digest(alert, 4, out);
+	assert_string_equal(out, "-312660280492836990");
+}
+
+/* NULL is "" (an alert with no severity is one with an empty one). */
+static void
+test_digest_null_is_empty(void **state)
+{
+	const char	*empty[1] = { "" }, *null[1] = { NULL };
+	char		 a[FP_DIGEST_LEN], b[FP_DIGEST_LEN];
+
+	fp_digest(empty, 1, a);
+	fp_digest(null, 1, b);
+	assert_string_equal(a, b);
+}
+
 int
 main(void)
 {
@@ -121,6 +157,8 @@ main(void)
 		cmocka_unit_test(test_format_is_16_lower_hex_digits),
 		cmocka_unit_test(test_format_pads_small_values_with_zeros),
 		cmocka_unit_test(test_empty_value_differs_from_absent_label),
+		cmocka_unit_test(test_digest_vectors),
+		cmocka_unit_test(test_digest_null_is_empty),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
