@@ -282,7 +282,7 @@
 	"  for _, fp in ipairs(redis.call('SMEMBERS',\n" \
 	"      ikey .. ':alerts')) do\n" \
 	"    local akey = P .. 'alert:' .. fp\n" \
-	"    local a = redis.call('HMGET', akey, 'status', 'incident')\n" \
+	"    local a = redis.call('HMGET', akey, 's', 'i')\n" \
 	"    if a[1] == 'firing' and a[2] == id then\n" \
 	"      resolve(P, fp, akey, id, now, tonumber(ARGV[8]) or 0)\n" \
 	"    end\n" \

@@ -365,6 +365,74 @@ is_noscript(const redisReply *r)
 
 /* ------------------------------------------------------- connection */
 
+static void	setup_done(struct store *);
+static int	migrate_send(struct store *, const char *);
+
+/*
+ * The one-time migration of alert hashes to the short field names
+ * (store_lua.c, LUA_MIGRATE), one SCAN step per call, before the store
+ * is ready: no ingest runs on an old-shaped hash. After the first run
+ * each connect costs one call that answers "0" at once.
+ */
+static void
+migrate_reply(redisAsyncContext *ac, void *r, void *priv)
+{
+	struct setup	*su = priv;
+	struct store	*s = su->cmd.s;
+	redisReply	*reply = r;
+
+	inflight_remove(s, &su->cmd);
+	free(su);
+	if (s->ac != ac)
+		return;
+	if (reply == NULL) {
+		conn_lost(s, ac_error(ac), 0);
+		return;
+	}
+	if (reply->type != REDIS_REPLY_STRING) {
+		count_error(s, "connect");
+		log_warnx("redis: migrating alerts: %s",
+		    reply->type == REDIS_REPLY_ERROR ? reply->str :
+		    "unexpected reply");
+		conn_lost(s, "alert migration failed", 1);
+		return;
+	}
+	if (strcmp(reply->str, "0") == 0) {
+		setup_done(s);
+		return;
+	}
+	set_reason(s, "migrating alerts");
+	if (migrate_send(s, reply->str) == -1) {
+		count_error(s, "connect");
+		conn_lost(s, "cannot send the migration", 1);
+	}
+}
+
+static int
+migrate_send(struct store *s, const char *cursor)
+{
+	struct setup	*su;
+	const char	*argv[5] = { "EVALSHA", s->sha[STORE_SCRIPT_MIGRATE],
+			    "0", s->prefix, cursor };
+	size_t		 argvlen[5];
+	int		 i;
+
+	if ((su = calloc(1, sizeof(*su))) == NULL)
+		return -1;
+	su->cmd.s = s;
+	su->cmd.kind = CMD_SETUP;
+	su->script = STORE_SCRIPT_MIGRATE;
+	for (i = 0; i < 5; i++)
+		argvlen[i] = strlen(argv[i]);
+	if (redisAsyncCommandArgv(s->ac, migrate_reply, su, 5, argv,
+	    argvlen) != REDIS_OK) {
+		free(su);
+		return -1;
+	}
+	inflight_add(s, &su->cmd);
+	return 0;
+}
+
 static void
 setup_reply(redisAsyncContext *ac, void *r, void *priv)
 {
@@ -410,7 +478,19 @@ setup_reply(redisAsyncContext *ac, void *r, void *priv)
 	}
 	if (--s->setup_left > 0)
 		return;
+	if (migrate_send(s, "0") == -1) {
+		count_error(s, "connect");
+		conn_lost(s, "cannot send the migration", 1);
+	}
+}
 
+/*
+ * Connected and the scripts loaded: ready. Batches and queries that
+ * waited go out now.
+ */
+static void
+setup_done(struct store *s)
+{
 	evtimer_del(s->ev_timer);
 	s->state = ST_READY;
 	s->backoff_ms = BACKOFF_MIN_MS;

@@ -47,8 +47,7 @@
 	"local function settle(P, inc, ikey, now)\n" \
 	"  local best = 4\n" \
 	"  for _, f in ipairs(redis.call('SMEMBERS', ikey .. ':alerts')) do\n" \
-	"    local a = redis.call('HMGET', P .. 'alert:' .. f, 'status',\n" \
-	"        'level', 'incident')\n" \
+	"    local a = redis.call('HMGET', P .. 'alert:' .. f, 's', 'v', 'i')\n" \
 	"    if a[1] == 'firing' and a[3] == tostring(inc) then\n" \
 	"      best = math.min(best, tonumber(a[2]) or 3)\n" \
 	"    end\n" \
@@ -115,14 +114,13 @@
 	"-- reopened), and its pending notification is dropped. batch: the\n" \
 	"-- caller resolves several alerts of inc and settles once itself.\n" \
 	"local function resolve(P, fp, akey, inc, now, retention, batch)\n" \
-	"  redis.call('HSET', akey, 'status', 'resolved',\n" \
-	"      'resolved_at', now, 'last_seen', now)\n" \
+	"  redis.call('HSET', akey, 's', 'resolved', 'r', now, 'l', now)\n" \
 	"  if retention > 0 then\n" \
 	"    redis.call('PEXPIRE', akey, retention)\n" \
 	"  end\n" \
 	"  redis.call('ZREM', P .. 'alerts:ends', fp)\n" \
-	"  sources(P, redis.call('HGET', akey, 'inhibit_src'), -1, now)\n" \
-	"  redis.call('HSET', akey, 'inhibit_src', '')\n" \
+	"  sources(P, redis.call('HGET', akey, 'a'), -1, now)\n" \
+	"  redis.call('HDEL', akey, 'a')\n" \
 	"  local ikey = P .. 'incident:' .. inc\n" \
 	"  local h = redis.call('HMGET', ikey, 'status', 'auto_resolve',\n" \
 	"      'group_key')\n" \
@@ -174,10 +172,9 @@
 	"-- repeat may change it, and the empty value, which is not stored\n" \
 	"-- (absent = empty). What a repeat may change (but timestamp) is\n" \
 	"-- what pagerd's digest covers (dg, ARGV offset 21).\n" \
-	"local FIELDS = {{'summary', 2, true, ''}, {'severity', 4, true, ''},\n" \
-	"    {'details', 6, true, ''}, {'timestamp', 8, false, '0'},\n" \
-	"    {'silenced', 18, true, ''}, {'inhibit_src', 19, true, ''},\n" \
-	"    {'inhibit_tgt', 20, true, ''}, {'dedup_key', 7, false, ''}}\n" \
+	"local FIELDS = {{'m', 2, true, ''}, {'y', 4, true, ''},\n" \
+	"    {'d', 6, true, ''}, {'t', 8, false, '0'}, {'x', 18, true, ''},\n" \
+	"    {'a', 19, true, ''}, {'g', 20, true, ''}, {'k', 7, false, ''}}\n" \
 	"-- An incident's updated is written once per call, not once per\n" \
 	"-- alert: now is the same for the whole batch, and a batch of\n" \
 	"-- repeats is mostly alerts of a few incidents.\n" \
@@ -202,8 +199,7 @@
 	"  local isrc, itgt = ARGV[i + 19], ARGV[i + 20]\n" \
 	"  local dg = ARGV[i + 21]\n" \
 	"  local akey = P .. 'alert:' .. fp\n" \
-	"  local cur = redis.call('HMGET', akey, 'status', 'incident', 'dg',\n" \
-	"      'ends_at', 'timestamp', 'count')\n" \
+	"  local cur = redis.call('HMGET', akey, 's', 'i', 'h', 'e', 't', 'c')\n" \
 	"  local incs = cur[2] or '0'\n" \
 	"  local inc = tonumber(incs) or 0\n" \
 	"  if st == 'firing' and cur[1] == 'firing' then\n" \
@@ -212,26 +208,24 @@
 	"    -- that moved, when the digest says nothing else changed: the\n" \
 	"    -- details (~450 bytes) are neither read back nor written.\n" \
 	"    local ikey = P .. 'incident:' .. incs\n" \
-	"    local set = {'count', (tonumber(cur[6]) or 0) + 1,\n" \
-	"        'last_seen', nows}\n" \
+	"    local set = {'c', (tonumber(cur[6]) or 1) + 1, 'l', nows}\n" \
 	"    local ts = ARGV[i + 8]\n" \
 	"    if (cur[5] or '0') ~= ts then\n" \
-	"      set[#set + 1] = 'timestamp'\n" \
+	"      set[#set + 1] = 't'\n" \
 	"      set[#set + 1] = ts\n" \
 	"    end\n" \
 	"    local moved = (cur[4] or '0') ~= ends\n" \
 	"    if moved then\n" \
-	"      set[#set + 1] = 'ends_at'\n" \
+	"      set[#set + 1] = 'e'\n" \
 	"      set[#set + 1] = ends\n" \
 	"    end\n" \
 	"    if cur[3] ~= dg then\n" \
 	"      -- Its content changed (or the hash predates digests): write\n" \
 	"      -- what a repeat may change, unread, and look at what the\n" \
 	"      -- old level, silences and inhibition mean now.\n" \
-	"      local old = redis.call('HMGET', akey, 'level', 'silenced',\n" \
-	"          'inhibit_src', 'inhibit_tgt')\n" \
+	"      local old = redis.call('HMGET', akey, 'v', 'x', 'a', 'g')\n" \
 	"      local del = {}\n" \
-	"      set[#set + 1] = 'dg'\n" \
+	"      set[#set + 1] = 'h'\n" \
 	"      set[#set + 1] = dg\n" \
 	"      for _, f in ipairs(FIELDS) do\n" \
 	"        local v = ARGV[i + f[2]]\n" \
@@ -243,9 +237,12 @@
 	"          del[#del + 1] = f[1]\n" \
 	"        end\n" \
 	"      end\n" \
-	"      local raised = tonumber(old[1]) ~= lvl\n" \
-	"      if raised then\n" \
-	"        set[#set + 1] = 'level'\n" \
+	"      -- Level 3 (sev3, the most common) is not stored either.\n" \
+	"      local raised = (tonumber(old[1]) or 3) ~= lvl\n" \
+	"      if raised and lvl == 3 then\n" \
+	"        del[#del + 1] = 'v'\n" \
+	"      elseif raised then\n" \
+	"        set[#set + 1] = 'v'\n" \
 	"        set[#set + 1] = lvs\n" \
 	"      end\n" \
 	"      redis.call('HSET', akey, unpack(set))\n" \
@@ -291,7 +288,7 @@
 	"        -- All the joining below needs of the incident, at once.\n" \
 	"        h = redis.call('HMGET', P .. 'incident:' .. g, 'status',\n" \
 	"            'summary', 'alert_count', 'firing_count', 'level',\n" \
-	"            'notified_at')\n" \
+	"            'notified_at', 'source', 'service')\n" \
 	"        if h[1] and h[1] ~= 'resolved' then\n" \
 	"          inc, incs = tonumber(g), g\n" \
 	"        end\n" \
@@ -308,15 +305,28 @@
 	"      -- no field of its last life left behind by the sparse HSET).\n" \
 	"      redis.call('DEL', akey)\n" \
 	"    end\n" \
-	"    -- Sparse, to keep an alert small (Redis holds ~1 KB per alert):\n" \
-	"    -- no fingerprint (it is the key's end) and no group_key (its\n" \
-	"    -- incident has it), and an optional field that is empty, or 0\n" \
-	"    -- for timestamp and ends_at, is left out: absent reads back as\n" \
-	"    -- empty everywhere, and GET renders both as null.\n" \
-	"    local set = {'status', 'firing', 'source', ARGV[i + 3],\n" \
-	"        'labels', ARGV[i + 5], 'count', 1, 'first_seen', nows,\n" \
-	"        'last_seen', nows, 'incident', incs, 'level', lvs,\n" \
-	"        'service', svc, 'dg', ARGV[i + 21]}\n" \
+	"    -- Sparse, to keep an alert small (Redis holds ~1 KB per alert;\n" \
+	"    -- short field names, store_lua.h): no fingerprint (it is the\n" \
+	"    -- key's end), no group_key, no source and service when they\n" \
+	"    -- are its incident's (GET takes them from there), no level 3,\n" \
+	"    -- no count 1 and no last_seen equal to first_seen, and an\n" \
+	"    -- optional field that is empty, or 0 for timestamp and ends_at,\n" \
+	"    -- is left out: absent reads back as empty everywhere, and GET\n" \
+	"    -- renders both as null.\n" \
+	"    local set = {'s', 'firing', 'L', ARGV[i + 5], 'f', nows,\n" \
+	"        'i', incs, 'h', ARGV[i + 21]}\n" \
+	"    if lvl ~= 3 then\n" \
+	"      set[#set + 1] = 'v'\n" \
+	"      set[#set + 1] = lvs\n" \
+	"    end\n" \
+	"    if not opened and h[7] ~= ARGV[i + 3] then\n" \
+	"      set[#set + 1] = 'o'\n" \
+	"      set[#set + 1] = ARGV[i + 3]\n" \
+	"    end\n" \
+	"    if not opened and h[8] ~= svc then\n" \
+	"      set[#set + 1] = 'V'\n" \
+	"      set[#set + 1] = svc\n" \
+	"    end\n" \
 	"    for _, f in ipairs(FIELDS) do\n" \
 	"      local v = ARGV[i + f[2]]\n" \
 	"      if v ~= f[4] then\n" \
@@ -325,7 +335,7 @@
 	"      end\n" \
 	"    end\n" \
 	"    if ends ~= '0' then\n" \
-	"      set[#set + 1] = 'ends_at'\n" \
+	"      set[#set + 1] = 'e'\n" \
 	"      set[#set + 1] = ends\n" \
 	"    end\n" \
 	"    redis.call('HSET', akey, unpack(set))\n" \
@@ -451,8 +461,8 @@
 	"end\n" \
 	"local free, until_, held, inh = false, false, {}, {}\n" \
 	"for _, fp in ipairs(redis.call('SMEMBERS', ikey .. ':alerts')) do\n" \
-	"  local a = redis.call('HMGET', P .. 'alert:' .. fp, 'status',\n" \
-	"      'incident', 'silenced', 'inhibit_src', 'inhibit_tgt')\n" \
+	"  local a = redis.call('HMGET', P .. 'alert:' .. fp, 's', 'i', 'x',\n" \
+	"      'a', 'g')\n" \
 	"  local by = {}\n" \
 	"  if a[1] == 'firing' and a[2] == id then\n" \
 	"    by = inhibitors(P, a[5], a[4])\n" \
@@ -519,7 +529,7 @@
 	"local MAX = 500\n" \
 	"if string.sub(m, 1, 9) ~= 'incident:' then\n" \
 	"  local akey = P .. 'alert:' .. m\n" \
-	"  local a = redis.call('HMGET', akey, 'status', 'ends_at', 'incident')\n" \
+	"  local a = redis.call('HMGET', akey, 's', 'e', 'i')\n" \
 	"  local ends = tonumber(a[2]) or 0\n" \
 	"  redis.call('ZREM', zkey, m)\n" \
 	"  if a[1] ~= 'firing' or ends <= 0 then return 0 end\n" \
@@ -536,8 +546,7 @@
 	"local ikey = P .. m\n" \
 	"local due, nxt = {}, false\n" \
 	"for _, fp in ipairs(redis.call('SMEMBERS', ikey .. ':alerts')) do\n" \
-	"  local a = redis.call('HMGET', P .. 'alert:' .. fp, 'status',\n" \
-	"      'ends_at', 'incident')\n" \
+	"  local a = redis.call('HMGET', P .. 'alert:' .. fp, 's', 'e', 'i')\n" \
 	"  local ends = tonumber(a[2]) or 0\n" \
 	"  if a[1] == 'firing' and a[3] == id and ends > 0 then\n" \
 	"    if ends > now then\n" \
@@ -638,13 +647,15 @@
  * incident that flaps for days must not make a multi-megabyte answer).
  */
 #define LUA_GET \
+	"-- The alert hash's short field names (store_lua.h).\n" \
 	"local ALERT = {\n" \
-	"  {'incident', 'n'}, {'fingerprint', 's'}, {'summary', 's'},\n" \
-	"  {'status', 's'}, {'source', 's'}, {'severity', 's'},\n" \
-	"  {'count', 'n'}, {'first_seen', 'n'}, {'last_seen', 'n'},\n" \
-	"  {'resolved', 'n', 'resolved_at'}, {'labels', 'j'},\n" \
-	"  {'details', 'j'}, {'dedup_key', 's'}, {'timestamp', 'n'},\n" \
-	"  {'level', 'l'}, {'service', 's'}, {'ends_at', 'n'}\n" \
+	"  {'incident', 'n', 'i'}, {'fingerprint', 's', 'i'}, -- (the key's)\n" \
+	"  {'summary', 's', 'm'}, {'status', 's', 's'}, {'source', 's', 'o'},\n" \
+	"  {'severity', 's', 'y'}, {'count', 'n', 'c'},\n" \
+	"  {'first_seen', 'n', 'f'}, {'last_seen', 'n', 'l'},\n" \
+	"  {'resolved', 'n', 'r'}, {'labels', 'j', 'L'}, {'details', 'j', 'd'},\n" \
+	"  {'dedup_key', 's', 'k'}, {'timestamp', 'n', 't'},\n" \
+	"  {'level', 'l', 'v'}, {'service', 's', 'V'}, {'ends_at', 'n', 'e'}\n" \
 	"}\n" \
 	"local EVENT = {{'event', 's'}, {'fingerprint', 's'}, {'at', 'n'},\n" \
 	"  {'from', 's'}, {'to', 's'}, {'owner', 's'}, {'until', 'n'},\n" \
@@ -657,7 +668,7 @@
 	"-- The silences that hold an alert now (its ids, still active).\n" \
 	"local function silenced(fp)\n" \
 	"  local ids = {}\n" \
-	"  local v = redis.call('HGET', P .. 'alert:' .. fp, 'silenced')\n" \
+	"  local v = redis.call('HGET', P .. 'alert:' .. fp, 'x')\n" \
 	"  for sid in string.gmatch(v or '', '[^,]+') do\n" \
 	"    local t = redis.call('HMGET', P .. 'silence:' .. sid,\n" \
 	"        'starts_at', 'ends_at')\n" \
@@ -667,8 +678,7 @@
 	"    end\n" \
 	"  end\n" \
 	"  local inh = false\n" \
-	"  local r = redis.call('HMGET', P .. 'alert:' .. fp, 'status',\n" \
-	"      'inhibit_src', 'inhibit_tgt')\n" \
+	"  local r = redis.call('HMGET', P .. 'alert:' .. fp, 's', 'a', 'g')\n" \
 	"  if r[1] == 'firing' then\n" \
 	"    local own = {}\n" \
 	"    for l in string.gmatch(r[2] or '', '[^\\n]+') do own[l] = 1 end\n" \
@@ -695,6 +705,12 @@
 	"  local a = hget(P .. 'alert:' .. fp, ALERT)\n" \
 	"  -- Not stored since the ingest script stores alerts sparse.\n" \
 	"  a[2] = fp\n" \
+	"  -- Left out when they are the incident's, or the default.\n" \
+	"  a[5] = a[5] or h[5]\n" \
+	"  a[16] = a[16] or h[11]\n" \
+	"  a[15] = a[15] or '3'\n" \
+	"  a[7] = a[7] or '1'\n" \
+	"  a[9] = a[9] or a[8]\n" \
 	"  -- Skip alerts that expired after they resolved or fired again\n" \
 	"  -- into a newer incident: the timeline keeps their history.\n" \
 	"  if a[1] == h[1] then\n" \
@@ -814,7 +830,7 @@
  */
 #define LUA_ACK_ALERT \
 	"local P, now, fp, by = ARGV[1], ARGV[2], ARGV[3], ARGV[4]\n" \
-	"local inc = redis.call('HGET', P .. 'alert:' .. fp, 'incident')\n" \
+	"local inc = redis.call('HGET', P .. 'alert:' .. fp, 'i')\n" \
 	"if not inc then return false end\n" \
 	"local ikey = P .. 'incident:' .. inc\n" \
 	"if redis.call('HGET', ikey, 'status') == 'triggered' then\n" \
@@ -837,6 +853,46 @@
 	"return '{\"incident\":' .. inc .. ',\"status\":' ..\n" \
 	"    cjson.encode(redis.call('HGET', ikey, 'status')) .. '}'\n"
 
+/*
+ * Alert hashes written by a pagerd from before the short field names
+ * (store_lua.h) get them, once: run at connect, before any intake, one
+ * SCAN step per call so that Redis answers others in between. Fields
+ * no longer stored (fingerprint, group_key, an empty inhibit_src) go.
+ * Idempotent: a hash that has no "status" field is left alone, so two
+ * instances may run it at once.
+ */
+#define LUA_MIGRATE \
+	"local P, c = ARGV[1], ARGV[2]\n" \
+	"local done = P .. 'alerts:shape'\n" \
+	"if c == '0' and redis.call('GET', done) == '2' then return '0' end\n" \
+	"local MAP = {status = 's', incident = 'i', level = 'v', count = 'c',\n" \
+	"  first_seen = 'f', last_seen = 'l', summary = 'm', severity = 'y',\n" \
+	"  details = 'd', labels = 'L', source = 'o', service = 'V',\n" \
+	"  timestamp = 't', ends_at = 'e', resolved_at = 'r', dedup_key = 'k',\n" \
+	"  silenced = 'x', inhibit_src = 'a', inhibit_tgt = 'g', dg = 'h'}\n" \
+	"local r = redis.call('SCAN', c, 'MATCH', P .. 'alert:*', 'COUNT',\n" \
+	"    1000)\n" \
+	"for _, k in ipairs(r[2]) do\n" \
+	"  if redis.call('TYPE', k).ok == 'hash' and\n" \
+	"      redis.call('HEXISTS', k, 'status') == 1 then\n" \
+	"    local kv = redis.call('HGETALL', k)\n" \
+	"    local ttl = redis.call('PTTL', k)\n" \
+	"    local set = {}\n" \
+	"    for j = 1, #kv, 2 do\n" \
+	"      local f = MAP[kv[j]]\n" \
+	"      if f and kv[j + 1] ~= '' then\n" \
+	"        set[#set + 1] = f\n" \
+	"        set[#set + 1] = kv[j + 1]\n" \
+	"      end\n" \
+	"    end\n" \
+	"    redis.call('DEL', k)\n" \
+	"    redis.call('HSET', k, unpack(set))\n" \
+	"    if ttl > 0 then redis.call('PEXPIRE', k, ttl) end\n" \
+	"  end\n" \
+	"end\n" \
+	"if r[1] == '0' then redis.call('SET', done, '2') end\n" \
+	"return r[1]\n"
+
 const char store_lua_write_lib[] = LUA_WRITE_LIB;
 
 const struct store_script_def store_scripts[STORE_SCRIPT_COUNT] = {
@@ -849,6 +905,7 @@ const struct store_script_def store_scripts[STORE_SCRIPT_COUNT] = {
 	[STORE_SCRIPT_FIRE_ENDS] = { "fire_ends", LUA_WRITE_LIB LUA_FIRE_ENDS },
 	[STORE_SCRIPT_SILENCE_ADD] = { "silence_add", LUA_SILENCE_ADD },
 	[STORE_SCRIPT_ACK_ALERT] = { "ack_alert", LUA_ACK_ALERT },
+	[STORE_SCRIPT_MIGRATE] = { "migrate", LUA_MIGRATE },
 	[STORE_SCRIPT_SILENCE_LIST] = { "silence_list",
 	    LUA_SILENCE_COMMON LUA_SILENCE_LIST },
 	[STORE_SCRIPT_SILENCE_GET] = { "silence_get",

@@ -7,32 +7,47 @@
  *
  *   P incident:seq              string  INCR: short numeric incident ids
  *                                       (they must fit an SMS reply)
- *   P alert:FP                  hash    one per fingerprint FP: summary,
- *                                       source, severity (as sent), level
- *                                       (1..3: sev1..sev3), service, status
- *                                       (firing|resolved), labels (JSON
- *                                       object text), details (JSON text),
- *                                       dedup_key, count, first_seen,
- *                                       last_seen, timestamp (sender's),
- *                                       ends_at, resolved_at, incident,
- *                                       dg (pagerd's digest of what a
- *                                       repeat may change: a repeat with
- *                                       the same dg writes only count,
- *                                       last_seen and the times; absent
- *                                       in hashes of older pagerds, so
- *                                       their next repeat writes it).
- *                                       Sparse: an empty optional field
- *                                       (summary, severity, details,
- *                                       dedup_key, silenced, inhibit_*; 0
- *                                       for timestamp and ends_at;
- *                                       resolved_at while firing) is not
- *                                       stored, and absent reads as empty.
- *                                       The fingerprint is the key's end and
+ *   P alert:FP                  hash    one per fingerprint FP, with short
+ *                                       field names (Redis holds ~1 KB per
+ *                                       alert, and each name is stored in
+ *                                       every hash):
+ *                                         s status (firing|resolved)
+ *                                         i incident (its id)
+ *                                         v level (1..3: sev1..sev3;
+ *                                           absent = 3)
+ *                                         c count (absent = 1),
+ *                                         f first_seen, l last_seen
+ *                                           (absent = f)
+ *                                         m summary, y severity (as sent)
+ *                                         L labels (JSON object text)
+ *                                         d details (JSON text)
+ *                                         o source, V service (absent =
+ *                                           the incident's)
+ *                                         t timestamp (sender's)
+ *                                         e ends_at, r resolved_at
+ *                                         k dedup_key
+ *                                         x silenced, a inhibit_src,
+ *                                         g inhibit_tgt (below)
+ *                                         h pagerd's digest of what a
+ *                                           repeat may change (summary,
+ *                                           severity, details, level,
+ *                                           x, a, g): a repeat with the
+ *                                           same h writes only c, l and
+ *                                           the times that moved
+ *                                       Sparse: an empty optional field (m,
+ *                                       y, d, k, x, a, g; 0 for t and e; r
+ *                                       while firing) is not stored, and
+ *                                       absent reads as empty. The
+ *                                       fingerprint is the key's end and
  *                                       the group key is the incident's:
- *                                       neither is stored (hashes written
- *                                       before may still have them). No TTL
- *                                       while firing; expires retention_ms
- *                                       after it resolves.
+ *                                       neither is stored. No TTL while
+ *                                       firing; expires retention_ms after
+ *                                       it resolves. Hashes of an older
+ *                                       pagerd (long names: status,
+ *                                       incident, ...) are migrated once,
+ *                                       at connect (STORE_SCRIPT_MIGRATE;
+ *                                       P alerts:shape = "2" after it):
+ *                                       stop older instances first.
  *   P incident:ID               hash    id, title (the first alert's
  *                                       summary, then " (+N more)"),
  *                                       summary (the first alert's), status
@@ -74,6 +89,8 @@
  *                                       it at the next end). Members that
  *                                       are fingerprints (older pagerds:
  *                                       one per alert) still work.
+ *   P alerts:shape              string  "2": the alert hashes have the
+ *                                       short field names (migrated)
  *   P silence:seq               string  INCR: silence ids
  *   P silence:ID                hash    id, matchers (API v2 JSON text),
  *                                       starts_at, ends_at, created_by,
@@ -90,11 +107,11 @@
  *                                       held; re-armed when the count
  *                                       drops to 0
  *
- * An alert hash also has inhibit_src and inhibit_tgt (as passed to
- * ingest; inhibit_src is emptied when it resolves) and "silenced": the
- * ids of the silences that matched it at its last intake,
- * comma-separated (absent or "" = none); each is checked against its
- * silence's window when it is used.
+ * An alert hash also has inhibit_src (a) and inhibit_tgt (g) (as passed
+ * to ingest; a goes when it resolves) and silenced (x): the ids of the
+ * silences that matched it at its last intake, comma-separated (absent
+ * or "" = none); each is checked against its silence's window when it
+ * is used.
  *
  * All times are milliseconds since the epoch, written by pagerd (scripts
  * never read Redis's clock, so a replayed AOF gives the same data).
@@ -179,6 +196,14 @@ enum store_script {
 	 * for an unknown alert.
 	 */
 	STORE_SCRIPT_ACK_ALERT,
+	/*
+	 * ARGV: prefix, cursor. One step of the one-time migration of alert
+	 * hashes from the long field names of older pagerds to the short
+	 * ones (up to ~1,000 keys of a SCAN). Returns the next cursor, "0"
+	 * when done (P alerts:shape is then "2", and later calls return "0"
+	 * at once).
+	 */
+	STORE_SCRIPT_MIGRATE,
 	STORE_SCRIPT_COUNT
 };
 

@@ -118,6 +118,17 @@ def wait_until(fn, timeout=5.0, interval=0.05, what="condition"):
         time.sleep(interval)
 
 
+# The alert hash's short field names (daemon/store_lua.h) -> long ones.
+ALERT_FIELDS = {
+    "s": "status", "i": "incident", "v": "level", "c": "count",
+    "f": "first_seen", "l": "last_seen", "m": "summary", "y": "severity",
+    "d": "details", "L": "labels", "o": "source", "V": "service",
+    "t": "timestamp", "e": "ends_at", "r": "resolved_at", "k": "dedup_key",
+    "x": "silenced", "a": "inhibit_src", "g": "inhibit_tgt", "h": "dg",
+}
+ALERT_SHORT = {v: k for k, v in ALERT_FIELDS.items()}
+
+
 def check(cond, msg):
     if not cond:
         raise AssertionError(msg)
@@ -280,7 +291,28 @@ class RedisClient:
                 return sorted(out)
 
     def alert(self, fp):
-        """The stored alert hash for fingerprint fp ({} when absent)."""
+        """The stored alert hash for fingerprint fp ({} when absent), with
+        the long field names (the store keeps short ones, ALERT_FIELDS;
+        an unknown field keeps its name)."""
+        h = self.hgetall(PREFIX + "alert:" + fp)
+        h = {ALERT_FIELDS.get(k, k): v for k, v in h.items()}
+        # Not stored: level 3, count 1, last_seen = first_seen, and
+        # source and service when they are its incident's (as GET shows
+        # them).
+        if h.get("status"):
+            h.setdefault("level", "3")
+            h.setdefault("count", "1")
+            if "first_seen" in h:
+                h.setdefault("last_seen", h["first_seen"])
+        if h.get("incident") and ("source" not in h or "service" not in h):
+            inc = self.incident(h["incident"])
+            for k in ("source", "service"):
+                if k not in h and k in inc:
+                    h[k] = inc[k]
+        return h
+
+    def alert_raw(self, fp):
+        """The stored alert hash as it is, short field names."""
         return self.hgetall(PREFIX + "alert:" + fp)
 
     def incident(self, iid):

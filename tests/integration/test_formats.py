@@ -346,7 +346,7 @@ def _():
 
         def pd_stored():
             for k in R.alert_keys():
-                h = R.hgetall(k)
+                h = R.alert(k[len(pt.PREFIX + "alert:"):])
                 if job in (h.get("summary") or "") and \
                         "pagerduty" in (h.get("summary") or "") + \
                         (h.get("details") or ""):

@@ -1,10 +1,12 @@
 #!/usr/bin/python3
-"""What the store keeps per alert, end to end: a repeat whose content
-digest (dg) matches writes only its count and times; a changed repeat
-writes its content and a new digest; hashes and per-alert alerts:ends
-members that an older pagerd wrote (no digest, one member per alert)
-still work and are brought up to date; one alerts:ends member per
-incident resolves each alert at its own endsAt."""
+"""What the store keeps per alert, end to end: short field names, and
+source and service only when they are not the incident's (the API shows
+the same); a repeat whose content digest (dg) matches writes only its
+count and times; a changed repeat writes its content and a new digest;
+alert hashes with the long field names of an older pagerd are migrated
+once at connect and read the same; per-alert alerts:ends members of an
+older pagerd still work; one alerts:ends member per incident resolves
+each alert at its own endsAt."""
 
 import time
 
@@ -15,6 +17,7 @@ t = pt.TestFile("store_shape")
 redis = t.redis()
 R = redis.client
 KEY = "shape-key-0123456789"
+KEY2 = "shape2-key-0123456789"
 
 
 def configure(p):
@@ -22,7 +25,9 @@ def configure(p):
     c["services"] = [{"name": "shape", "group_by": ["alertname"],
                       "group_wait": "0s"}]
     c["integrations"] = c["integrations"] + [
-        {"name": "shape", "key": KEY, "service": "shape"}]
+        {"name": "shape", "key": KEY, "service": "shape"},
+        {"name": "shape2", "key": KEY2, "service": "shape",
+         "source": "other"}]
 
 
 pd = t.pagerd(redis)
@@ -44,14 +49,21 @@ def rfc3339(ms):
         ".%03dZ" % (ms % 1000)
 
 
-def send(labels, summary="s", ends_ms=None, **annotations):
+def send(labels, summary="s", ends_ms=None, key=KEY, **annotations):
     a = {"labels": labels, "annotations": dict(annotations,
                                                summary=summary)}
     if ends_ms is not None:
         a["endsAt"] = rfc3339(ends_ms)
     r = pt.http_request(pd.port, "POST", "/api/v2/alerts", [a],
-                        {"Authorization": "Bearer " + KEY})
+                        {"Authorization": "Bearer " + key})
     expect_status(r, 200, "POST /api/v2/alerts")
+
+
+def two(prefix):
+    """Labels and fingerprints of two alerts of different groups."""
+    la = {"alertname": uniq(prefix), "team": "x"}
+    lb = {"alertname": uniq(prefix), "team": "x"}
+    return la, lb, pt.fingerprint(la), pt.fingerprint(lb)
 
 
 def api_alert(iid, fp):
@@ -75,7 +87,7 @@ def _():
     dg = h["dg"]
     # Changed behind pagerd's back: a matching repeat must not read or
     # write the details, so this stays.
-    R.cmd("HSET", pt.PREFIX + "alert:" + fp, "details", '{"marker":1}')
+    R.cmd("HSET", pt.PREFIX + "alert:" + fp, "d", '{"marker":1}')
     time.sleep(0.01)
     send(labels, "first", description="d1")
     h = R.alert(fp)
@@ -95,8 +107,8 @@ def _():
     check("dg" not in a, "the digest is not API output")
 
 
-@t.case("a hash an older pagerd wrote (no digest) reads the same and is "
-        "brought up to date by its next repeat")
+@t.case("a hash with no digest reads the same and is brought up to date "
+        "by its next repeat")
 def _():
     up()
     labels = {"alertname": uniq("Old"), "team": "x"}
@@ -105,9 +117,9 @@ def _():
     key = pt.PREFIX + "alert:" + fp
     h = R.alert(fp)
     before = api_alert(h["incident"], fp)
-    # The old shape: no dg, and content the current sender changed.
-    R.cmd("HDEL", key, "dg")
-    R.cmd("HSET", key, "summary", "old summary", "details",
+    # As before digests: no dg, and content the sender changed since.
+    R.cmd("HDEL", key, "h")
+    R.cmd("HSET", key, "m", "old summary", "d",
           '{"annotations":{"summary":"old summary"}}')
     old = api_alert(h["incident"], fp)
     eq(old["summary"], "old summary", "an old hash reads as it is")
@@ -160,9 +172,7 @@ def _():
 def _():
     up()
     z = pt.PREFIX + "alerts:ends"
-    l1 = {"alertname": uniq("OldEnds"), "team": "x"}
-    l2 = {"alertname": uniq("OldEnds"), "team": "x"}
-    fp1, fp2 = pt.fingerprint(l1), pt.fingerprint(l2)
+    l1, l2, fp1, fp2 = two("OldEnds")
     far = now_ms() + 3600 * 1000
     send(l1, ends_ms=far)
     send(l2, ends_ms=far)
@@ -170,7 +180,7 @@ def _():
     # What an older pagerd left: a member per alert, no incident member.
     R.cmd("ZREM", z, "incident:" + i1, "incident:" + i2)
     past = now_ms() - 1000
-    R.cmd("HSET", pt.PREFIX + "alert:" + fp1, "ends_at", str(past))
+    R.cmd("HSET", pt.PREFIX + "alert:" + fp1, "e", str(past))
     R.cmd("ZADD", z, str(past), fp1)
     R.cmd("ZADD", z, str(past), fp2)
     wait_until(lambda: R.alert(fp1).get("status") == "resolved", 5,
@@ -182,6 +192,91 @@ def _():
     eq(int(float(R.cmd("ZSCORE", z, "incident:" + i2))), far,
        "its incident's member")
     eq(R.cmd("ZSCORE", z, fp1), None, "the resolved alert's member")
+
+
+@t.case("short field names; source, service and level 3 stored only when "
+        "not the incident's (or not sev3); the API shows them all")
+def _():
+    up()
+    name = uniq("Src")
+    l1 = {"alertname": name, "n": "1"}
+    l2 = {"alertname": name, "n": "2"}
+    f1, f2 = pt.fingerprint(l1), pt.fingerprint(l2)
+    send(l1, "one")
+    send(l2, "two", key=KEY2)
+    r1, r2 = R.alert_raw(f1), R.alert_raw(f2)
+    eq(r1["i"], r2["i"], "one incident")
+    for k in ("status", "incident", "summary", "labels", "count"):
+        check(k not in r1, "long name %s stored" % k)
+    eq(r1.get("s"), "firing", "s")
+    check("o" not in r1 and "V" not in r1 and "v" not in r1,
+          "the incident's source/service or level 3 stored: %r" % r1)
+    eq(r2.get("o"), "other", "the second alert's own source")
+    check("V" not in r2, "service stored")
+    eq(api_alert(r1["i"], f1)["source"], "shape", "API source 1")
+    eq(api_alert(r1["i"], f2)["source"], "other", "API source 2")
+    for fp in (f1, f2):
+        eq(api_alert(r1["i"], fp)["service"], "shape", "API service")
+        eq(api_alert(r1["i"], fp)["level"], "sev3", "API level")
+
+
+# An alert hash as pagerd 53c09cf wrote it (long names, sparse).
+OLD_FIELDS = ("status", "incident", "level", "count", "first_seen",
+              "last_seen", "summary", "severity", "details", "labels",
+              "source", "service", "ends_at", "inhibit_tgt", "dedup_key",
+              "timestamp", "resolved_at", "silenced")
+
+
+@t.case("alert hashes with the long field names of an older pagerd are "
+        "migrated at connect, keep their TTL, and read the same in the API")
+def _():
+    up()
+    z = pt.PREFIX + "alert:"
+    la, lb, fa, fb = two("Mig")
+    send(la, "firing one", description="a", ends_ms=now_ms() + 3600000)
+    send(lb, "resolved one", description="b")
+    r = pt.http_request(pd.port, "POST", "/api/v2/alerts",
+                        [{"labels": lb, "endsAt": rfc3339(now_ms() - 1000),
+                          "annotations": {"summary": "resolved one"}}],
+                        {"Authorization": "Bearer " + KEY})
+    expect_status(r, 200, "resolve")
+    wait_until(lambda: R.alert(fb).get("status") == "resolved", 5,
+               what="b to resolve")
+    ia, ib = R.alert(fa)["incident"], R.alert(fb)["incident"]
+    want = {fa: api_alert(ia, fa), fb: api_alert(ib, fb)}
+    pd.stop()
+    # Rewrite both as the older pagerd stored them.
+    for fp in (fa, fb):
+        h = R.alert(fp)
+        ttl = int(R.cmd("PTTL", z + fp))
+        R.cmd("DEL", z + fp)
+        args = []
+        for k in OLD_FIELDS:
+            if h.get(k):
+                args += [k, h[k]]
+        args += ["fingerprint", fp, "inhibit_src", ""]
+        R.cmd("HSET", z + fp, *args)
+        if ttl > 0:
+            R.cmd("PEXPIRE", z + fp, str(ttl))
+        check(R.cmd("HEXISTS", z + fp, "status") == 1, "old shape")
+    R.cmd("DEL", pt.PREFIX + "alerts:shape")
+    check(int(R.cmd("PTTL", z + fb)) > 0, "b has a TTL")
+    up()
+    for fp in (fa, fb):
+        raw = R.alert_raw(fp)
+        for k in OLD_FIELDS + ("fingerprint", "inhibit_src"):
+            check(k not in raw, "%s: %s left after the migration" % (fp, k))
+        eq(raw.get("s"), want[fp]["status"], "short status")
+    eq(R.get(pt.PREFIX + "alerts:shape"), "2", "alerts:shape")
+    check(int(R.cmd("PTTL", z + fb)) > 0, "b kept its TTL")
+    eq(int(R.cmd("PTTL", z + fa)), -1, "a firing: no TTL")
+    for fp, iid in ((fa, ia), (fb, ib)):
+        got = api_alert(iid, fp)
+        eq(got, want[fp], "API alert %s after the migration" % fp)
+    # And the migrated alert dedups as before.
+    send(la, "firing one", description="a", ends_ms=now_ms() + 3600000)
+    eq(R.alert(fa)["count"], "2", "count after a repeat")
+    eq(R.alert(fa)["incident"], ia, "same incident")
 
 
 t.run()

@@ -52,7 +52,7 @@ def send(line):
 
 def find(pred):
     for k in R.alert_keys():
-        h = R.hgetall(k)
+        h = R.alert(k[len(pt.PREFIX + "alert:"):])
         if pred(h):
             return h
     return None
