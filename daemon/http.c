@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -113,6 +114,26 @@ conn_of(struct http_server *srv, struct evhttp_request *req)
 }
 
 /*
+ * The Date header, formatted once a second: evhttp formats it for every
+ * reply that has none (gmtime and strftime cost more than the rest of
+ * the headers).
+ */
+static const char *
+http_date(void)
+{
+	static char	 buf[64];
+	static time_t	 last = -1;
+	struct tm	 tm;
+	time_t		 now = time(NULL);
+
+	if (now != last && gmtime_r(&now, &tm) != NULL) {
+		evutil_date_rfc1123(buf, sizeof(buf), &tm);
+		last = now;
+	}
+	return buf;
+}
+
+/*
  * Every reply goes through here: it counts the status and restarts the
  * connection's idle deadline.
  */
@@ -122,10 +143,12 @@ reply(struct pagerd *pd, struct evhttp_request *req, int code,
 {
 	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
 	struct http_conn	*c;
-	const char		*reason;
+	const char		*reason, *date;
 
 	if (ctype != NULL)
 		evhttp_add_header(out, "Content-Type", ctype);
+	if ((date = http_date())[0] != '\0')
+		evhttp_add_header(out, "Date", date);
 	if (pd->stopping)
 		evhttp_add_header(out, "Connection", "close");
 	switch (code) {

@@ -121,17 +121,24 @@ label_value(const struct alert *a, const char *name)
 	return "";
 }
 
-/* Append s with ", \\ and newline escaped, as matchers write them. */
+/*
+ * Append s with ", \\ and newline escaped, as matchers write them; runs
+ * of plain bytes in one append (every alert's group key comes through).
+ */
 static void
 put_escaped(struct strbuf *sb, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			strbuf_char(sb, '\\');
-		if (*s == '\n')
-			strbuf_str(sb, "\\n");
-		else
-			strbuf_char(sb, *s);
+	size_t	 n;
+
+	for (;;) {
+		n = strcspn(s, "\"\\\n");
+		strbuf_add(sb, s, n);
+		s += n;
+		if (*s == '\0')
+			return;
+		strbuf_add(sb, *s == '\n' ? "\\n" : *s == '"' ? "\\\"" :
+		    "\\\\", 2);
+		s++;
 	}
 }
 

@@ -13,6 +13,7 @@
 
 #include "matcher.h"
 #include "silence.h"
+#include "strbuf.h"
 #include "timefmt.h"
 
 static int
@@ -311,38 +312,46 @@ rule_labels(const struct alert *a, char *lvl, size_t *np)
 	return v;
 }
 
-/* Append "ID KEY\n" to *out. */
+/*
+ * Append "ID KEY\n" to *out, KEY being the equal labels' values as the
+ * compact JSON array json_dumps() would write (strbuf_json_string() is
+ * byte for byte the same): every firing alert of a rule's source or
+ * target comes through here, and a json_t array per alert cost more than
+ * the rest of the routing.
+ */
 static int
 add_line(char **out, const struct inhibit_rule *r, const struct label *l,
     size_t nl)
 {
-	json_t		*key;
+	struct strbuf	 sb = STRBUF_INIT;
 	const struct label *f;
 	struct label	 probe;
-	char		*k, *p;
-	size_t		 i, len = *out != NULL ? strlen(*out) : 0;
+	size_t		 i;
 
-	if ((key = json_array()) == NULL)
-		return -1;
+	if (*out != NULL) {
+		sb.s = *out;
+		sb.len = strlen(*out);
+		sb.cap = sb.len + 1;
+		strbuf_char(&sb, '\n');
+	}
+	strbuf_str(&sb, r->id);
+	strbuf_add(&sb, " [", 2);
 	for (i = 0; i < r->n_equal; i++) {
 		probe.name = r->equal[i];
 		f = bsearch(&probe, l, nl, sizeof(*l), label_cmp);
-		if (json_array_append_new(key, json_string(f != NULL ?
-		    f->value : "")) == -1) {
-			json_decref(key);
-			return -1;
-		}
+		if (i > 0)
+			strbuf_char(&sb, ',');
+		strbuf_json_string(&sb, f != NULL ? f->value : "",
+		    f != NULL ? strlen(f->value) : 0);
 	}
-	k = json_dumps(key, JSON_COMPACT);
-	json_decref(key);
-	if (k == NULL || (p = realloc(*out, len + strlen(r->id) +
-	    strlen(k) + 3)) == NULL) {
-		free(k);
+	strbuf_char(&sb, ']');
+	if (sb.oom) {
+		/* sb.s is the one live block, *out's or its realloc(). */
+		free(sb.s);
+		*out = NULL;
 		return -1;
 	}
-	sprintf(p + len, "%s%s %s", len > 0 ? "\n" : "", r->id, k);
-	*out = p;
-	free(k);
+	*out = sb.s;
 	return 0;
 }
 

@@ -40,12 +40,6 @@ strbuf_str(struct strbuf *b, const char *s)
 }
 
 void
-strbuf_char(struct strbuf *b, char c)
-{
-	strbuf_add(b, &c, 1);
-}
-
-void
 strbuf_json_string(struct strbuf *b, const char *s, size_t len)
 {
 	static const char	 hex[] = "0123456789ABCDEF";

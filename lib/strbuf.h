@@ -20,7 +20,17 @@ struct strbuf {
 
 void	strbuf_add(struct strbuf *, const char *p, size_t n);
 void	strbuf_str(struct strbuf *, const char *s);
-void	strbuf_char(struct strbuf *, char c);
+
+/* One byte; inline, as the JSON and key builders add many one at a time. */
+static inline void
+strbuf_char(struct strbuf *b, char c)
+{
+	if (!b->oom && b->len + 2 <= b->cap) {
+		b->s[b->len++] = c;
+		b->s[b->len] = '\0';
+	} else
+		strbuf_add(b, &c, 1);
+}
 
 /*
  * s (len bytes of valid UTF-8) as a JSON string, quotes included, byte

@@ -541,4 +541,26 @@ def _():
     eq(len(served), 80, "requests served")
 
 
+@t.case("every answer has one Date header, current to the second, also "
+        "across a second boundary on one keep-alive connection")
+def _():
+    up()
+    import email.utils
+    conn = http.client.HTTPConnection("127.0.0.1", pd.port, timeout=10)
+    try:
+        for i in range(3):
+            conn.request("GET", "/healthz")
+            r = conn.getresponse()
+            r.read()
+            dates = r.headers.get_all("Date") or []
+            eq(len(dates), 1, "Date headers %r" % dates)
+            when = email.utils.parsedate_to_datetime(dates[0]).timestamp()
+            check(abs(when - time.time()) <= 1.5,
+                  "Date %r is not now" % dates[0])
+            if i < 2:
+                time.sleep(1.1)
+    finally:
+        conn.close()
+
+
 t.run()

@@ -257,6 +257,49 @@ test_inhibit_mark_level_service_and_equal(void **state)
 	rule_free(&r2);
 }
 
+/*
+ * Two rules that both match give two lines, and a value that needs
+ * escaping is written as jansson's compact dump of the array would be
+ * (the store compares these texts with what older pagerd wrote).
+ */
+static void
+test_inhibit_mark_lines_and_escaping(void **state)
+{
+	char		*src1[] = { "level=\"sev1\"" },
+			*eq1[] = { "cluster" }, *eq2[] = { "cluster", "dc" };
+	struct label	 l[] = { { "cluster", "e\"u\\\n\x01\t/\xc3\xa9" },
+			    { "dc", "" } };
+	struct inhibit_rule r[2];
+	struct alert	 a;
+	json_t		*arr;
+	char		*s, *t, *k1, *k2, want[512];
+
+	(void)state;
+	mkrule(&r[0], src1, src1, eq1, 1);
+	mkrule(&r[1], src1, src1, eq2, 2);
+	memset(&a, 0, sizeof(a));
+	a.labels = l;
+	a.nlabels = 2;
+	a.level = 1;
+	assert_int_equal(inhibit_mark(r, 2, &a, &s, &t), 0);
+
+	arr = json_pack("[s]", l[0].value);
+	k1 = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	arr = json_pack("[ss]", l[0].value, "");
+	k2 = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	snprintf(want, sizeof(want), "%s %s\n%s %s", r[0].id, k1, r[1].id, k2);
+	assert_string_equal(s, want);
+	assert_string_equal(t, want);	/* the same rules as targets */
+	free(k1);
+	free(k2);
+	free(s);
+	free(t);
+	rule_free(&r[0]);
+	rule_free(&r[1]);
+}
+
 int
 main(void)
 {
@@ -266,6 +309,7 @@ main(void)
 		cmocka_unit_test(test_matching_window_and_all_matchers),
 		cmocka_unit_test(test_stored_form_round_trip),
 		cmocka_unit_test(test_inhibit_mark_level_service_and_equal),
+		cmocka_unit_test(test_inhibit_mark_lines_and_escaping),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
