@@ -47,7 +47,8 @@
 	"local function settle(P, inc, ikey, now)\n" \
 	"  local best = 4\n" \
 	"  for _, f in ipairs(redis.call('SMEMBERS', ikey .. ':alerts')) do\n" \
-	"    local a = redis.call('HMGET', P .. 'alert:' .. f, 's', 'v', 'i')\n" \
+	"    local a = redis.call('HMGET', P .. 'alert:' .. f, 's', 'v',\n" \
+	"        'i')\n" \
 	"    if a[1] == 'firing' and a[3] == tostring(inc) then\n" \
 	"      best = math.min(best, tonumber(a[2]) or 3)\n" \
 	"    end\n" \
@@ -171,7 +172,7 @@
 	"-- The alert's optional fields: name, offset in its ARGV, whether a\n" \
 	"-- repeat may change it, and the empty value, which is not stored\n" \
 	"-- (absent = empty). What a repeat may change (but timestamp) is\n" \
-	"-- what pagerd's digest covers (dg, ARGV offset 21).\n" \
+	"-- what pagerd's digest covers (stored as h; ARGV offset 21).\n" \
 	"local FIELDS = {{'m', 2, true, ''}, {'y', 4, true, ''},\n" \
 	"    {'d', 6, true, ''}, {'t', 8, false, '0'}, {'x', 18, true, ''},\n" \
 	"    {'a', 19, true, ''}, {'g', 20, true, ''}, {'k', 7, false, ''}}\n" \
@@ -199,7 +200,8 @@
 	"  local isrc, itgt = ARGV[i + 19], ARGV[i + 20]\n" \
 	"  local dg = ARGV[i + 21]\n" \
 	"  local akey = P .. 'alert:' .. fp\n" \
-	"  local cur = redis.call('HMGET', akey, 's', 'i', 'h', 'e', 't', 'c')\n" \
+	"  local cur = redis.call('HMGET', akey, 's', 'i', 'h', 'e', 't',\n" \
+	"      'c')\n" \
 	"  local incs = cur[2] or '0'\n" \
 	"  local inc = tonumber(incs) or 0\n" \
 	"  if st == 'firing' and cur[1] == 'firing' then\n" \
@@ -391,7 +393,8 @@
 	"      if h[1] == 'triggered' and h[6] == '' and sil == '' and\n" \
 	"          (itgt == '' or #inhibitors(P, itgt, isrc) == 0) then\n" \
 	"        -- unmute(), without reading again what h has.\n" \
-	"        redis.call('ZADD', P .. 'timers', 'NX', nows, 'notify:' .. incs)\n" \
+	"        redis.call('ZADD', P .. 'timers', 'NX', nows,\n" \
+	"            'notify:' .. incs)\n" \
 	"      end\n" \
 	"    end\n" \
 	"    out[#out + 1] = 0\n" \
@@ -653,7 +656,8 @@
 	"  {'summary', 's', 'm'}, {'status', 's', 's'}, {'source', 's', 'o'},\n" \
 	"  {'severity', 's', 'y'}, {'count', 'n', 'c'},\n" \
 	"  {'first_seen', 'n', 'f'}, {'last_seen', 'n', 'l'},\n" \
-	"  {'resolved', 'n', 'r'}, {'labels', 'j', 'L'}, {'details', 'j', 'd'},\n" \
+	"  {'resolved', 'n', 'r'}, {'labels', 'j', 'L'},\n" \
+	"  {'details', 'j', 'd'},\n" \
 	"  {'dedup_key', 's', 'k'}, {'timestamp', 'n', 't'},\n" \
 	"  {'level', 'l', 'v'}, {'service', 's', 'V'}, {'ends_at', 'n', 'e'}\n" \
 	"}\n" \
