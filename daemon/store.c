@@ -181,6 +181,7 @@ struct store {
 	char			 sha[STORE_SCRIPT_COUNT][41];
 	int			 setup_left;
 	int			 setup_failed;
+	int			 migrating;	/* logged */
 	int			 reloading[STORE_SCRIPT_COUNT];
 	int64_t			 backoff_ms;
 	int			 failing;	/* logged: quiet */
@@ -411,9 +412,17 @@ migrate_reply(redisAsyncContext *ac, void *r, void *priv)
 		return;
 	}
 	if (strcmp(reply->str, "0") == 0) {
+		if (s->migrating)
+			log_info("redis: alert hashes migrated to short "
+			    "field names");
+		s->migrating = 0;
 		setup_done(s);
 		return;
 	}
+	if (!s->migrating)
+		log_info("redis: migrating alert hashes to short field "
+		    "names");
+	s->migrating = 1;
 	set_reason(s, "migrating alerts");
 	if (migrate_send(s, reply->str) == -1) {
 		count_error(s, "connect");

@@ -259,6 +259,12 @@ def _():
         if ttl > 0:
             R.cmd("PEXPIRE", z + fp, str(ttl))
         check(R.cmd("HEXISTS", z + fp, "status") == 1, "old shape")
+    # Enough more that the migration takes several SCAN steps.
+    R.cmd("EVAL", "for n = 1, 2500 do redis.call('HSET', ARGV[1] .. n, "
+          "'status', 'resolved', 'incident', '999999', 'count', '3', "
+          "'summary', 'old', 'inhibit_src', '') "
+          "redis.call('PEXPIRE', ARGV[1] .. n, 600000) end", "0",
+          z + "old-")
     R.cmd("DEL", pt.PREFIX + "alerts:shape")
     check(int(R.cmd("PTTL", z + fb)) > 0, "b has a TTL")
     up()
@@ -268,6 +274,14 @@ def _():
             check(k not in raw, "%s: %s left after the migration" % (fp, k))
         eq(raw.get("s"), want[fp]["status"], "short status")
     eq(R.get(pt.PREFIX + "alerts:shape"), "2", "alerts:shape")
+    left = R.cmd("EVAL", "local n = 0 for i = 1, 2500 do "
+                 "if redis.call('HEXISTS', ARGV[1] .. i, 'status') == 1 "
+                 "or redis.call('HGET', ARGV[1] .. i, 's') ~= 'resolved' "
+                 "or redis.call('PTTL', ARGV[1] .. i) <= 0 "
+                 "then n = n + 1 end end return n", "0", z + "old-")
+    eq(left, 0, "old hashes left unmigrated (or without their TTL)")
+    check(pd.log_text().count("alert hashes migrated") >= 1,
+          "the migration is logged")
     check(int(R.cmd("PTTL", z + fb)) > 0, "b kept its TTL")
     eq(int(R.cmd("PTTL", z + fa)), -1, "a firing: no TTL")
     for fp, iid in ((fa, ia), (fb, ib)):
