@@ -9,8 +9,6 @@
 
 #include <stddef.h>
 
-#include <jansson.h>
-
 #include "decode_generic.h"
 
 /* Bytes of a sender's field or label name echoed back in an error. */
@@ -55,11 +53,10 @@ size_t	decode_utf8_chars(const char *s, size_t len);
 char	*decode_strdup_cut(const char *s, size_t len, size_t max);
 
 /*
- * The length of json_dumpb(v, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY),
- * but counted by walking v instead of formatting it (the intake measures
- * every alert of every body this way), and given up once it is past max:
- * then any value above max. 0 when jansson cannot format v.
+ * decode_strdup_cut() in place: s (len bytes of valid UTF-8) is cut as
+ * that would cut it, without allocating. Returns the new length (<= len;
+ * no NUL is written).
  */
-size_t	decode_json_size(const json_t *v, size_t max);
+size_t	decode_cut(char *s, size_t len, size_t max);
 
 #endif /* PAGERD_DECODE_UTIL_H */
