@@ -21,6 +21,7 @@
 #include "decode_alertmanager.h"
 #include "decode_util.h"
 #include "fingerprint.h"
+#include "jscan.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -776,6 +777,128 @@ test_body_need_not_be_nul_terminated(void **state)
 }
 
 /*
+ * Escapes anywhere, field names included: values come out unescaped,
+ * and the details are re-escaped as jansson's compact dump writes them
+ * (\u00XX for control characters, '/' and UTF-8 as they are).
+ */
+static void
+test_escapes_are_decoded_and_details_reescaped(void **state)
+{
+	const char	*body = "[{\"l\\u0061bels\":{\"alertn\\u0061me\":"
+	    "\"A\\u00e9\\\"\\/\\n\",\"severity\":\"p\\u0061ge\",\"e\\u0301\":"
+	    "\"\"},\"annotations\":{\"z\":\"\\u0001\\t\\u007f\",\"summ\\u0061ry\":"
+	    "\"\\ud83d\\ude00 s\"},\"startsAt\":\"2026-11-25T10:00:00\\u005a\"}]";
+	struct alert	*a;
+
+	(void)state;
+	a = expect_ok_str(API, body, 1);
+	assert_int_equal(a->nlabels, 2);
+	assert_string_equal(a->labels[0].name, "alertname");
+	assert_string_equal(a->labels[0].value, "A\xc3\xa9\"/\n");
+	assert_string_equal(a->severity, "page");
+	assert_string_equal(a->summary, "\xf0\x9f\x98\x80 s");
+	assert_int_equal(a->timestamp_ms, 1795600800000LL);
+	assert_string_equal(a->details_json, "{\"annotations\":{\"summary\":"
+	    "\"\xf0\x9f\x98\x80 s\",\"z\":\"\\u0001\\t\x7f\"},\"startsAt\":"
+	    "\"2026-11-25T10:00:00Z\"}");
+	alert_array_free(a, 1);
+}
+
+/* Where a duplicate key is, however deep: "column" is its end. */
+static void
+expect_dup(const char *body)
+{
+	char		 want[96];
+	const char	*p, *last = NULL;
+
+	for (p = body; (p = strstr(p, "\"k\"")) != NULL; p++)
+		last = p;
+	snprintf(want, sizeof(want), "invalid JSON at line 1 column %d: "
+	    "duplicate object key", (int)(last + 3 - body));
+	expect_err_str(API, body, 400, -1, "json", want);
+}
+
+static void
+test_duplicate_keys_refused_at_every_level(void **state)
+{
+	(void)state;
+	expect_dup("[{\"k\":1,\"labels\":{\"a\":\"b\"},\"k\":2}]");
+	expect_dup("[{\"labels\":{\"k\":\"b\",\"k\":\"c\"}}]");
+	expect_dup("[{\"labels\":{\"a\":\"b\"},\"annotations\":{\"k\":\"1\","
+	    "\"k\":\"2\"}}]");
+	expect_dup("[{\"labels\":{\"a\":\"b\"},\"x\":{\"y\":[{\"k\":1,"
+	    "\"k\":2}]}}]");
+	/* The same key spelled two ways is the same key. */
+	expect_dup("[{\"labels\":{\"\\u006b\":\"b\",\"k\":\"c\"}}]");
+}
+
+static void
+test_json_errors_say_where(void **state)
+{
+	(void)state;
+	expect_err_str(API, "[\n{\"labels\":{\"a\":\"b\"},\n \"x\": 01}]", 400,
+	    -1, "json", "invalid JSON at line 3 column 8: invalid number: "
+	    "leading zero");
+	expect_err_str(API, "[{\"labels\":{\"a\":\"b\"},\"x\":"
+	    "18446744073709551616}]", 400, -1, "json",
+	    "invalid JSON at line 1 column 45: too big integer");
+	expect_err_str(API, "[{\"labels\":{\"a\":\"b\"},\"x\":1e309}]", 400,
+	    -1, "json", "invalid JSON at line 1 column 30: real number "
+	    "overflow");
+	expect_err_str(API, "[{\"labels\":{\"a\":\"b\\u0000\"}}]", 400, -1,
+	    "json", "invalid JSON at line 1 column 24: \\u0000 is not "
+	    "allowed");
+	expect_err_str(API, "[{\"labels\":{\"a\":\"b\"}},]", 400, -1, "json",
+	    "invalid JSON at line 1 column 23: value expected near ']'");
+	/* The extremes of an integer are fine in an unknown field. */
+	free(expect_ok_str(API, "[{\"labels\":{\"a\":\"b\"},\"x\":"
+	    "[-9223372036854775808,9223372036854775807,-0,1.5e-400]}]", 1));
+}
+
+/* Every prefix of a valid body is refused as JSON, and cleanly. */
+static void
+test_truncated_bodies_refused(void **state)
+{
+	char	*body;
+	size_t	 len, i;
+
+	(void)state;
+	body = read_fixture("prometheus_alerts_v2.json", &len);
+	for (i = 0; i < len; i++)
+		if (strspn(body + i, " \t\r\n") < len - i)
+			expect_err(API, body, i, NULL, 400, -1, "json",
+			    "invalid JSON at line *");
+	free(body);
+}
+
+/* jansson's depth limit: 2048 values deep counting the alert's own. */
+static void
+test_depth_limit(void **state)
+{
+	struct sb	 b = { 0 };
+	struct alert	*a;
+
+	(void)state;
+	/* The body's array and the alert object are two levels. */
+	sb_str(&b, "[{\"labels\":{\"a\":\"b\"},\"x\":");
+	sb_repeat(&b, "[", JSCAN_MAX_DEPTH - 2);
+	sb_repeat(&b, "]", JSCAN_MAX_DEPTH - 2);
+	sb_str(&b, "}]");
+	a = expect_ok(API, b.s, b.len, NULL, 1);
+	alert_array_free(a, 1);
+	free(b.s);
+	memset(&b, 0, sizeof(b));
+	sb_str(&b, "[{\"labels\":{\"a\":\"b\"},\"x\":");
+	sb_repeat(&b, "[", JSCAN_MAX_DEPTH - 1);
+	sb_repeat(&b, "]", JSCAN_MAX_DEPTH - 1);
+	sb_str(&b, "}]");
+	expect_err(API, b.s, b.len, NULL, 400, -1, "json",
+	    "invalid JSON at line 1 column 2072: maximum parsing depth "
+	    "reached");
+	free(b.s);
+}
+
+/*
  * The C library's allocator, failing the Nth allocation while armed:
  * every decoder path must give up cleanly (nothing leaked, err filled).
  * Interposed by defining malloc() here, which glibc's __libc_* entry
@@ -914,6 +1037,11 @@ main(void)
 		cmocka_unit_test(test_api_without_end_resolves_after_timeout),
 		cmocka_unit_test(test_api_empty_array_is_valid),
 		cmocka_unit_test(test_body_need_not_be_nul_terminated),
+		cmocka_unit_test(test_escapes_are_decoded_and_details_reescaped),
+		cmocka_unit_test(test_duplicate_keys_refused_at_every_level),
+		cmocka_unit_test(test_json_errors_say_where),
+		cmocka_unit_test(test_truncated_bodies_refused),
+		cmocka_unit_test(test_depth_limit),
 		cmocka_unit_test(test_out_of_memory_leaks_nothing),
 	};
 
