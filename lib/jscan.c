@@ -7,7 +7,6 @@
  */
 #include "autoconf.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -302,10 +301,9 @@ real_value(const char *p, size_t len, double *d)
 		return -1;
 	memcpy(buf, p, len);
 	buf[len] = '\0';
-	errno = 0;
+	/* An underflow (ERANGE, a tiny or zero value) is a value: jansson
+	 * refuses only an overflow, which the caller tests for. */
 	*d = strtod(buf, NULL);
-	if (errno == ERANGE && *d != HUGE_VAL && *d != -HUGE_VAL)
-		errno = 0;	/* underflow: jansson takes it */
 	if (buf != small)
 		free(buf);
 	return 0;

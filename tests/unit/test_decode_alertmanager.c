@@ -851,8 +851,9 @@ test_json_errors_say_where(void **state)
 	expect_err_str(API, "[{\"labels\":{\"a\":\"b\"}},]", 400, -1, "json",
 	    "invalid JSON at line 1 column 23: value expected near ']'");
 	/* The extremes of an integer are fine in an unknown field. */
-	free(expect_ok_str(API, "[{\"labels\":{\"a\":\"b\"},\"x\":"
-	    "[-9223372036854775808,9223372036854775807,-0,1.5e-400]}]", 1));
+	alert_array_free(expect_ok_str(API, "[{\"labels\":{\"a\":\"b\"},"
+	    "\"x\":[-9223372036854775808,9223372036854775807,-0,1.5e-400]}]",
+	    1), 1);
 }
 
 /* Every prefix of a valid body is refused as JSON, and cleanly. */
@@ -912,10 +913,12 @@ extern void	*__libc_calloc(size_t, size_t);
 extern void	*__libc_realloc(void *, size_t);
 
 static long	fail_at = -1;
+static long	nallocs;	/* that came through here */
 
 static int
 fail_now(void)
 {
+	nallocs++;
 	if (fail_at == 0)
 		return 1;
 	if (fail_at > 0)
@@ -977,6 +980,20 @@ test_out_of_memory_leaks_nothing(void **state)
 	sb_str(&big, "]");
 
 	alert_limits_default(&lim);
+	/*
+	 * One alert takes two allocations (the array, its block). Under
+	 * valgrind, whose malloc() wins over ours, fewer come through here
+	 * and there is nothing this test can fail.
+	 */
+	body = "[{\"labels\":{\"a\":\"b\"}}]";
+	nallocs = 0;
+	assert_int_equal(decode_am_alerts(body, strlen(body), &lim, NOW_MS,
+	    AM_RESOLVE_TIMEOUT_MS, &a, &n, &err), 0);
+	alert_array_free(a, n);
+	if (nallocs != 2) {
+		free(big.s);
+		skip();
+	}
 	for (f = 0; f < NELEM(names); f++) {
 		if (f < 2)
 			body = read_fixture(names[f], &len);
