@@ -42,7 +42,7 @@ struct am_alert {
 	int64_t		 starts_ms;
 	int64_t		 ends_ms;
 	size_t		 nlabels;	/* with a non-empty value */
-	size_t		 label_bytes;	/* their names and values, NULs too */
+	size_t		 label_bytes;	/* names, values, NULs */
 };
 
 /* The webhook's group fields every alert of it records in its details. */

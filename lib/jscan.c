@@ -38,6 +38,9 @@ struct scanner {
 	struct jscan_err	*err;
 };
 
+static int	scan_err(struct scanner *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
 /*
  * Line and column of offset pos, jansson's way: the column counts the
  * characters (UTF-8 lead bytes) consumed on the line before the error.
@@ -113,7 +116,7 @@ add_tok(struct scanner *s, enum jtok_type type, size_t start,
 			    NULL)
 				return scan_nomem(s);
 		} else {
-			if ((t = calloc(cap, sizeof(*t))) == NULL)
+			if ((t = reallocarray(NULL, cap, sizeof(*t))) == NULL)
 				return scan_nomem(s);
 			if (js->ntok > 0)
 				memcpy(t, js->tok, js->ntok * sizeof(*t));
@@ -262,10 +265,10 @@ scan_string(struct scanner *s, uint32_t *idx)
 				return -1;
 			flags |= JTOK_ESCAPED;
 			q += n;
-		} else if (b[q] < 0x20)
-			return scan_err(s, q, b[q] == '\n' ?
-			    "unexpected newline" : "control character 0x%x",
-			    b[q]);
+		} else if (b[q] == '\n')
+			return scan_err(s, q, "unexpected newline");
+		else if (b[q] < 0x20)
+			return scan_err(s, q, "control character 0x%x", b[q]);
 		else if ((n = utf8_at(s, q)) == 0)
 			return scan_err(s, q, "unable to decode byte 0x%x",
 			    b[q]);

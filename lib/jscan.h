@@ -35,28 +35,28 @@ enum jtok_type {
  * subtree is the tokens from it up to next.
  */
 struct jtok {
-	uint8_t		 type;		/* enum jtok_type */
+	uint8_t		 type;	/* enum jtok_type */
 	uint8_t		 flags;
-	uint32_t	 start;		/* offset of the first byte; for a
-					 * string, the one after the quote */
-	uint32_t	 len;		/* bytes; a string's without quotes */
-	uint32_t	 next;		/* the token after the subtree */
-	uint32_t	 count;		/* members / elements of a container */
+	uint32_t	 start;	/* offset of the first byte; a string's
+				 * is after the quote */
+	uint32_t	 len;	/* bytes; a string's without quotes */
+	uint32_t	 next;	/* the token after the subtree */
+	uint32_t	 count;	/* members / elements of a container */
 };
 
 struct jscan {
-	const char	*body;		/* borrowed: must outlive the scan */
+	const char	*body;	/* borrowed: must outlive the scan */
 	size_t		 len;
-	struct jtok	*tok;		/* tok[0] is the document's value */
+	struct jtok	*tok;	/* tok[0] is the document's value */
 	size_t		 ntok;
 	size_t		 cap;
-	int		 heap;		/* tok was malloc'd by jscan_parse() */
+	int		 heap;	/* tok was malloc'd by jscan_parse() */
 };
 
 struct jscan_err {
 	int	 line;		/* 1-based */
-	int	 column;	/* characters before the error on its line */
-	int	 nomem;		/* not the body's fault: out of memory */
+	int	 column;	/* characters before the error */
+	int	 nomem;		/* not the body's fault: no memory */
 	char	 text[128];
 };
 

@@ -786,8 +786,9 @@ test_escapes_are_decoded_and_details_reescaped(void **state)
 {
 	const char	*body = "[{\"l\\u0061bels\":{\"alertn\\u0061me\":"
 	    "\"A\\u00e9\\\"\\/\\n\",\"severity\":\"p\\u0061ge\",\"e\\u0301\":"
-	    "\"\"},\"annotations\":{\"z\":\"\\u0001\\t\\u007f\",\"summ\\u0061ry\":"
-	    "\"\\ud83d\\ude00 s\"},\"startsAt\":\"2026-11-25T10:00:00\\u005a\"}]";
+	    "\"\"},\"annotations\":{\"z\":\"\\u0001\\t\\u007f\","
+	    "\"summ\\u0061ry\":\"\\ud83d\\ude00 s\"},"
+	    "\"startsAt\":\"2026-11-25T10:00:00\\u005a\"}]";
 	struct alert	*a;
 
 	(void)state;
@@ -974,7 +975,8 @@ test_out_of_memory_leaks_nothing(void **state)
 		sb_printf(&big, "%s{\"labels\":{\"a\":\"%zu\"},"
 		    "\"annotations\":{", k ? "," : "", k);
 		for (i = 0; i < 40; i++)
-			sb_printf(&big, "%s\"k%ld\":\"v\"", i ? "," : "", 39 - i);
+			sb_printf(&big, "%s\"k%ld\":\"v\"", i ? "," : "",
+			    39 - i);
 		sb_str(&big, "}}");
 	}
 	sb_str(&big, "]");
@@ -1054,7 +1056,8 @@ main(void)
 		cmocka_unit_test(test_api_without_end_resolves_after_timeout),
 		cmocka_unit_test(test_api_empty_array_is_valid),
 		cmocka_unit_test(test_body_need_not_be_nul_terminated),
-		cmocka_unit_test(test_escapes_are_decoded_and_details_reescaped),
+		cmocka_unit_test(
+		    test_escapes_are_decoded_and_details_reescaped),
 		cmocka_unit_test(test_duplicate_keys_refused_at_every_level),
 		cmocka_unit_test(test_json_errors_say_where),
 		cmocka_unit_test(test_truncated_bodies_refused),

@@ -392,7 +392,8 @@ static const char *const seeds[] = {
 	    "\"generatorURL\":\"http://p/g?x=1\"},{\"labels\":{\"a\":\"b\","
 	    "\"e\":\"\"},\"x\":[1,-2.5e3,true,false,null,{}]}]",
 	"{\"version\":\"4\",\"receiver\":\"r\",\"externalURL\":\"http://am\","
-	    "\"groupKey\":\"{}:{}\",\"truncatedAlerts\":0,\"status\":\"firing\","
+	    "\"groupKey\":\"{}:{}\",\"truncatedAlerts\":0,"
+	    "\"status\":\"firing\","
 	    "\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":"
 	    "\"B\",\"k\\u00e9\":\"v\"},\"annotations\":{\"description\":"
 	    "\"d\"},\"startsAt\":\"2026-11-25T10:00:00.123+01:00\","
