@@ -330,7 +330,8 @@ agree(const char *body, size_t len, size_t *accepted)
 
 /* Snippets a mutation splices in: each one a rule the scanner enforces. */
 static const char *const splice[] = {
-	"\\u0000", "\\ud800", "\\udc00", "\\ud83d\\ude00", "\\u00e9",
+	"\\u0000", "\\ud800", "\\udc00", "\\udfff", "\\udbff\\udfff",
+	"\\ud83d\\ude00", "\\udbff", "\\u00e9",
 	"\\u001f", "\\n", "\\/", "\\\"", "\\", "\"", "\xc3\xa9", "\xff",
 	"\xed\xa0\x80", "\xf0\x9f\x98\x80", "\xe2\x82", "\x01", "\x7f",
 	"1e999", "9223372036854775808", "-9223372036854775808", "-0",
@@ -527,6 +528,32 @@ test_decoders_agree_with_the_jansson_ones(void **state)
 	assert_true(accepted > 400);
 }
 
+/* The same on the fixtures: real senders' bodies, mutated. */
+static void
+test_decoders_agree_on_mutated_fixtures(void **state)
+{
+	static const char *const names[] = { "alertmanager_webhook.json",
+	    "prometheus_alerts_v2.json" };
+	struct alert_limits	 lim;
+	uint64_t		 rs = 0x13198a2e03707344ULL;
+	size_t			 i, len, flen[2], accepted = 0, f;
+	char			*fx[2], *b;
+
+	(void)state;
+	for (f = 0; f < 2; f++)
+		fx[f] = read_fixture(names[f], &flen[f]);
+	alert_limits_default(&lim);
+	for (i = 0; i < 2000; i++) {
+		f = i % 2;
+		b = mutate(fx[f], flen[f], &rs, &len);
+		decoders_agree(f == 0, b, len, &lim, &accepted);
+		free(b);
+	}
+	assert_true(accepted > 100);
+	free(fx[0]);
+	free(fx[1]);
+}
+
 int
 main(void)
 {
@@ -537,6 +564,7 @@ main(void)
 		cmocka_unit_test(test_duplicates_in_big_objects),
 		cmocka_unit_test(test_mutated_bodies_agree_with_jansson),
 		cmocka_unit_test(test_decoders_agree_with_the_jansson_ones),
+		cmocka_unit_test(test_decoders_agree_on_mutated_fixtures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
