@@ -473,6 +473,12 @@ check_dups(struct scanner *s, uint32_t obj)
 	    "duplicate object key");
 }
 
+/*
+ * A loop of four states instead of recursion, so that depth costs a
+ * slot of stack[] rather than a C frame: value (one is due), after (one
+ * ended: a comma, a close or the end), key (an object member is due)
+ * and close (a container ended). stack[] holds the open containers.
+ */
 int
 jscan_parse(struct jscan *js, const char *body, size_t len,
     struct jtok *buf, size_t nbuf, struct jscan_err *err)
