@@ -83,50 +83,18 @@ decode_utf8_chars(const char *s, size_t len)
 	return n;
 }
 
-/* Where s (len > max bytes) is cut: keep bytes, then the ellipsis when
- * *dots. */
-static size_t
-cut_at(const char *s, size_t max, int *dots)
-{
-	size_t	 keep;
-
-	*dots = max >= ELLIPSIS_LEN;
-	keep = *dots ? max - ELLIPSIS_LEN : max;
-	/* s[keep] exists (keep < len): back up to a character start. */
-	while (keep > 0 && ((unsigned char)s[keep] & 0xc0) == 0x80)
-		keep--;
-	return keep;
-}
-
-char *
-decode_strdup_cut(const char *s, size_t len, size_t max)
-{
-	char	*d;
-	size_t	 keep;
-	int	 dots;
-
-	if (len <= max)
-		return strndup(s, len);
-	keep = cut_at(s, max, &dots);
-	if ((d = malloc(keep + (dots ? ELLIPSIS_LEN : 0) + 1)) == NULL)
-		return NULL;
-	memcpy(d, s, keep);
-	if (dots)
-		memcpy(d + keep, ELLIPSIS, ELLIPSIS_LEN);
-	d[keep + (dots ? ELLIPSIS_LEN : 0)] = '\0';
-	return d;
-}
-
 size_t
 decode_cut(char *s, size_t len, size_t max)
 {
 	size_t	 keep;
-	int	 dots;
 
 	if (len <= max)
 		return len;
-	keep = cut_at(s, max, &dots);
-	if (!dots)
+	keep = max >= ELLIPSIS_LEN ? max - ELLIPSIS_LEN : max;
+	/* s[keep] exists (keep < len): back up to a character start. */
+	while (keep > 0 && ((unsigned char)s[keep] & 0xc0) == 0x80)
+		keep--;
+	if (max < ELLIPSIS_LEN)
 		return keep;
 	memcpy(s + keep, ELLIPSIS, ELLIPSIS_LEN);
 	return keep + ELLIPSIS_LEN;

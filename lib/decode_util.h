@@ -45,17 +45,10 @@ void	decode_field_name(char *dst, size_t size, const char *prefix,
 size_t	decode_utf8_chars(const char *s, size_t len);
 
 /*
- * Copy s (len bytes of valid UTF-8) into a new string of at most max
- * bytes: when it does not fit, it is cut on a character boundary and
- * ends in U+2026 (three bytes, counted in max). Returns NULL only when
- * out of memory; caller frees.
- */
-char	*decode_strdup_cut(const char *s, size_t len, size_t max);
-
-/*
- * decode_strdup_cut() in place: s (len bytes of valid UTF-8) is cut as
- * that would cut it, without allocating. Returns the new length (<= len;
- * no NUL is written).
+ * Cut s (len bytes of valid UTF-8) in place to at most max bytes: when it
+ * does not fit, on a character boundary, ending in U+2026 (three bytes,
+ * counted in max), as Alertmanager's notify.Truncate() does. Returns the
+ * new length (<= len); no NUL is written. Allocates nothing.
  */
 size_t	decode_cut(char *s, size_t len, size_t max);
 

@@ -20,6 +20,17 @@
 #include "strbuf.h"
 #include "timefmt.h"
 
+/* What lib/decode_util.c offered before decode_cut() took its place. */
+static char *
+decode_strdup_cut(const char *s, size_t len, size_t max)
+{
+	char	*d;
+
+	if ((d = strndup(s, len)) != NULL)
+		d[decode_cut(d, len, max)] = '\0';
+	return d;
+}
+
 /*
  * A string as jansson writes it without JSON_ENSURE_ASCII or
  * JSON_ESCAPE_SLASH (dump.c, dump_string()): quotes, then '"' and '\\'
