@@ -30,6 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "am_alert.h"
+
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
@@ -162,19 +164,7 @@ next_alert(struct run *r)
 static int
 am_alert(struct run *r, char *p, size_t len, uint64_t n)
 {
-	return snprintf(p, len,
-	    "{\"labels\":{\"alertname\":\"BenchHighLatency\",\"team\":"
-	    "\"bench\",\"job\":\"node\",\"instance\":\"host-%" PRIu64
-	    ".example.com:9100\",\"severity\":\"warning\",\"run\":\"%s\","
-	    "\"n\":\"%" PRIu64 "\"},\"annotations\":{\"summary\":\"Latency "
-	    "above 500ms on host-%" PRIu64 "\",\"description\":\"The 99th "
-	    "percentile of request latency has been above 500ms for 5 "
-	    "minutes.\",\"runbook_url\":\"https://runbooks.example.com/"
-	    "latency\"},\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"generatorURL\":"
-	    "\"http://prometheus.example.com:9090/graph?g0.expr=histogram_"
-	    "quantile%%280.99%%2C+rate%%28http_request_duration_seconds_"
-	    "bucket%%5B5m%%5D%%29%%29+%%3E+0.5&g0.tab=1\"}",
-	    n % 997, r->runid, n, n % 997, r->starts, r->ends);
+	return am_alert_format(p, len, n, r->runid, r->starts, r->ends);
 }
 
 /*

@@ -34,17 +34,21 @@ alert_clear(struct alert *a)
 
 	if (a == NULL)
 		return;
-	free(a->fingerprint);
-	free(a->dedup_key);
-	free(a->summary);
-	free(a->source);
-	free(a->severity);
-	for (i = 0; i < a->nlabels; i++) {
-		free(a->labels[i].name);
-		free(a->labels[i].value);
+	if (a->strings != NULL)
+		free(a->strings);
+	else {
+		free(a->fingerprint);
+		free(a->summary);
+		free(a->severity);
+		for (i = 0; i < a->nlabels; i++) {
+			free(a->labels[i].name);
+			free(a->labels[i].value);
+		}
+		free(a->labels);
+		free(a->details_json);
 	}
-	free(a->labels);
-	free(a->details_json);
+	free(a->dedup_key);
+	free(a->source);
 	free(a->service);
 	free(a->group_key);
 	free(a->policy);

@@ -20,7 +20,12 @@ struct label {
 
 /*
  * All strings are NUL-terminated, valid UTF-8 without NUL bytes, and owned
- * by the alert (alert_clear() frees them).
+ * by the alert (alert_clear() frees them). A decoder may put the ones it
+ * makes in one block, strings: then fingerprint, summary, severity,
+ * labels (the array, every name and value) and details_json point into
+ * it, may share bytes, and are freed with it, not one by one; nothing
+ * may replace them after decoding. The other strings are always
+ * allocations of their own.
  */
 struct alert {
 	char			*fingerprint;	/* dedup_key, or 16 hex digits */
@@ -57,6 +62,7 @@ struct alert {
 						 * NULL = none */
 	char			*inhibit_src;	/* silence.h inhibit_mark() */
 	char			*inhibit_tgt;
+	char			*strings;	/* the block above; NULL = none */
 };
 
 /* Bounds every decoder enforces; each has its own error message. */

@@ -44,7 +44,8 @@
  * in alerts[], -1 for the body.
  *
  * Returns 0 with *out (malloc'd, free with alert_array_free(); NULL when
- * alerts[] is empty) and *n; *truncated (may be NULL) gets truncatedAlerts,
+ * alerts[] is empty; each alert's decoded strings are one block, its
+ * strings member, see alert.h) and *n; *truncated (may be NULL) gets truncatedAlerts,
  * the alerts Alertmanager left out of this notification (max_alerts).
  * Returns -1 with err filled and nothing allocated.
  */

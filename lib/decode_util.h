@@ -9,8 +9,6 @@
 
 #include <stddef.h>
 
-#include <jansson.h>
-
 #include "decode_generic.h"
 
 /* Bytes of a sender's field or label name echoed back in an error. */
@@ -47,19 +45,11 @@ void	decode_field_name(char *dst, size_t size, const char *prefix,
 size_t	decode_utf8_chars(const char *s, size_t len);
 
 /*
- * Copy s (len bytes of valid UTF-8) into a new string of at most max
- * bytes: when it does not fit, it is cut on a character boundary and
- * ends in U+2026 (three bytes, counted in max). Returns NULL only when
- * out of memory; caller frees.
+ * Cut s (len bytes of valid UTF-8) in place to at most max bytes: when it
+ * does not fit, on a character boundary, ending in U+2026 (three bytes,
+ * counted in max), as Alertmanager's notify.Truncate() does. Returns the
+ * new length (<= len); no NUL is written. Allocates nothing.
  */
-char	*decode_strdup_cut(const char *s, size_t len, size_t max);
-
-/*
- * The length of json_dumpb(v, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY),
- * but counted by walking v instead of formatting it (the intake measures
- * every alert of every body this way), and given up once it is past max:
- * then any value above max. 0 when jansson cannot format v.
- */
-size_t	decode_json_size(const json_t *v, size_t max);
+size_t	decode_cut(char *s, size_t len, size_t max);
 
 #endif /* PAGERD_DECODE_UTIL_H */
