@@ -222,7 +222,8 @@
 	"      set[#set + 1] = ends\n" \
 	"    end\n" \
 	"    if cur[3] ~= dg then\n" \
-	"      -- Its content changed (or the hash predates digests): write\n" \
+	"      -- Its content changed (or this is its first repeat, or the\n" \
+	"      -- hash predates digests: no h): write\n" \
 	"      -- what a repeat may change, unread, and look at what the\n" \
 	"      -- old level, silences and inhibition mean now.\n" \
 	"      local old = redis.call('HMGET', akey, 'v', 'x', 'a', 'g')\n" \
@@ -311,12 +312,13 @@
 	"    -- short field names, store_lua.h): no fingerprint (it is the\n" \
 	"    -- key's end), no group_key, no source and service when they\n" \
 	"    -- are its incident's (GET takes them from there), no level 3,\n" \
-	"    -- no count 1 and no last_seen equal to first_seen, and an\n" \
+	"    -- no count 1, no last_seen equal to first_seen, no digest (the\n" \
+	"    -- first repeat writes the content again, and the digest), and an\n" \
 	"    -- optional field that is empty, or 0 for timestamp and ends_at,\n" \
 	"    -- is left out: absent reads back as empty everywhere, and GET\n" \
 	"    -- renders both as null.\n" \
 	"    local set = {'s', 'firing', 'L', ARGV[i + 5], 'f', nows,\n" \
-	"        'i', incs, 'h', ARGV[i + 21]}\n" \
+	"        'i', incs}\n" \
 	"    if lvl ~= 3 then\n" \
 	"      set[#set + 1] = 'v'\n" \
 	"      set[#set + 1] = lvs\n" \

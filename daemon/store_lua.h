@@ -33,7 +33,10 @@
  *                                           severity, details, level,
  *                                           x, a, g): a repeat with the
  *                                           same h writes only c, l and
- *                                           the times that moved
+ *                                           the times that moved;
+ *                                           absent until the first
+ *                                           repeat (which writes the
+ *                                           content, unread)
  *                                       Sparse: an empty optional field (m,
  *                                       y, d, k, x, a, g; 0 for t and e; r
  *                                       while firing) is not stored, and

@@ -75,15 +75,24 @@ def api_alert(iid, fp):
     raise AssertionError("alert %s not in incident %s" % (fp, iid))
 
 
-@t.case("a repeat with the same content writes count and last_seen only; "
-        "a changed one writes its content and a new digest")
+@t.case("the first repeat writes the content and its digest; a repeat "
+        "with the same digest writes count and last_seen only; a changed "
+        "one writes its content and a new digest")
 def _():
     up()
     labels = {"alertname": uniq("Same"), "team": "x"}
     fp = pt.fingerprint(labels)
     send(labels, "first", description="d1")
     h = R.alert(fp)
-    check(h.get("dg", "") != "", "no digest stored: %r" % h)
+    check("dg" not in h, "a digest stored before the first repeat: %r" % h)
+    # The first repeat writes the content, unread, and the digest.
+    R.cmd("HSET", pt.PREFIX + "alert:" + fp, "d", '{"marker":0}')
+    send(labels, "first", description="d1")
+    h = R.alert(fp)
+    eq(h["count"], "2", "count")
+    check(h.get("dg", "") != "", "no digest after the first repeat: %r" % h)
+    check('"d1"' in h["details"], "details not written by the first "
+          "repeat: %s" % h["details"])
     dg = h["dg"]
     # Changed behind pagerd's back: a matching repeat must not read or
     # write the details, so this stays.
@@ -91,13 +100,13 @@ def _():
     time.sleep(0.01)
     send(labels, "first", description="d1")
     h = R.alert(fp)
-    eq(h["count"], "2", "count")
+    eq(h["count"], "3", "count")
     eq(h["dg"], dg, "digest of an unchanged repeat")
     eq(h["details"], '{"marker":1}', "details of an unchanged repeat")
     check(int(h["last_seen"]) > int(h["first_seen"]), "last_seen moved")
     send(labels, "second", description="d2")
     h = R.alert(fp)
-    eq(h["count"], "3", "count")
+    eq(h["count"], "4", "count")
     eq(h["summary"], "second", "summary")
     check(h["dg"] != dg, "digest unchanged after a change")
     check('"d2"' in h["details"], "details not rewritten: %s" % h["details"])
