@@ -185,6 +185,13 @@
 	"  touched[ikey] = true\n" \
 	"  redis.call('HSET', ikey, 'updated', nows)\n" \
 	"end\n" \
+	"-- The open incident of each group that alerts joined in this call,\n" \
+	"-- as read at its first join and kept up to date since (the HMGET\n" \
+	"-- reply): a second alert of the group reads no GET and no HMGET.\n" \
+	"-- Forgotten at a resolve, which changes the incident itself.\n" \
+	"-- (Separate tables, not fields of the reply: a hash part added to\n" \
+	"-- each reply costs more than the lookups it saves.)\n" \
+	"local joined, jinc, unmuted = {}, {}, {}\n" \
 	"local retention = tonumber(ARGV[3])\n" \
 	"local n = tonumber(ARGV[4])\n" \
 	"local out = {}\n" \
@@ -286,7 +293,14 @@
 	"    inc = false\n" \
 	"    if gk ~= '' then\n" \
 	"      gkey = P .. 'group:' .. gk\n" \
-	"      local g = redis.call('GET', gkey)\n" \
+	"      h = joined[gk]\n" \
+	"      local g = false\n" \
+	"      if h then\n" \
+	"        incs = jinc[gk]\n" \
+	"        inc = tonumber(incs)\n" \
+	"      else\n" \
+	"        g = redis.call('GET', gkey)\n" \
+	"      end\n" \
 	"      if g then\n" \
 	"        -- All the joining below needs of the incident, at once.\n" \
 	"        h = redis.call('HMGET', P .. 'incident:' .. g, 'status',\n" \
@@ -294,6 +308,7 @@
 	"            'notified_at', 'source', 'service')\n" \
 	"        if h[1] and h[1] ~= 'resolved' then\n" \
 	"          inc, incs = tonumber(g), g\n" \
+	"          joined[gk], jinc[gk] = h, g\n" \
 	"        end\n" \
 	"      end\n" \
 	"    end\n" \
@@ -369,6 +384,11 @@
 	"      -- and any instance may fire it (daemon/timers.c).\n" \
 	"      redis.call('ZADD', P .. 'timers', now + wait, 'notify:' .. inc)\n" \
 	"      touched[ikey] = true\n" \
+	"      if gkey then\n" \
+	"        joined[gk] = {'triggered', ARGV[i + 2], '1', '1', lvs, '',\n" \
+	"            ARGV[i + 3], svc}\n" \
+	"        jinc[gk] = incs\n" \
+	"      end\n" \
 	"    else\n" \
 	"      -- One HMGET (at the group lookup, above) and one HSET of the\n" \
 	"      -- incident: raise() and unmute() are called only when they\n" \
@@ -381,26 +401,31 @@
 	"      if total > 1 then\n" \
 	"        title = title .. ' (+' .. (total - 1) .. ' more)'\n" \
 	"      end\n" \
+	"      local firing = (tonumber(h[4]) or 0) + 1\n" \
 	"      redis.call('HSET', ikey, 'alert_count', total,\n" \
-	"          'firing_count', (tonumber(h[4]) or 0) + 1, 'title', title,\n" \
-	"          'updated', nows)\n" \
+	"          'firing_count', firing, 'title', title, 'updated', nows)\n" \
+	"      h[3], h[4] = total, firing\n" \
 	"      touched[ikey] = true\n" \
 	"      redis.call('XADD', ikey .. ':timeline', '*',\n" \
 	"          'event', 'alert_added', 'fingerprint', fp, 'at', nows)\n" \
 	"      if (tonumber(h[5]) or 4) > lvl then\n" \
 	"        raise(P, inc, ikey, lvl, now)\n" \
+	"        h[5] = lvl\n" \
 	"      end\n" \
 	"      -- unmute() re-arms only a triggered incident whose\n" \
 	"      -- notification is still held (notified_at empty).\n" \
-	"      if h[1] == 'triggered' and h[6] == '' and sil == '' and\n" \
+	"      if h[1] == 'triggered' and h[6] == '' and not unmuted[incs] and\n" \
+	"          sil == '' and\n" \
 	"          (itgt == '' or #inhibitors(P, itgt, isrc) == 0) then\n" \
-	"        -- unmute(), without reading again what h has.\n" \
+	"        -- unmute(), without reading again what h has; once a call.\n" \
 	"        redis.call('ZADD', P .. 'timers', 'NX', nows,\n" \
 	"            'notify:' .. incs)\n" \
+	"        unmuted[incs] = true\n" \
 	"      end\n" \
 	"    end\n" \
 	"    out[#out + 1] = 0\n" \
 	"  elseif cur[1] == 'firing' then\n" \
+	"    joined, jinc = {}, {}\n" \
 	"    resolve(P, fp, akey, inc, now, retention)\n" \
 	"    out[#out + 1] = 2\n" \
 	"  else\n" \

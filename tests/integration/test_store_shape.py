@@ -229,6 +229,43 @@ def _():
         eq(api_alert(r1["i"], fp)["level"], "sev3", "API level")
 
 
+@t.case("one request with alerts of two groups, a repeat and a resolve "
+        "among them: each incident's counts, title and timeline are right")
+def _():
+    up()
+    g1, g2 = uniq("Batch"), uniq("Batch")
+    past = rfc3339(now_ms() - 1000)
+
+    def al(g, n, resolved=False):
+        a = {"labels": {"alertname": g, "n": str(n)},
+             "annotations": {"summary": "%s %d" % (g, n)}}
+        if resolved:
+            a["endsAt"] = past
+        return a
+    body = [al(g1, 1), al(g1, 2), al(g2, 1), al(g1, 3), al(g1, 2),
+            al(g1, 1, resolved=True), al(g1, 4), al(g2, 2)]
+    r = pt.http_request(pd.port, "POST", "/api/v2/alerts", body,
+                        {"Authorization": "Bearer " + KEY})
+    expect_status(r, 200, "POST /api/v2/alerts")
+    i1 = R.alert(pt.fingerprint({"alertname": g1, "n": "1"}))["incident"]
+    i2 = R.alert(pt.fingerprint({"alertname": g2, "n": "1"}))["incident"]
+    check(i1 != i2, "two incidents")
+    inc = pd.incident(i1).json()["incident"]
+    eq(inc["alert_count"], 4, "alert_count")
+    eq(inc["firing_count"], 3, "firing_count")
+    eq(inc["title"], "%s 1 (+3 more)" % g1, "title")
+    eq([e["event"] for e in inc["timeline"]],
+       ["created", "alert_added", "alert_added", "alert_resolved",
+        "alert_added"], "timeline")
+    eq(sorted(a["status"] for a in inc["alerts"]),
+       ["firing", "firing", "firing", "resolved"], "alert statuses")
+    eq(R.alert(pt.fingerprint({"alertname": g1, "n": "2"}))["count"], "2",
+       "the repeat's count")
+    inc = pd.incident(i2).json()["incident"]
+    eq((inc["alert_count"], inc["firing_count"]), (2, 2), "counts of 2")
+    eq(inc["title"], "%s 1 (+1 more)" % g2, "title of 2")
+
+
 # An alert hash as pagerd 53c09cf wrote it (long names, sparse).
 OLD_FIELDS = ("status", "incident", "level", "count", "first_seen",
               "last_seen", "summary", "severity", "details", "labels",
