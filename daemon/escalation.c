@@ -60,7 +60,7 @@ send_args(struct escalation *e, struct store_lua *lua, struct argv *a,
 	int	 rv = -1;
 
 	if (!a->oom)
-		rv = store_eval(e->pd->store, lua, (int)a->n,
+		rv = store_eval(e->pd->page_store, lua, (int)a->n,
 		    (const char **)a->v, NULL, cb, arg);
 	argv_free(a);
 	return rv;
@@ -170,10 +170,10 @@ plan_step(struct fire *f, const char *const *v)
 	if (st == NULL || step == NULL || round == NULL || atoi(step) < 0) {
 		/* Not ours to page (gone, or nothing left): drop the timer. */
 		argv_str(&a, "ZREM");
-		argv_add(&a, "%stimers", store_prefix(e->pd->store));
+		argv_add(&a, "%stimers", store_prefix(e->pd->page_store));
 		argv_add(&a, "esc:%s", f->id);
 		f->what = "none";
-		if (!a.oom && store_command(e->pd->store, (int)a.n,
+		if (!a.oom && store_command(e->pd->page_store, (int)a.n,
 		    (const char **)a.v, NULL, stepped, f) == 0) {
 			argv_free(&a);
 			return;
@@ -199,7 +199,7 @@ plan_step(struct fire *f, const char *const *v)
 			    atoi(step) + 1, atoi(round) + 1, level);
 	}
 	f->what = what[plan.what];
-	argv_str(&a, store_prefix(e->pd->store));
+	argv_str(&a, store_prefix(e->pd->page_store));
 	argv_add(&a, "%" PRId64, f->now);
 	argv_str(&a, f->id);
 	argv_str(&a, step);
@@ -259,7 +259,7 @@ escalation_fire(struct escalation *e, const char *member,
 {
 	struct fire	*f;
 	struct argv	 a = { 0 };
-	const char	*P = store_prefix(e->pd->store);
+	const char	*P = store_prefix(e->pd->page_store);
 	int		 rv = -1;
 
 	if ((f = calloc(1, sizeof(*f))) == NULL) {
@@ -348,8 +348,8 @@ escalation_act(struct escalation *e, long long id,
 		goto fail;
 	x->cb = cb;
 	x->arg = arg;
-	if (store_ready(e->pd->store)) {
-		argv_str(&a, store_prefix(e->pd->store));
+	if (store_ready(e->pd->page_store)) {
+		argv_str(&a, store_prefix(e->pd->page_store));
 		argv_add(&a, "%" PRId64, pagerd_now_ms());
 		argv_add(&a, "%lld", id);
 		argv_str(&a, name[action]);
@@ -413,7 +413,7 @@ escalation_inform(struct escalation *e, const char *person_id,
 			first++;
 	log_info("escalation: informing %s (%zu contact methods): %s",
 	    person_id, first, text);
-	argv_str(&a, store_prefix(e->pd->store));
+	argv_str(&a, store_prefix(e->pd->page_store));
 	argv_add(&a, "%" PRId64, pagerd_now_ms());
 	argv_str(&a, idem);
 	argv_str(&a, person_id);
@@ -448,9 +448,9 @@ on_delivery(void *arg, const char *instance, const char *provider_id,
 	struct escalation	*e = arg;
 	struct argv		 a = { 0 };
 
-	if (provider_id == NULL || !store_ready(e->pd->store))
+	if (provider_id == NULL || !store_ready(e->pd->page_store))
 		return;
-	argv_str(&a, store_prefix(e->pd->store));
+	argv_str(&a, store_prefix(e->pd->page_store));
 	argv_add(&a, "%" PRId64, pagerd_now_ms());
 	argv_str(&a, instance);
 	argv_str(&a, provider_id);

@@ -347,7 +347,8 @@
 	"    if h[1] ~= 'triggered' then\n" \
 	"      why = 'incident ' .. (h[1] or 'gone')\n" \
 	"    elseif phones[f.notifier or ''] and f.address and\n" \
-	"        redis.call('SISMEMBER', P .. 'optout', f.address) == 1 then\n" \
+	"        redis.call('SISMEMBER', P .. 'optout', f.address) == 1\n" \
+	"        then\n" \
 	"      why = 'opted out'\n" \
 	"    end\n" \
 	"    local info = {}\n" \
@@ -356,7 +357,8 @@
 	"      redis.call('XDEL', key, eid)\n" \
 	"      if h[1] and id ~= '' then\n" \
 	"        tl(id, 'event', 'dropped', 'person', f.person or '',\n" \
-	"            'notifier', f.notifier or '', 'reason', why, 'at', now)\n" \
+	"            'notifier', f.notifier or '', 'reason', why,\n" \
+	"            'at', now)\n" \
 	"      end\n" \
 	"    else\n" \
 	"      if id == '' then h[1] = '' end\n" \

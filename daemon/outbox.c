@@ -164,7 +164,7 @@ sent(void *arg, const struct pagerd_notify_status *st)
 		wait = (int64_t)st->retry_after_s * 1000;
 	kv[3] = res[result];
 	metrics_add(ob->pd->metrics, "pagerd_pages_total", 1, 2, kv);
-	argv_str(&a, store_prefix(ob->pd->store));
+	argv_str(&a, store_prefix(ob->pd->page_store));
 	argv_add(&a, "%" PRId64, now);
 	argv_str(&a, en->eid);
 	argv_str(&a, res[result]);
@@ -184,7 +184,7 @@ sent(void *arg, const struct pagerd_notify_status *st)
 	    field(en, "incident") ? field(en, "incident") : "",
 	    field(en, "person"), nt, res[result], *reason ? ": " : "",
 	    reason);
-	if (!a.oom && store_eval(ob->pd->store, &esc_lua_done, (int)a.n,
+	if (!a.oom && store_eval(ob->pd->page_store, &esc_lua_done, (int)a.n,
 	    (const char **)a.v, NULL, recorded, en) == 0) {
 		argv_free(&a);
 		return;
@@ -347,7 +347,7 @@ read_args(struct outbox *ob, struct argv *a, int64_t now, int idle_ms)
 	const struct config	*cfg = ob->pd->cfg;
 	size_t			 i;
 
-	argv_str(a, store_prefix(ob->pd->store));
+	argv_str(a, store_prefix(ob->pd->page_store));
 	argv_add(a, "%" PRId64, now);
 	argv_str(a, ob->consumer);
 	argv_add(a, "%d", OUTBOX_BATCH);
@@ -367,15 +367,15 @@ tick(evutil_socket_t fd, short what, void *arg)
 
 	if (ob->stopped || ob->busy)
 		return;
-	if (!store_ready(ob->pd->store)) {
+	if (!store_ready(ob->pd->page_store)) {
 		arm(ob, OUTBOX_POLL_MS);
 		return;
 	}
 	ob->busy = 1;
 	if (!ob->group_ok) {
-		argv_str(&a, store_prefix(ob->pd->store));
+		argv_str(&a, store_prefix(ob->pd->page_store));
 		argv_add(&a, "%" PRId64, now);
-		rv = a.oom ? -1 : store_eval(ob->pd->store, &esc_lua_group,
+		rv = a.oom ? -1 : store_eval(ob->pd->page_store, &esc_lua_group,
 		    (int)a.n, (const char **)a.v, NULL, grouped, ob);
 		argv_free(&a);
 		if (rv == -1)
@@ -395,8 +395,8 @@ tick(evutil_socket_t fd, short what, void *arg)
 		ob->kicked = 1;
 	} else
 		read_args(ob, &a, now, 0);
-	rv = a.oom ? -1 : store_eval(ob->pd->store, &esc_lua_read, (int)a.n,
-	    (const char **)a.v, NULL, read_done, ob);
+	rv = a.oom ? -1 : store_eval(ob->pd->page_store, &esc_lua_read,
+	    (int)a.n, (const char **)a.v, NULL, read_done, ob);
 	argv_free(&a);
 	if (rv == -1)
 		cycle_done(ob, 0);

@@ -110,7 +110,7 @@ void		 store_get_incident(struct store *, long long id,
  * by the claim itself, atomically, and needs no lease.
  */
 enum store_timer_kind {
-	STORE_TIMER_NOTIFY = 0,	/* an incident's group_wait is over: done */
+	STORE_TIMER_NOTIFY = 0,	/* group_wait over: done by the claim */
 	STORE_TIMER_ENDS,	/* an alert's ends_at has passed */
 	STORE_TIMER_ESCALATION,	/* "esc:", "contact:", "retry:", "unack:":
 				 * the escalation engine's (arg = member) */

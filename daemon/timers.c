@@ -139,8 +139,8 @@ claimed(void *arg, int ok, const struct store_timer *v, size_t n)
 			break;
 		case STORE_TIMER_ENDS:
 			t->firing++;
-			store_fire_timer(t->pd->store, &v[i], now, fired_ends,
-			    t);
+			store_fire_timer(t->pd->page_store, &v[i], now,
+			    fired_ends, t);
 			break;
 		case STORE_TIMER_ESCALATION:
 			t->firing++;
@@ -172,14 +172,14 @@ tick(evutil_socket_t fd, short what, void *arg)
 
 	if (t->stopped)
 		return;
-	if (!store_ready(t->pd->store)) {
+	if (!store_ready(t->pd->page_store)) {
 		arm(t, 0);
 		return;
 	}
 	t->claiming = 1;
 	if ((mv = maint_now(t->pd->cfg, now, &nm)) == NULL)
 		nm = 0;
-	store_claim_timers(t->pd->store, now, TIMERS_LEASE_MS,
+	store_claim_timers(t->pd->page_store, now, TIMERS_LEASE_MS,
 	    TIMERS_CLAIM_MAX, mv, nm, claimed, t);
 	free(mv);
 }
