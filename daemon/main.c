@@ -409,8 +409,9 @@ main(int argc, char *argv[])
 	}
 	/* The paging path's connection counts in no metric: one gauge
 	 * pagerd_redis_up cannot say two things. */
-	if ((pd.store = store_new(pd.base, pd.metrics)) == NULL ||
-	    (pd.page_store = store_new(pd.base, NULL)) == NULL)
+	if ((pd.store = store_new(pd.base, pd.metrics, "pagerd-intake")) ==
+	    NULL ||
+	    (pd.page_store = store_new(pd.base, NULL, "pagerd-page")) == NULL)
 		fatalx("out of memory");
 	store_settings_of(pd.cfg, pd.spawn != NULL ? spawned_addr : NULL, &ss);
 	if (store_configure(pd.store, &ss) == -1 ||

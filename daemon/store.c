@@ -160,6 +160,7 @@ struct raw {
 struct store {
 	struct event_base	*base;
 	struct metrics		*metrics;
+	char			 name[32];	/* CLIENT SETNAME */
 
 	/* Settings, owned copies. */
 	char			*address;
@@ -415,9 +416,10 @@ setup_reply(redisAsyncContext *ac, void *r, void *priv)
 	s->backoff_ms = BACKOFF_MIN_MS;
 	s->hold = 0;
 	if (s->failing)
-		log_info("redis: connected to %s again", s->address);
+		log_info("redis: %s connected to %s again", s->name,
+		    s->address);
 	else
-		log_info("redis: connected to %s", s->address);
+		log_info("redis: %s connected to %s", s->name, s->address);
 	s->failing = 0;
 	set_reason(s, "ready");
 	set_up(s, 1);
@@ -476,7 +478,7 @@ on_connect(const redisAsyncContext *cac, int status)
 {
 	struct store	*s = cac->data;
 	char		 db[16];
-	const char	*argv[2];
+	const char	*argv[3];
 	size_t		 argvlen[2];
 	int		 i;
 
@@ -499,6 +501,13 @@ on_connect(const redisAsyncContext *cac, int status)
 			goto fail;
 		s->setup_left++;
 	}
+	/* So that CLIENT LIST tells the connections apart. */
+	argv[0] = "CLIENT";
+	argv[1] = "SETNAME";
+	argv[2] = s->name;
+	if (setup_send(s, CMD_SETUP, -1, 3, argv, NULL) == -1)
+		goto fail;
+	s->setup_left++;
 	if (s->db != 0) {
 		snprintf(db, sizeof(db), "%d", s->db);
 		argv[0] = "SELECT";
@@ -1550,7 +1559,7 @@ deferred_answer(struct cmd *c)
 /* ------------------------------------------------------------- public */
 
 struct store *
-store_new(struct event_base *base, struct metrics *metrics)
+store_new(struct event_base *base, struct metrics *metrics, const char *name)
 {
 	struct store	*s;
 
@@ -1558,6 +1567,7 @@ store_new(struct event_base *base, struct metrics *metrics)
 		return NULL;
 	s->base = base;
 	s->metrics = metrics;
+	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->state = ST_IDLE;
 	s->backoff_ms = BACKOFF_MIN_MS;
 	s->reconnect_max_ms = 5000;

@@ -59,8 +59,13 @@ typedef void	store_submit_cb(void *arg, int ok,
 typedef void	store_json_cb(void *arg, int status, const char *json,
 		    size_t len);
 
-/* metrics may be NULL. Returns NULL when out of memory. */
-struct store	*store_new(struct event_base *, struct metrics *);
+/*
+ * metrics may be NULL. name (copied, up to 31 bytes, no spaces) is the
+ * connection's CLIENT SETNAME and appears in the logs. Returns NULL when
+ * out of memory.
+ */
+struct store	*store_new(struct event_base *, struct metrics *,
+		    const char *name);
 
 /*
  * Apply settings (copied). When the address, password or db changed, the
