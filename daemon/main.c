@@ -407,11 +407,10 @@ main(int argc, char *argv[])
 			fatalx("cannot start the embedded redis-server (%s)",
 			    pd.cfg->redis_server);
 	}
-	/* The paging path's connection counts in no metric: one gauge
-	 * pagerd_redis_up cannot say two things. */
-	if ((pd.store = store_new(pd.base, pd.metrics, "pagerd-intake")) ==
-	    NULL ||
-	    (pd.page_store = store_new(pd.base, NULL, "pagerd-page")) == NULL)
+	/* Both count errors and reconnects; pagerd_redis_up is intake's. */
+	if ((pd.store = store_new(pd.base, pd.metrics, "pagerd-intake",
+	    1)) == NULL || (pd.page_store = store_new(pd.base, pd.metrics,
+	    "pagerd-page", 0)) == NULL)
 		fatalx("out of memory");
 	store_settings_of(pd.cfg, pd.spawn != NULL ? spawned_addr : NULL, &ss);
 	if (store_configure(pd.store, &ss) == -1 ||

@@ -161,6 +161,7 @@ struct store {
 	struct event_base	*base;
 	struct metrics		*metrics;
 	char			 name[32];	/* CLIENT SETNAME */
+	int			 up_gauge;	/* sets pagerd_redis_up */
 
 	/* Settings, owned copies. */
 	char			*address;
@@ -263,7 +264,7 @@ count_error(struct store *s, const char *kind)
 static void
 set_up(struct store *s, int up)
 {
-	if (s->metrics != NULL)
+	if (s->metrics != NULL && s->up_gauge)
 		metrics_set(s->metrics, "pagerd_redis_up", up, 0, NULL);
 }
 
@@ -1559,7 +1560,8 @@ deferred_answer(struct cmd *c)
 /* ------------------------------------------------------------- public */
 
 struct store *
-store_new(struct event_base *base, struct metrics *metrics, const char *name)
+store_new(struct event_base *base, struct metrics *metrics, const char *name,
+    int up_gauge)
 {
 	struct store	*s;
 
@@ -1567,6 +1569,7 @@ store_new(struct event_base *base, struct metrics *metrics, const char *name)
 		return NULL;
 	s->base = base;
 	s->metrics = metrics;
+	s->up_gauge = up_gauge;
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->state = ST_IDLE;
 	s->backoff_ms = BACKOFF_MIN_MS;

@@ -60,12 +60,13 @@ typedef void	store_json_cb(void *arg, int status, const char *json,
 		    size_t len);
 
 /*
- * metrics may be NULL. name (copied, up to 31 bytes, no spaces) is the
- * connection's CLIENT SETNAME and appears in the logs. Returns NULL when
- * out of memory.
+ * metrics may be NULL; several stores may share one, their counters add
+ * up, and the one with up_gauge sets pagerd_redis_up. name (copied, up
+ * to 31 bytes, no spaces) is the connection's CLIENT SETNAME and
+ * appears in the logs. Returns NULL when out of memory.
  */
 struct store	*store_new(struct event_base *, struct metrics *,
-		    const char *name);
+		    const char *name, int up_gauge);
 
 /*
  * Apply settings (copied). When the address, password or db changed, the
