@@ -211,15 +211,19 @@ refuse_logged(struct http_conn *c, int code, const char *msg)
 	conn_refuse(c, code, msg);
 }
 
-/* The header block, NUL-terminated in place: p[0..len) is ours. */
+/*
+ * The header block src[0..len): copied into the request, whose headers
+ * point into the copy.
+ */
 static int
-parse_head(struct http_conn *c, char *p, size_t len)
+parse_head(struct http_conn *c, const char *src, size_t len)
 {
 	struct config		*cfg = c->srv->pd->cfg;
 	struct http_reqline	 rl;
 	struct http_req		*req;
+	struct evkeyval		*kv;
 	const char		*name, *value, *h;
-	char			*line, *nl, *end = p + len, *target;
+	char			*p, *line, *nl, *end, *target;
 	char			 msg[64];
 	size_t			 llen, nlen, vlen;
 	unsigned long long	 cl;
@@ -236,11 +240,13 @@ parse_head(struct http_conn *c, char *p, size_t len)
 		[HTTP_M_PATCH] = EVHTTP_REQ_PATCH,
 	};
 
-	if ((c->req = req = req_new()) == NULL) {
+	if ((c->req = req = req_new(src, len)) == NULL) {
 		conn_refuse(c, 503, "out of memory");
 		return -1;
 	}
 	req->conn = c;
+	p = req->block;
+	end = p + len;
 	for (line = p; line < end; line = nl + 1) {
 		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
 			break;
@@ -279,10 +285,14 @@ parse_head(struct http_conn *c, char *p, size_t len)
 		}
 		line[nlen] = '\0';
 		((char *)value)[vlen] = '\0';
-		if (evhttp_add_header(&req->in, name, value) == -1) {
-			refuse_logged(c, 400, "bad header line");
+		if (req->nkv == req->maxkv) {
+			refuse_logged(c, 400, "bad header block");
 			return -1;
 		}
+		kv = &req->kv[req->nkv++];
+		kv->key = line;
+		kv->value = (char *)value;
+		TAILQ_INSERT_TAIL(&req->in, kv, next);
 	}
 	if (first) {
 		refuse_logged(c, 400, "bad request line");
@@ -369,7 +379,7 @@ conn_step(struct http_conn *c)
 		}
 		if (rc == 0)
 			return 0;
-		if (parse_head(c, (char *)p, c->scanned) == -1)
+		if (parse_head(c, (const char *)p, c->scanned) == -1)
 			return -1;
 		evbuffer_drain(c->in, c->scanned);
 		c->scanned = 0;

@@ -45,6 +45,15 @@ struct http_req {
 	struct evhttp_uri	*uri;
 	struct evkeyvalq	 in, out;
 	struct evbuffer		*body;
+	/*
+	 * The input headers live in this one allocation, after the
+	 * struct: nkv entries of in (of at most maxkv), pointing into a
+	 * copy of the header block that parsing NUL-terminates in place.
+	 * in is read-only for the handlers; out is evhttp's (malloc'd).
+	 */
+	struct evkeyval		*kv;
+	size_t			 nkv, maxkv;
+	char			*block;
 };
 
 struct http_conn {
@@ -90,7 +99,8 @@ struct http_server {
 #define ADD_LIT(b, s)	evbuffer_add((b), (s), sizeof(s) - 1)
 
 /* http_req.c */
-struct http_req	*req_new(void);
+/* A request with room for the header block p[0..len), copied. */
+struct http_req	*req_new(const char *p, size_t len);
 void		 req_free(struct http_req *);
 const char	*reason_of(int code);
 /* Does the comma-separated header value hold token (any case)? */

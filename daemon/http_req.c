@@ -65,12 +65,23 @@ http_req_peer(const struct http_req *req, unsigned short *port)
 }
 
 struct http_req *
-req_new(void)
+req_new(const char *p, size_t len)
 {
 	struct http_req	*req;
+	const char	*q, *end = p + len;
+	size_t		 n = 0;
 
-	if ((req = calloc(1, sizeof(*req))) == NULL)
+	/* At most one header per line: one allocation for all of them. */
+	for (q = p; q < end && (q = memchr(q, '\n', (size_t)(end - q))) !=
+	    NULL; q++)
+		n++;
+	if ((req = calloc(1, sizeof(*req) + n * sizeof(*req->kv) + len + 1)) ==
+	    NULL)
 		return NULL;
+	req->kv = (struct evkeyval *)(req + 1);
+	req->maxkv = n;
+	req->block = (char *)(req->kv + n);
+	memcpy(req->block, p, len);
 	TAILQ_INIT(&req->in);
 	TAILQ_INIT(&req->out);
 	if ((req->body = evbuffer_new()) == NULL) {
@@ -87,10 +98,9 @@ req_free(struct http_req *req)
 		return;
 	if (req->uri != NULL)
 		evhttp_uri_free(req->uri);
-	evhttp_clear_headers(&req->in);
 	evhttp_clear_headers(&req->out);
 	evbuffer_free(req->body);
-	free(req);
+	free(req);		/* with the input headers */
 }
 
 /* ------------------------------------------------------------ answers */

@@ -220,4 +220,31 @@ def _():
           % m.value("pagerd_http_connections"))
 
 
+@t.case("http.listen with an IPv4 and an IPv6 address: both serve")
+def _():
+    redis.ensure()
+    pd2 = t.pagerd(redis, name="dual", manage_listen=False)
+    p4 = pt.free_port(socket.SOCK_STREAM)
+    s6 = socket.socket(socket.AF_INET6)
+    s6.bind(("::1", 0))
+    p6 = s6.getsockname()[1]
+    s6.close()
+    pd2.config.setdefault("http", {})["listen"] = [
+        "127.0.0.1:%d" % p4, "[::1]:%d" % p6]
+    pd2.config.setdefault("udp", {})["listen"] = [
+        "127.0.0.1:%d" % pt.free_port(socket.SOCK_DGRAM)]
+    pd2.port = p4
+    try:
+        pd2.start()
+        expect_status(pd2.healthz(), 200, "IPv4")
+        s = socket.create_connection(("::1", p6), timeout=5)
+        try:
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            expect_status(pt.RawReader(s).response(), 200, "IPv6")
+        finally:
+            s.close()
+    finally:
+        pd2.stop()
+
+
 t.run()
