@@ -23,7 +23,7 @@ enum http_method {
 
 struct http_reqline {
 	enum http_method	 method;
-	const char		*target;	/* into the line, not NUL-ended */
+	const char		*target;	/* in the line, not NUL-ended */
 	size_t			 target_len;
 	int			 minor;		/* HTTP/1.minor */
 };

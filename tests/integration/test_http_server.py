@@ -220,6 +220,30 @@ def _():
           % m.value("pagerd_http_connections"))
 
 
+@t.case("a header block over http.max_header_size gets a JSON 431; a "
+        "malformed chunk size a JSON 400; both close the connection")
+def _():
+    up()
+    big = b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + \
+        b"X-Pad: " + b"a" * 20000 + b"\r\n\r\n"
+    bad_chunk = (b"POST /api/v1/alerts HTTP/1.1\r\nHost: x\r\n"
+                 b"Authorization: Bearer " + pt.KEY.encode() + b"\r\n"
+                 b"Content-Type: application/json\r\n"
+                 b"Transfer-Encoding: chunked\r\n\r\n"
+                 b"zz\r\n{}\r\n0\r\n\r\n")
+    for data, code in ((big, 431), (bad_chunk, 400)):
+        s = pt.raw_connect(pd.port)
+        try:
+            s.sendall(data)
+            rd = pt.RawReader(s)
+            r = rd.response()
+            expect_status(r, code, "%r..." % data[:40])
+            check("error" in r.json(), "not a JSON error: %r" % r.body)
+            check(rd.wait_closed(3), "left open after the %d" % code)
+        finally:
+            s.close()
+
+
 @t.case("http.listen with an IPv4 and an IPv6 address: both serve")
 def _():
     redis.ensure()
