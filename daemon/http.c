@@ -4,7 +4,7 @@
  * paths to the handlers in http_intake*.c, http_api.c, http_escalation.c,
  * http_notifiers.c, silences.c, overrides_api.c and the plugins' /hooks/.
  * The server itself (listeners, connections, parsing, deadlines) is
- * http_server.c.
+ * http_server.c, http_conn.c and http_req.c.
  */
 #include "autoconf.h"
 

@@ -82,7 +82,8 @@ conn_update_read(struct http_conn *c)
 	int	 want;
 
 	want = !c->eof && !c->dead && (c->state == CONN_LINGER ||
-	    ((c->state != CONN_BUSY || evbuffer_get_length(c->in) < IN_PAUSE) &&
+	    (!c->closing &&
+	    (c->state != CONN_BUSY || evbuffer_get_length(c->in) < IN_PAUSE) &&
 	    evbuffer_get_length(c->out) <= OUT_MAX));
 	if (want && !c->reading)
 		event_add(c->rev, NULL);
