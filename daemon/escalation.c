@@ -60,7 +60,7 @@ send_args(struct escalation *e, struct store_lua *lua, struct argv *a,
 	int	 rv = -1;
 
 	if (!a->oom)
-		rv = store_eval(e->pd->store, lua, (int)a->n,
+		rv = store_eval(e->pd->page_store, lua, (int)a->n,
 		    (const char **)a->v, NULL, cb, arg);
 	argv_free(a);
 	return rv;
@@ -135,50 +135,45 @@ add_rules(struct argv *a, const struct config *cfg,
 }
 
 /*
- * The incident as read (status, level, service, policy, esc_step,
- * esc_round, esc_epoch): plan the step with the config of now, then
- * let the script check and do it.
+ * The incident as the claim read it (v: status, level, service, policy,
+ * esc_step, esc_round, esc_epoch; NULL for absent): plan the step with
+ * the config of now, then let the script check and do it.
  */
 static void
-plan_read(void *arg, const redisReply *r)
+plan_step(struct fire *f, const char *const *v)
 {
 	static const char *const what[] = { "page", "skip", "defer", "stop" };
-	struct fire			*f = arg;
 	struct escalation		*e = f->e;
 	const struct config		*cfg = e->pd->cfg;
 	const struct esc_policy		*pol = NULL;
 	const struct service		*svc;
 	const struct rota_person	*who;
-	const char			*st = str_of(r, 0);
-	const char			*step = str_of(r, 4);
-	const char			*round = str_of(r, 5), *epoch;
+	const char			*st = v[0];
+	const char			*step = v[4];
+	const char			*round = v[5], *epoch;
 	struct esc_plan			 plan;
 	struct argv			 a = { 0 };
 	char				 reason[96] = "";
 	size_t				 i;
 	int				 level;
 
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 7) {
-		fire_end(f, 0, 0);
-		return;
-	}
-	epoch = str_of(r, 6) ? str_of(r, 6) : "0";
-	svc = config_find_service(cfg, str_of(r, 2));
-	if (str_of(r, 3) != NULL && str_of(r, 3)[0] != '\0')
-		pol = config_find_policy(cfg, str_of(r, 3));
+	epoch = v[6] ? v[6] : "0";
+	svc = config_find_service(cfg, v[2]);
+	if (v[3] != NULL && v[3][0] != '\0')
+		pol = config_find_policy(cfg, v[3]);
 	else if (svc != NULL)
 		pol = config_find_policy(cfg, svc->policy);
-	level = str_of(r, 1) ? atoi(str_of(r, 1)) : 3;
+	level = v[1] ? atoi(v[1]) : 3;
 	memset(&plan, 0, sizeof(plan));
 	plan.what = ESC_STOP;
 	plan.next_step = -1;
 	if (st == NULL || step == NULL || round == NULL || atoi(step) < 0) {
 		/* Not ours to page (gone, or nothing left): drop the timer. */
 		argv_str(&a, "ZREM");
-		argv_add(&a, "%stimers", store_prefix(e->pd->store));
+		argv_add(&a, "%stimers", store_prefix(e->pd->page_store));
 		argv_add(&a, "esc:%s", f->id);
 		f->what = "none";
-		if (!a.oom && store_command(e->pd->store, (int)a.n,
+		if (!a.oom && store_command(e->pd->page_store, (int)a.n,
 		    (const char **)a.v, NULL, stepped, f) == 0) {
 			argv_free(&a);
 			return;
@@ -189,8 +184,7 @@ plan_read(void *arg, const redisReply *r)
 	}
 	if (pol == NULL)
 		snprintf(reason, sizeof(reason), "no escalation policy%s%s",
-		    str_of(r, 3) && str_of(r, 3)[0] ? ": unknown " : "",
-		    str_of(r, 3) ? str_of(r, 3) : "");
+		    v[3] && v[3][0] ? ": unknown " : "", v[3] ? v[3] : "");
 	else if (cfg->rotas == NULL)
 		snprintf(reason, sizeof(reason), "no rotas");
 	else {
@@ -205,7 +199,7 @@ plan_read(void *arg, const redisReply *r)
 			    atoi(step) + 1, atoi(round) + 1, level);
 	}
 	f->what = what[plan.what];
-	argv_str(&a, store_prefix(e->pd->store));
+	argv_str(&a, store_prefix(e->pd->page_store));
 	argv_add(&a, "%" PRId64, f->now);
 	argv_str(&a, f->id);
 	argv_str(&a, step);
@@ -259,12 +253,13 @@ released(void *arg, const redisReply *r)
 }
 
 void
-escalation_fire(struct escalation *e, const char *member, int64_t now,
-    escalation_fire_cb *cb, void *arg)
+escalation_fire(struct escalation *e, const char *member,
+    const char *const *incident, int64_t now, escalation_fire_cb *cb,
+    void *arg)
 {
 	struct fire	*f;
 	struct argv	 a = { 0 };
-	const char	*P = store_prefix(e->pd->store);
+	const char	*P = store_prefix(e->pd->page_store);
 	int		 rv = -1;
 
 	if ((f = calloc(1, sizeof(*f))) == NULL) {
@@ -276,24 +271,13 @@ escalation_fire(struct escalation *e, const char *member, int64_t now,
 	f->cb = cb;
 	f->arg = arg;
 	if (strncmp(member, "esc:", 4) == 0) {
-		/* The id becomes part of keys: digits only. */
-		if ((f->id = strdup(member + 4)) == NULL ||
+		/* The claim read the incident; the id is digits only. */
+		if (incident == NULL || (f->id = strdup(member + 4)) == NULL ||
 		    f->id[0] == '\0' ||
 		    strspn(f->id, "0123456789") != strlen(f->id))
 			goto fail;
-		argv_str(&a, "HMGET");
-		argv_add(&a, "%sincident:%s", P, f->id);
-		argv_str(&a, "status");
-		argv_str(&a, "level");
-		argv_str(&a, "service");
-		argv_str(&a, "policy");
-		argv_str(&a, "esc_step");
-		argv_str(&a, "esc_round");
-		argv_str(&a, "esc_epoch");
-		if (!a.oom)
-			rv = store_command(e->pd->store, (int)a.n,
-			    (const char **)a.v, NULL, plan_read, f);
-		argv_free(&a);
+		plan_step(f, incident);
+		return;
 	} else if (strncmp(member, "unack:", 6) == 0) {
 		argv_str(&a, P);
 		argv_add(&a, "%" PRId64, now);
@@ -364,8 +348,8 @@ escalation_act(struct escalation *e, long long id,
 		goto fail;
 	x->cb = cb;
 	x->arg = arg;
-	if (store_ready(e->pd->store)) {
-		argv_str(&a, store_prefix(e->pd->store));
+	if (store_ready(e->pd->page_store)) {
+		argv_str(&a, store_prefix(e->pd->page_store));
 		argv_add(&a, "%" PRId64, pagerd_now_ms());
 		argv_add(&a, "%lld", id);
 		argv_str(&a, name[action]);
@@ -429,7 +413,7 @@ escalation_inform(struct escalation *e, const char *person_id,
 			first++;
 	log_info("escalation: informing %s (%zu contact methods): %s",
 	    person_id, first, text);
-	argv_str(&a, store_prefix(e->pd->store));
+	argv_str(&a, store_prefix(e->pd->page_store));
 	argv_add(&a, "%" PRId64, pagerd_now_ms());
 	argv_str(&a, idem);
 	argv_str(&a, person_id);
@@ -464,9 +448,9 @@ on_delivery(void *arg, const char *instance, const char *provider_id,
 	struct escalation	*e = arg;
 	struct argv		 a = { 0 };
 
-	if (provider_id == NULL || !store_ready(e->pd->store))
+	if (provider_id == NULL || !store_ready(e->pd->page_store))
 		return;
-	argv_str(&a, store_prefix(e->pd->store));
+	argv_str(&a, store_prefix(e->pd->page_store));
 	argv_add(&a, "%" PRId64, pagerd_now_ms());
 	argv_str(&a, instance);
 	argv_str(&a, provider_id);

@@ -85,14 +85,18 @@ struct escalation	*escalation_start(struct pagerd *);
 
 /*
  * daemon/timers.c hands over the claimed members of P timers that are
- * the engine's ("esc:", "contact:", "retry:", "unack:"). cb is called
- * once, from the loop: ok = 0 when Redis failed (the lease lapses and
- * the timer comes back), acted = 1 when it changed something.
+ * the engine's ("esc:", "contact:", "retry:", "unack:"); for "esc:ID"
+ * incident holds the incident's fields as the claim read them
+ * (store.h STORE_ESC_FIELDS; borrowed for the call; NULL: the timer
+ * fails and its lease lapses). cb is called once, maybe from inside
+ * the call: ok = 0 when Redis failed (the lease lapses and the timer
+ * comes back), acted = 1 when it changed something.
  */
 typedef void		 escalation_fire_cb(void *arg, int ok, int acted);
 void			 escalation_fire(struct escalation *,
-			    const char *member, int64_t now_ms,
-			    escalation_fire_cb *cb, void *arg);
+			    const char *member, const char *const *incident,
+			    int64_t now_ms, escalation_fire_cb *cb,
+			    void *arg);
 
 /*
  * Apply action to incident id on behalf of who ("alice", "api:admin"),

@@ -14,7 +14,7 @@ extern struct store_lua	esc_lua_release;	/* contact:/retry: due */
 extern struct store_lua	esc_lua_unack;		/* a timed ack ends */
 extern struct store_lua	esc_lua_act;		/* ack/resolve/escalate */
 extern struct store_lua	esc_lua_group;		/* XGROUP CREATE once */
-extern struct store_lua	esc_lua_filter;		/* drop what is moot */
+extern struct store_lua	esc_lua_read;		/* read, drop the moot */
 extern struct store_lua	esc_lua_done;		/* a send's result */
 extern struct store_lua	esc_lua_delivery;	/* a provider's report */
 extern struct store_lua	esc_lua_inform;		/* no incident */

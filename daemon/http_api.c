@@ -30,7 +30,7 @@
 #include "strbuf.h"
 
 void
-http_api_healthz(struct pagerd *pd, struct evhttp_request *req)
+http_api_healthz(struct pagerd *pd, struct http_req *req)
 {
 	struct evbuffer	*b = evbuffer_new();
 	int		 up = store_ready(pd->store);
@@ -46,7 +46,7 @@ http_api_healthz(struct pagerd *pd, struct evhttp_request *req)
 		    "\"redis\":\"down\",\"reason\":\"");
 		http_json_escape(b, store_reason(pd->store));
 		evbuffer_add(b, "\"}\n", 3);
-		evhttp_add_header(evhttp_request_get_output_headers(req),
+		evhttp_add_header(http_req_output_headers(req),
 		    "Retry-After", "1");
 	}
 	http_reply_body(pd, req, up ? 200 : 503, "application/json", b);
@@ -54,7 +54,7 @@ http_api_healthz(struct pagerd *pd, struct evhttp_request *req)
 }
 
 void
-http_api_metrics(struct pagerd *pd, struct evhttp_request *req)
+http_api_metrics(struct pagerd *pd, struct http_req *req)
 {
 	struct evbuffer	*b;
 	char		*text;
@@ -81,7 +81,7 @@ http_api_metrics(struct pagerd *pd, struct evhttp_request *req)
 /* A pending API read: the request to answer when the store replies. */
 struct api_req {
 	struct pagerd		*pd;
-	struct evhttp_request	*req;
+	struct http_req	*req;
 };
 
 static void
@@ -100,7 +100,7 @@ api_done(void *arg, int status, const char *json, size_t len)
 }
 
 static struct api_req *
-api_req_new(struct pagerd *pd, struct evhttp_request *req)
+api_req_new(struct pagerd *pd, struct http_req *req)
 {
 	struct api_req	*ar;
 
@@ -118,9 +118,9 @@ api_req_new(struct pagerd *pd, struct evhttp_request *req)
 }
 
 void
-http_api_incidents(struct pagerd *pd, struct evhttp_request *req)
+http_api_incidents(struct pagerd *pd, struct http_req *req)
 {
-	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	const struct evhttp_uri	*uri = http_req_uri(req);
 	struct evkeyvalq	 q;
 	struct evkeyval		*kv;
 	struct api_req		*ar;
@@ -175,7 +175,7 @@ http_api_incidents(struct pagerd *pd, struct evhttp_request *req)
 }
 
 void
-http_api_incident(struct pagerd *pd, struct evhttp_request *req,
+http_api_incident(struct pagerd *pd, struct http_req *req,
     const char *id)
 {
 	struct api_req	*ar;
@@ -196,7 +196,7 @@ http_api_incident(struct pagerd *pd, struct evhttp_request *req,
 
 /* 200 with root (NULL: out of memory, 503), which this consumes. */
 static void
-reply_json(struct pagerd *pd, struct evhttp_request *req, json_t *root)
+reply_json(struct pagerd *pd, struct http_req *req, json_t *root)
 {
 	char	*dump;
 
@@ -218,9 +218,9 @@ reply_json(struct pagerd *pd, struct evhttp_request *req, json_t *root)
  * config, the overrides from the API in pd->rota_overrides' copy.
  */
 void
-http_api_oncall(struct pagerd *pd, struct evhttp_request *req)
+http_api_oncall(struct pagerd *pd, struct http_req *req)
 {
-	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	const struct evhttp_uri	*uri = http_req_uri(req);
 	struct evkeyvalq	 q;
 	struct evkeyval		*kv;
 	const char		*rota = NULL, *at = NULL, *qs, *err;
@@ -270,10 +270,10 @@ http_api_oncall(struct pagerd *pd, struct evhttp_request *req)
  * q); else 0, answered.
  */
 static int
-rota_query(struct pagerd *pd, struct evhttp_request *req, const char *id,
+rota_query(struct pagerd *pd, struct http_req *req, const char *id,
     const struct rota **r, struct evkeyvalq *q)
 {
-	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	const struct evhttp_uri	*uri = http_req_uri(req);
 	const struct rota	*found = NULL;
 	const char		*qs;
 
@@ -313,7 +313,7 @@ query_days(const char *v, long max, long *days, char *msg, size_t len)
  * .../fairness (fairness set) the same for pagerctl fairness --json.
  */
 static void
-api_schedule(struct pagerd *pd, struct evhttp_request *req,
+api_schedule(struct pagerd *pd, struct http_req *req,
     const char *id, int fairness)
 {
 	const struct rota_extra	*ex = overrides_extra(pd->rota_overrides);
@@ -368,9 +368,9 @@ api_schedule(struct pagerd *pd, struct evhttp_request *req,
  * revoked one by one). 1 when fine; else answers 401 or 400.
  */
 static int
-feed_auth(struct pagerd *pd, struct evhttp_request *req)
+feed_auth(struct pagerd *pd, struct http_req *req)
 {
-	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	const struct evhttp_uri	*uri = http_req_uri(req);
 	struct evkeyvalq	 q;
 	struct evkeyval		*kv;
 	const char		*qs;
@@ -398,7 +398,7 @@ feed_auth(struct pagerd *pd, struct evhttp_request *req)
 
 /* A feed of rota (NULL: all) for person (NULL: anyone), named name. */
 static void
-api_feed(struct pagerd *pd, struct evhttp_request *req, const char *rota,
+api_feed(struct pagerd *pd, struct http_req *req, const char *rota,
     const char *person, const char *name)
 {
 	struct strbuf	 b = STRBUF_INIT;
@@ -464,7 +464,7 @@ check_found(void *arg, const struct rota_finding *f)
  * from the config. id NULL: every rota.
  */
 static void
-api_check(struct pagerd *pd, struct evhttp_request *req, const char *id)
+api_check(struct pagerd *pd, struct http_req *req, const char *id)
 {
 	struct check_out	 c = { pd->cfg->rotas, NULL, 0 };
 	struct evkeyvalq	 q;
@@ -504,7 +504,7 @@ api_check(struct pagerd *pd, struct evhttp_request *req, const char *id)
 /* path: what follows "/api/v1/rotas/": "R/schedule", "R/fairness" or
  * "R.ics". */
 void
-http_api_rotas(struct pagerd *pd, struct evhttp_request *req,
+http_api_rotas(struct pagerd *pd, struct http_req *req,
     const char *path)
 {
 	char	 id[128];
@@ -534,7 +534,7 @@ http_api_rotas(struct pagerd *pd, struct evhttp_request *req,
 
 /* path: what follows "/api/v1/people/": "ID.ics". */
 void
-http_api_people(struct pagerd *pd, struct evhttp_request *req,
+http_api_people(struct pagerd *pd, struct http_req *req,
     const char *path)
 {
 	char	 id[128];

@@ -26,7 +26,7 @@
 
 struct act_req {
 	struct pagerd		*pd;
-	struct evhttp_request	*req;
+	struct http_req	*req;
 	long long		 id;
 	enum escalation_action	 action;
 };
@@ -65,10 +65,10 @@ act_done(void *arg, enum escalation_outcome out, const char *title)
 
 /* The optional body; -1 after answering 400/413. */
 static int
-parse_body(struct pagerd *pd, struct evhttp_request *req,
+parse_body(struct pagerd *pd, struct http_req *req,
     enum escalation_action action, int64_t *for_ms, char *by, size_t bylen)
 {
-	struct evbuffer	*body = evhttp_request_get_input_buffer(req);
+	struct evbuffer	*body = http_req_body(req);
 	size_t		 len = evbuffer_get_length(body), k;
 	json_error_t	 jerr;
 	json_t		*doc, *v;
@@ -130,7 +130,7 @@ bad:
 }
 
 void
-http_api_incident_act(struct pagerd *pd, struct evhttp_request *req,
+http_api_incident_act(struct pagerd *pd, struct http_req *req,
     const char *rest)
 {
 	static const char *const names[] = { "ack", "resolve", "escalate" };

@@ -35,7 +35,7 @@
 /* One request waiting for its group commit. */
 struct intake_req {
 	struct pagerd		*pd;
-	struct evhttp_request	*req;
+	struct http_req	*req;
 	struct alert		*alerts;	/* NULL once fps is set */
 	char			**fps;		/* their fingerprints */
 	unsigned char		*pages_now;	/* per alert, or NULL: none
@@ -62,22 +62,6 @@ count_alerts(struct pagerd *pd, const char *source, const char *result,
 	if (n > 0)
 		metrics_add(pd->metrics, "pagerd_alerts_received_total",
 		    (double)n, 2, kv);
-}
-
-/*
- * A non-negative integer in decimal: every alert's answer has one, and
- * evbuffer_add_printf() cost more than the rest of the answer.
- */
-static void
-add_int(struct evbuffer *b, long long v)
-{
-	char	 d[24], *p = d + sizeof(d);
-
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0 && p > d);
-	evbuffer_add(b, p, (size_t)(d + sizeof(d) - p));
 }
 
 static void
@@ -142,7 +126,7 @@ intake_done(void *arg, int ok, const struct store_result *res, size_t n)
 		    ir->alerts[i].fingerprint);
 		if (res[i].incident > 0) {
 			evbuffer_add(b, "\",\"incident\":", 13);
-			add_int(b, res[i].incident);
+			http_add_uint(b, res[i].incident);
 			evbuffer_add(b, ",\"result\":\"", 11);
 		} else
 			evbuffer_add(b, "\",\"incident\":null,\"result\":\"",
@@ -165,14 +149,14 @@ intake_done(void *arg, int ok, const struct store_result *res, size_t n)
  * what Alertmanager's http_config basic_auth sends. Returns buf or NULL.
  */
 static const char *
-basic_password(struct evhttp_request *req, char *buf, size_t len)
+basic_password(struct http_req *req, char *buf, size_t len)
 {
 	const char	*h, *colon;
 	unsigned char	 dec[768];
 	size_t		 hl;
 	int		 n;
 
-	h = evhttp_find_header(evhttp_request_get_input_headers(req),
+	h = evhttp_find_header(http_req_input_headers(req),
 	    "Authorization");
 	if (h == NULL || strncasecmp(h, "Basic ", 6) != 0)
 		return NULL;
@@ -199,10 +183,10 @@ basic_password(struct evhttp_request *req, char *buf, size_t len)
 }
 
 const struct integration *
-intake_auth(struct pagerd *pd, struct evhttp_request *req)
+intake_auth(struct pagerd *pd, struct http_req *req)
 {
 	const struct integration *in;
-	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	const struct evhttp_uri	*uri = http_req_uri(req);
 	const char		*key = http_bearer(req), *q;
 	struct evkeyvalq	 params;
 	char			 pw[512];
@@ -230,14 +214,14 @@ intake_auth(struct pagerd *pd, struct evhttp_request *req)
 }
 
 const char *
-intake_body(struct pagerd *pd, struct evhttp_request *req, size_t max,
+intake_body(struct pagerd *pd, struct http_req *req, size_t max,
     size_t *lenp)
 {
-	struct evbuffer	*body = evhttp_request_get_input_buffer(req);
+	struct evbuffer	*body = http_req_body(req);
 	const char	*ct, *data;
 	size_t		 len;
 
-	ct = evhttp_find_header(evhttp_request_get_input_headers(req),
+	ct = evhttp_find_header(http_req_input_headers(req),
 	    "Content-Type");
 	if (!http_check_json_type(ct)) {
 		http_reply_error(pd, req, 415,
@@ -287,8 +271,8 @@ intake_keep_fingerprints(struct intake_req *ir)
 	}
 	alert_array_free(ir->alerts, ir->n);
 	ir->alerts = NULL;
-	evbuffer_drain(evhttp_request_get_input_buffer(ir->req),
-	    evbuffer_get_length(evhttp_request_get_input_buffer(ir->req)));
+	evbuffer_drain(http_req_body(ir->req),
+	    evbuffer_get_length(http_req_body(ir->req)));
 }
 
 /*
@@ -319,7 +303,7 @@ intake_rejected(struct pagerd *pd, const struct integration *in)
 }
 
 void
-intake_submit(struct pagerd *pd, struct evhttp_request *req,
+intake_submit(struct pagerd *pd, struct http_req *req,
     const struct integration *in, struct alert *alerts, size_t n,
     enum intake_style style, const char *pd_dedup_key)
 {
@@ -357,7 +341,7 @@ intake_submit(struct pagerd *pd, struct evhttp_request *req,
 }
 
 void
-http_intake_generic(struct pagerd *pd, struct evhttp_request *req)
+http_intake_generic(struct pagerd *pd, struct http_req *req)
 {
 	const struct integration *in;
 	struct decode_err	 err;

@@ -28,7 +28,7 @@
 #include "store.h"
 
 void
-http_intake_am_webhook(struct pagerd *pd, struct evhttp_request *req)
+http_intake_am_webhook(struct pagerd *pd, struct http_req *req)
 {
 	const struct integration *in;
 	struct decode_err	 err;
@@ -60,7 +60,7 @@ http_intake_am_webhook(struct pagerd *pd, struct evhttp_request *req)
 }
 
 void
-http_intake_am_alerts(struct pagerd *pd, struct evhttp_request *req)
+http_intake_am_alerts(struct pagerd *pd, struct http_req *req)
 {
 	const struct integration *in;
 	struct decode_err	 err;
@@ -85,7 +85,7 @@ http_intake_am_alerts(struct pagerd *pd, struct evhttp_request *req)
 }
 
 static void
-pd_reply_error(struct pagerd *pd, struct evhttp_request *req,
+pd_reply_error(struct pagerd *pd, struct http_req *req,
     const struct pd_err *err)
 {
 	char	*body = pd_render_error(err);
@@ -101,7 +101,7 @@ pd_reply_error(struct pagerd *pd, struct evhttp_request *req,
 /* A PagerDuty acknowledge waiting for Redis. */
 struct pd_ack {
 	struct pagerd		*pd;
-	struct evhttp_request	*req;
+	struct http_req	*req;
 	char			*dedup_key;
 };
 
@@ -130,7 +130,7 @@ pd_ack_done(void *arg, int status, const char *json, size_t len)
 
 /* event_action acknowledge: the alert's open incident is acknowledged. */
 static void
-pd_acknowledge(struct pagerd *pd, struct evhttp_request *req,
+pd_acknowledge(struct pagerd *pd, struct http_req *req,
     const struct integration *in, const char *dedup_key)
 {
 	struct pd_ack	*pa;
@@ -154,7 +154,7 @@ pd_acknowledge(struct pagerd *pd, struct evhttp_request *req,
  * body is decoded first and the key checked after.
  */
 void
-http_intake_pagerduty(struct pagerd *pd, struct evhttp_request *req)
+http_intake_pagerduty(struct pagerd *pd, struct http_req *req)
 {
 	const struct integration *in;
 	struct pd_event		 ev;

@@ -38,7 +38,7 @@ address_name(enum notifier_address a)
 }
 
 static void
-reply_json(struct pagerd *pd, struct evhttp_request *req, int code,
+reply_json(struct pagerd *pd, struct http_req *req, int code,
     json_t *doc)
 {
 	char	*text = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
@@ -53,7 +53,7 @@ reply_json(struct pagerd *pd, struct evhttp_request *req, int code,
 }
 
 static void
-list(struct pagerd *pd, struct evhttp_request *req)
+list(struct pagerd *pd, struct http_req *req)
 {
 	json_t		*doc = json_object(), *arr = json_array(), *o;
 	const char	*name;
@@ -81,7 +81,7 @@ list(struct pagerd *pd, struct evhttp_request *req)
 /* The test request waiting for its notification's outcome. */
 struct test_req {
 	struct pagerd		*pd;
-	struct evhttp_request	*req;
+	struct http_req	*req;
 };
 
 static void
@@ -136,7 +136,7 @@ check_text(json_t *v, size_t max, int breaks)
 }
 
 static void
-test(struct pagerd *pd, struct evhttp_request *req, const char *name)
+test(struct pagerd *pd, struct http_req *req, const char *name)
 {
 	struct evbuffer			*body;
 	struct pagerd_notification	 n;
@@ -152,7 +152,7 @@ test(struct pagerd *pd, struct evhttp_request *req, const char *name)
 		http_reply_error(pd, req, 404, "no such notifier", -1);
 		return;
 	}
-	body = evhttp_request_get_input_buffer(req);
+	body = http_req_body(req);
 	len = evbuffer_get_length(body);
 	data = (const char *)evbuffer_pullup(body, -1);
 	if ((doc = json_loadb(data != NULL ? data : "", len, 0, &jerr)) ==
@@ -227,10 +227,10 @@ test(struct pagerd *pd, struct evhttp_request *req, const char *name)
 }
 
 void
-http_api_notifiers(struct pagerd *pd, struct evhttp_request *req,
+http_api_notifiers(struct pagerd *pd, struct http_req *req,
     const char *path)
 {
-	enum evhttp_cmd_type	 m = evhttp_request_get_command(req);
+	enum evhttp_cmd_type	 m = http_req_method(req);
 	const char		*slash;
 	char			 name[80];
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 struct alert;
-struct evhttp_request;
+struct http_req;
 struct integration;
 struct pagerd;
 
@@ -27,13 +27,13 @@ enum intake_style {
  * keep it across the loop.
  */
 const struct integration *intake_auth(struct pagerd *,
-		    struct evhttp_request *);
+		    struct http_req *);
 
 /*
  * The request body after the Content-Type (415), size (413, over max) and
  * store (503) checks; NULL after answering. Valid while the request is.
  */
-const char	*intake_body(struct pagerd *, struct evhttp_request *,
+const char	*intake_body(struct pagerd *, struct http_req *,
 		    size_t max, size_t *len);
 
 /* Count one rejected request for the integration. */
@@ -44,7 +44,7 @@ void		 intake_rejected(struct pagerd *, const struct integration *);
  * answer in style once Redis has them, or 503. pd_dedup_key (copied) is
  * echoed in the PagerDuty reply.
  */
-void		 intake_submit(struct pagerd *, struct evhttp_request *,
+void		 intake_submit(struct pagerd *, struct http_req *,
 		    const struct integration *, struct alert *alerts,
 		    size_t n, enum intake_style, const char *pd_dedup_key);
 

@@ -213,6 +213,7 @@ reload(evutil_socket_t sig, short ev, void *arg)
 	log_init(ncfg->log_level, ncfg->log_syslog, "pagerd");
 	store_settings_of(ncfg, pd->spawn != NULL ? spawned_addr : NULL, &ss);
 	store_configure(pd->store, &ss);
+	store_configure(pd->page_store, &ss);
 	overrides_reconfigure(pd->rota_overrides);
 	if (pd->http != NULL)
 		http_reconfigure(pd->http);
@@ -274,9 +275,10 @@ stop(evutil_socket_t sig, short ev, void *arg)
 	pd->ev_stop_deadline = evtimer_new(pd->base, stop_now, pd);
 	if (pd->ev_stop_deadline != NULL)
 		evtimer_add(pd->ev_stop_deadline, &tv);
-	pd->draining = 2;
+	pd->draining = 3;
 	notifier_host_shutdown(pd->notifiers, drained, pd);
 	store_shutdown(pd->store, drained, pd);
+	store_shutdown(pd->page_store, drained, pd);
 }
 
 int
@@ -405,10 +407,14 @@ main(int argc, char *argv[])
 			fatalx("cannot start the embedded redis-server (%s)",
 			    pd.cfg->redis_server);
 	}
-	if ((pd.store = store_new(pd.base, pd.metrics)) == NULL)
+	/* Both count errors and reconnects; pagerd_redis_up is intake's. */
+	if ((pd.store = store_new(pd.base, pd.metrics, "pagerd-intake",
+	    1)) == NULL || (pd.page_store = store_new(pd.base, pd.metrics,
+	    "pagerd-page", 0)) == NULL)
 		fatalx("out of memory");
 	store_settings_of(pd.cfg, pd.spawn != NULL ? spawned_addr : NULL, &ss);
-	if (store_configure(pd.store, &ss) == -1)
+	if (store_configure(pd.store, &ss) == -1 ||
+	    store_configure(pd.page_store, &ss) == -1)
 		fatalx("redis.address %s is not usable", ss.address);
 
 	if ((pd.notifiers = notifier_host_new(&pd)) == NULL)
@@ -464,7 +470,8 @@ out:
 	http_free(pd.http);
 	udp_stop(pd.udp);
 	syslog_in_stop(pd.syslog);
-	store_free(pd.store);	/* answers the timers' calls in flight */
+	store_free(pd.store);
+	store_free(pd.page_store); /* answers the timers' calls in flight */
 	timers_free(pd.timers);
 	silences_free(pd.silences);
 	overrides_free(pd.rota_overrides);

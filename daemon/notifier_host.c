@@ -69,7 +69,7 @@ struct pagerd_timer {
 struct nh_inbound {
 	TAILQ_ENTRY(nh_inbound)	 entry;
 	struct nh_instance	*ni;
-	struct evhttp_request	*req;
+	struct http_req	*req;
 };
 
 /* A reply handed to the engine (or answered NULL on the next turn). */
@@ -734,21 +734,20 @@ method_name(enum evhttp_cmd_type m)
 }
 
 int
-notifier_host_route(struct notifier_host *nh, struct evhttp_request *req,
+notifier_host_route(struct notifier_host *nh, struct http_req *req,
     const char *path)
 {
 	struct notifier_set		*set = nh != NULL ? nh->cur : NULL;
 	struct pagerd_inbound_request	 in;
 	struct evkeyvalq		*hq;
 	struct evkeyval			*kv;
-	struct evhttp_connection	*evcon;
 	struct nh_route			*r = NULL;
 	struct nh_inbound		*ib;
 	struct evbuffer			*body;
 	char				**hdrs = NULL, *text = NULL;
 	char				 peer[80];
-	const char			*pa = NULL;
-	ev_uint16_t			 port = 0;
+	const char			*pa;
+	unsigned short			 port;
 	size_t				 i, nh_ = 0, len;
 
 	for (i = 0; set != NULL && i < set->nroutes; i++)
@@ -757,10 +756,10 @@ notifier_host_route(struct notifier_host *nh, struct evhttp_request *req,
 	if (r == NULL)
 		return 0;
 	memset(&in, 0, sizeof(in));
-	hq = evhttp_request_get_input_headers(req);
+	hq = http_req_input_headers(req);
 	TAILQ_FOREACH(kv, hq, next)
 		nh_++;
-	body = evhttp_request_get_input_buffer(req);
+	body = http_req_body(req);
 	len = evbuffer_get_length(body);
 	if ((ib = calloc(1, sizeof(*ib))) == NULL ||
 	    (hdrs = calloc(nh_ + 1, sizeof(*hdrs))) == NULL ||
@@ -774,12 +773,11 @@ notifier_host_route(struct notifier_host *nh, struct evhttp_request *req,
 		}
 	evbuffer_copyout(body, text, len);
 	text[len] = '\0';
-	if ((evcon = evhttp_request_get_connection(req)) != NULL)
-		evhttp_connection_get_peer(evcon, (char **)&pa, &port);
-	snprintf(peer, sizeof(peer), "%s:%u", pa ? pa : "?", (unsigned)port);
-	in.method = method_name(evhttp_request_get_command(req));
+	pa = http_req_peer(req, &port);
+	snprintf(peer, sizeof(peer), "%s:%u", pa, (unsigned)port);
+	in.method = method_name(http_req_method(req));
 	in.path = path;
-	in.query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	in.query = evhttp_uri_get_query(http_req_uri(req));
 	in.headers = (const char *const *)hdrs;
 	in.nheaders = nh_;
 	in.body = text;

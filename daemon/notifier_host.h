@@ -20,7 +20,7 @@
 #include "pagerd_notifier.h"
 
 struct config;
-struct evhttp_request;
+struct http_req;
 struct pagerd;
 struct perr_list;
 struct notifier_host;
@@ -118,7 +118,7 @@ void			 notifier_host_set_delivery_handler(
  * answers 404).
  */
 int			 notifier_host_route(struct notifier_host *,
-			    struct evhttp_request *, const char *path);
+			    struct http_req *, const char *path);
 
 /*
  * SIGTERM: done(arg) once no send is in flight (on the next loop turn at

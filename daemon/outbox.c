@@ -1,9 +1,10 @@
 /*
  * daemon/outbox.c — send what the escalation engine queued (outbox.h).
- * One read cycle at a time: read (or take over) up to a batch, ask
- * Redis which entries still matter (escalation_lua.c "outbox filter"),
- * start their sends. Each send's result is written back by its own
- * script ("outbox done"), which acks and deletes the entry.
+ * One read cycle at a time: one script reads (or takes over) up to a
+ * batch and drops the entries that no longer matter (escalation_lua.c
+ * "outbox read"); start the sends of the rest. Each send's result is
+ * written back by its own script ("outbox done"), which acks and
+ * deletes the entry.
  */
 #include "autoconf.h"
 
@@ -63,8 +64,7 @@ struct outbox {
 	int		 busy;		/* a read cycle is in flight */
 	int		 kicked;
 	int		 stopped;
-	struct entries	 flight;	/* being filtered or sent */
-	struct entries	 batch;		/* this cycle's, until filtered */
+	struct entries	 flight;	/* being sent */
 };
 
 static void	tick(evutil_socket_t, short, void *);
@@ -164,7 +164,7 @@ sent(void *arg, const struct pagerd_notify_status *st)
 		wait = (int64_t)st->retry_after_s * 1000;
 	kv[3] = res[result];
 	metrics_add(ob->pd->metrics, "pagerd_pages_total", 1, 2, kv);
-	argv_str(&a, store_prefix(ob->pd->store));
+	argv_str(&a, store_prefix(ob->pd->page_store));
 	argv_add(&a, "%" PRId64, now);
 	argv_str(&a, en->eid);
 	argv_str(&a, res[result]);
@@ -184,7 +184,7 @@ sent(void *arg, const struct pagerd_notify_status *st)
 	    field(en, "incident") ? field(en, "incident") : "",
 	    field(en, "person"), nt, res[result], *reason ? ": " : "",
 	    reason);
-	if (!a.oom && store_eval(ob->pd->store, &esc_lua_done, (int)a.n,
+	if (!a.oom && store_eval(ob->pd->page_store, &esc_lua_done, (int)a.n,
 	    (const char **)a.v, NULL, recorded, en) == 0) {
 		argv_free(&a);
 		return;
@@ -252,44 +252,6 @@ dup_str(const redisReply *r)
 	    "");
 }
 
-/* The filter's answer: {} for a dropped entry, else its incident. */
-static void
-filtered(void *arg, const redisReply *r)
-{
-	struct outbox	*ob = arg;
-	struct entry	*en;
-	const redisReply *e;
-	size_t		 i = 0, n = 0;
-
-	while ((en = TAILQ_FIRST(&ob->batch)) != NULL) {
-		TAILQ_REMOVE(&ob->batch, en, link);
-		n++;
-		e = r != NULL && r->type == REDIS_REPLY_ARRAY &&
-		    i < r->elements ? r->element[i] : NULL;
-		i++;
-		if (e == NULL || e->type != REDIS_REPLY_ARRAY ||
-		    e->elements != 5) {
-			/* Dropped, or Redis failed: it stays pending. */
-			entry_free(en);
-			continue;
-		}
-		en->title = dup_str(e->element[0]);
-		en->summary = dup_str(e->element[1]);
-		en->severity = dup_str(e->element[2]);
-		en->status = dup_str(e->element[3]);
-		en->service = dup_str(e->element[4]);
-		if (en->title == NULL || en->summary == NULL ||
-		    en->severity == NULL || en->status == NULL ||
-		    en->service == NULL) {
-			entry_free(en);
-			continue;
-		}
-		TAILQ_INSERT_TAIL(&ob->flight, en, link);
-		send_one(ob, en);
-	}
-	cycle_done(ob, n >= OUTBOX_BATCH);
-}
-
 static int
 in_flight(const struct outbox *ob, const char *eid)
 {
@@ -301,86 +263,65 @@ in_flight(const struct outbox *ob, const char *eid)
 	return 0;
 }
 
-/* [[id, [field, value, ...]], ...] into this cycle's batch. */
-static void
-take(struct outbox *ob, const redisReply *list)
+/*
+ * One {stream id, {field, value, ...}, info} of the read script into a
+ * new entry (NULL: dropped by the script, ours already, or out of
+ * memory; an entry left so stays pending and is taken over).
+ */
+static struct entry *
+entry_of(struct outbox *ob, const redisReply *it)
 {
-	const redisReply	*it, *kv;
+	const redisReply	*kv, *info;
 	struct entry		*en;
-	size_t			 i, j;
+	size_t			 j;
 
-	for (i = 0; list != NULL && list->type == REDIS_REPLY_ARRAY &&
-	    i < list->elements; i++) {
-		it = list->element[i];
-		if (it->type != REDIS_REPLY_ARRAY || it->elements != 2 ||
-		    it->element[0]->type != REDIS_REPLY_STRING ||
-		    (kv = it->element[1])->type != REDIS_REPLY_ARRAY ||
-		    in_flight(ob, it->element[0]->str))
-			continue;	/* deleted meanwhile, or ours */
-		if ((en = calloc(1, sizeof(*en))) == NULL)
-			return;
-		en->ob = ob;
-		en->eid = strdup(it->element[0]->str);
-		for (j = 0; j < kv->elements; j++)
-			argv_str(&en->kv, kv->element[j]->type ==
-			    REDIS_REPLY_STRING ? kv->element[j]->str : "");
-		if (en->eid == NULL || en->kv.oom) {
-			entry_free(en);
-			return;
-		}
-		TAILQ_INSERT_TAIL(&ob->batch, en, link);
+	if (it->type != REDIS_REPLY_ARRAY || it->elements != 3 ||
+	    it->element[0]->type != REDIS_REPLY_STRING ||
+	    (kv = it->element[1])->type != REDIS_REPLY_ARRAY ||
+	    (info = it->element[2])->type != REDIS_REPLY_ARRAY ||
+	    info->elements != 5 || in_flight(ob, it->element[0]->str))
+		return NULL;
+	if ((en = calloc(1, sizeof(*en))) == NULL)
+		return NULL;
+	en->ob = ob;
+	en->eid = strdup(it->element[0]->str);
+	for (j = 0; j < kv->elements; j++)
+		argv_str(&en->kv, kv->element[j]->type == REDIS_REPLY_STRING ?
+		    kv->element[j]->str : "");
+	en->title = dup_str(info->element[0]);
+	en->summary = dup_str(info->element[1]);
+	en->severity = dup_str(info->element[2]);
+	en->status = dup_str(info->element[3]);
+	en->service = dup_str(info->element[4]);
+	if (en->eid == NULL || en->kv.oom || en->title == NULL ||
+	    en->summary == NULL || en->severity == NULL ||
+	    en->status == NULL || en->service == NULL) {
+		entry_free(en);
+		return NULL;
 	}
+	return en;
 }
 
-/* Ask which of the batch still matter. */
-static void
-filter(struct outbox *ob)
-{
-	const struct notifier_cfg	*nc;
-	struct entry			*en;
-	struct argv			 a = { 0 };
-
-	if (TAILQ_EMPTY(&ob->batch)) {
-		cycle_done(ob, 0);
-		return;
-	}
-	argv_str(&a, store_prefix(ob->pd->store));
-	argv_add(&a, "%" PRId64, pagerd_now_ms());
-	TAILQ_FOREACH(en, &ob->batch, link) {
-		nc = config_find_notifier(ob->pd->cfg, field(en, "notifier"));
-		argv_str(&a, en->eid);
-		argv_str(&a, field(en, "incident") ? field(en, "incident") :
-		    "");
-		argv_str(&a, field(en, "person"));
-		argv_str(&a, field(en, "notifier"));
-		argv_str(&a, nc != NULL && nc->address == CONFIG_ADDRESS_PHONE ?
-		    field(en, "address") : "");
-	}
-	if (a.oom || store_eval(ob->pd->store, &esc_lua_filter, (int)a.n,
-	    (const char **)a.v, NULL, filtered, ob) == -1)
-		filtered(ob, NULL);
-	argv_free(&a);
-}
-
+/* The read script's answer: send what still matters. */
 static void
 read_done(void *arg, const redisReply *r)
 {
 	struct outbox	*ob = arg;
-	const redisReply *s;
+	struct entry	*en;
+	size_t		 i, n = 0;
 
 	if (r != NULL && r->type == REDIS_REPLY_ERROR &&
 	    strncmp(r->str, "NOGROUP", 7) == 0)
 		ob->group_ok = 0;	/* the stream went away (FLUSHALL) */
-	/* XREADGROUP: [[stream, entries]] or nil. */
-	if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
-	    (s = r->element[0])->type == REDIS_REPLY_ARRAY &&
-	    s->elements == 2)
-		take(ob, s->element[1]);
-	/* XAUTOCLAIM: [next, entries, deleted]. */
-	else if (r != NULL && r->type == REDIS_REPLY_ARRAY &&
-	    r->elements >= 2 && r->element[0]->type == REDIS_REPLY_STRING)
-		take(ob, r->element[1]);
-	filter(ob);
+	if (r != NULL && r->type == REDIS_REPLY_ARRAY)
+		n = r->elements;
+	for (i = 0; i < n; i++) {
+		if ((en = entry_of(ob, r->element[i])) == NULL)
+			continue;
+		TAILQ_INSERT_TAIL(&ob->flight, en, link);
+		send_one(ob, en);
+	}
+	cycle_done(ob, n >= OUTBOX_BATCH);
 }
 
 static void
@@ -396,66 +337,66 @@ grouped(void *arg, const redisReply *r)
 	cycle_done(ob, r != NULL && r->type == REDIS_REPLY_INTEGER);
 }
 
+/*
+ * The read script's arguments: idle_ms 0 reads new entries, else takes
+ * over those a dead instance left pending that long.
+ */
+static void
+read_args(struct outbox *ob, struct argv *a, int64_t now, int idle_ms)
+{
+	const struct config	*cfg = ob->pd->cfg;
+	size_t			 i;
+
+	argv_str(a, store_prefix(ob->pd->page_store));
+	argv_add(a, "%" PRId64, now);
+	argv_str(a, ob->consumer);
+	argv_add(a, "%d", OUTBOX_BATCH);
+	argv_add(a, "%d", idle_ms);
+	for (i = 0; i < cfg->n_notifiers; i++)
+		if (cfg->notifiers[i].address == CONFIG_ADDRESS_PHONE)
+			argv_str(a, cfg->notifiers[i].name);
+}
+
 static void
 tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct outbox	*ob = arg;
 	struct argv	 a = { 0 };
 	int64_t		 now = pagerd_now_ms();
-	char		 key[256];
 	int		 rv;
 
 	if (ob->stopped || ob->busy)
 		return;
-	if (!store_ready(ob->pd->store)) {
+	if (!store_ready(ob->pd->page_store)) {
 		arm(ob, OUTBOX_POLL_MS);
 		return;
 	}
 	ob->busy = 1;
-	snprintf(key, sizeof(key), "%soutbox", store_prefix(ob->pd->store));
-	if (!ob->group_ok || now - ob->last_claim >= OUTBOX_CLAIM_MS) {
-		if (ob->group_ok) {
-			/* Take over what a dead instance left pending. */
-			ob->last_claim = now;
-			argv_str(&a, "XAUTOCLAIM");
-			argv_str(&a, key);
-			argv_str(&a, "pagerd");
-			argv_str(&a, ob->consumer);
-			argv_add(&a, "%d", OUTBOX_IDLE_MS);
-			argv_str(&a, "0-0");
-			argv_str(&a, "COUNT");
-			argv_add(&a, "%d", OUTBOX_BATCH);
-			/*
-			 * And the group, again: Redis may have lost it. At
-			 * once, then the read: a kick may have brought us
-			 * here, and a page must not wait a poll for it.
-			 */
-			ob->group_ok = 0;
-			ob->kicked = 1;
-		} else {
-			argv_str(&a, store_prefix(ob->pd->store));
-			argv_add(&a, "%" PRId64, now);
-			rv = a.oom ? -1 : store_eval(ob->pd->store,
-			    &esc_lua_group, (int)a.n, (const char **)a.v, NULL,
-			    grouped, ob);
-			argv_free(&a);
-			if (rv == -1)
-				cycle_done(ob, 0);
-			return;
-		}
-	} else {
-		argv_str(&a, "XREADGROUP");
-		argv_str(&a, "GROUP");
-		argv_str(&a, "pagerd");
-		argv_str(&a, ob->consumer);
-		argv_str(&a, "COUNT");
-		argv_add(&a, "%d", OUTBOX_BATCH);
-		argv_str(&a, "STREAMS");
-		argv_str(&a, key);
-		argv_str(&a, ">");
+	if (!ob->group_ok) {
+		argv_str(&a, store_prefix(ob->pd->page_store));
+		argv_add(&a, "%" PRId64, now);
+		rv = a.oom ? -1 : store_eval(ob->pd->page_store, &esc_lua_group,
+		    (int)a.n, (const char **)a.v, NULL, grouped, ob);
+		argv_free(&a);
+		if (rv == -1)
+			cycle_done(ob, 0);
+		return;
 	}
-	rv = a.oom ? -1 : store_command(ob->pd->store, (int)a.n,
-	    (const char **)a.v, NULL, read_done, ob);
+	if (now - ob->last_claim >= OUTBOX_CLAIM_MS) {
+		/* Take over what a dead instance left pending. */
+		ob->last_claim = now;
+		read_args(ob, &a, now, OUTBOX_IDLE_MS);
+		/*
+		 * And the group, again: Redis may have lost it. At once,
+		 * then the read: a kick may have brought us here, and a
+		 * page must not wait a poll for it.
+		 */
+		ob->group_ok = 0;
+		ob->kicked = 1;
+	} else
+		read_args(ob, &a, now, 0);
+	rv = a.oom ? -1 : store_eval(ob->pd->page_store, &esc_lua_read,
+	    (int)a.n, (const char **)a.v, NULL, read_done, ob);
 	argv_free(&a);
 	if (rv == -1)
 		cycle_done(ob, 0);
@@ -482,7 +423,6 @@ outbox_start(struct pagerd *pd)
 		return NULL;
 	ob->pd = pd;
 	TAILQ_INIT(&ob->flight);
-	TAILQ_INIT(&ob->batch);
 	if (gethostname(host, sizeof(host)) == -1)
 		snprintf(host, sizeof(host), "pagerd");
 	host[sizeof(host) - 1] = '\0';
@@ -520,10 +460,6 @@ outbox_free(struct outbox *ob)
 		return;
 	while ((en = TAILQ_FIRST(&ob->flight)) != NULL) {
 		TAILQ_REMOVE(&ob->flight, en, link);
-		entry_free(en);
-	}
-	while ((en = TAILQ_FIRST(&ob->batch)) != NULL) {
-		TAILQ_REMOVE(&ob->batch, en, link);
 		entry_free(en);
 	}
 	event_free(ob->ev);

@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct evhttp_request;
+struct http_req;
 struct pagerd;
 struct overrides;
 struct rota_extra;
@@ -80,7 +80,7 @@ void		 overrides_refresh(struct overrides *ov,
  * "R/overrides/ID" (DELETE), returning 1 (answered, or answering once
  * Redis replies); 0 for any other path (the caller routes it on).
  */
-int		 http_api_overrides(struct pagerd *, struct evhttp_request *,
+int		 http_api_overrides(struct pagerd *, struct http_req *,
 		    const char *path);
 
 #endif /* PAGERD_OVERRIDES_H */

@@ -30,14 +30,14 @@
 /* A request waiting for Redis (and then for the refresh). */
 struct oreq {
 	struct pagerd		*pd;
-	struct evhttp_request	*req;
+	struct http_req	*req;
 	char			 rota[OVERRIDE_ID_MAX];
 	int			 code;		/* to answer with */
 	json_t			*body;		/* the answer */
 };
 
 static struct oreq *
-oreq_new(struct pagerd *pd, struct evhttp_request *req, const char *rota)
+oreq_new(struct pagerd *pd, struct http_req *req, const char *rota)
 {
 	struct oreq	*o;
 
@@ -202,7 +202,7 @@ added(void *arg, const struct redisReply *r)
 
 /* 1 (and 409 answered) when q clashes with a live config override. */
 static int
-config_clash(struct pagerd *pd, struct evhttp_request *req,
+config_clash(struct pagerd *pd, struct http_req *req,
     const struct rota *r, const struct override_req *q, int64_t now_ms)
 {
 	const struct rota_set		*set = pd->cfg->rotas;
@@ -235,9 +235,9 @@ config_clash(struct pagerd *pd, struct evhttp_request *req,
 }
 
 static void
-add(struct pagerd *pd, struct evhttp_request *req, const struct rota *r)
+add(struct pagerd *pd, struct http_req *req, const struct rota *r)
 {
-	struct evbuffer		*in = evhttp_request_get_input_buffer(req);
+	struct evbuffer		*in = http_req_body(req);
 	const struct api_token	*tok;
 	struct override_req	 q;
 	struct oreq		*o;
@@ -342,7 +342,7 @@ listed(void *arg, const struct redisReply *r)
 }
 
 static void
-list(struct pagerd *pd, struct evhttp_request *req, const struct rota *r)
+list(struct pagerd *pd, struct http_req *req, const struct rota *r)
 {
 	struct oreq	*o;
 	const char	*args[1];
@@ -374,7 +374,7 @@ deleted(void *arg, const struct redisReply *r)
 }
 
 static void
-delete(struct pagerd *pd, struct evhttp_request *req, const struct rota *r,
+delete(struct pagerd *pd, struct http_req *req, const struct rota *r,
     const char *id)
 {
 	struct oreq	*o;
@@ -394,22 +394,22 @@ delete(struct pagerd *pd, struct evhttp_request *req, const struct rota *r,
 }
 
 static void
-not_allowed(struct pagerd *pd, struct evhttp_request *req,
+not_allowed(struct pagerd *pd, struct http_req *req,
     const char *allow)
 {
 	char	 msg[80];
 
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
+	evhttp_add_header(http_req_output_headers(req), "Allow",
 	    allow);
 	snprintf(msg, sizeof(msg), "method not allowed: use %s", allow);
 	http_reply_error(pd, req, 405, msg, -1);
 }
 
 int
-http_api_overrides(struct pagerd *pd, struct evhttp_request *req,
+http_api_overrides(struct pagerd *pd, struct http_req *req,
     const char *path)
 {
-	enum evhttp_cmd_type	 m = evhttp_request_get_command(req);
+	enum evhttp_cmd_type	 m = http_req_method(req);
 	const struct rota	*r;
 	const char		*rest, *id = NULL;
 	char			 rota[OVERRIDE_ID_MAX];

@@ -29,7 +29,13 @@ struct pagerd {
 	struct event_base	*base;
 	struct config		*cfg;		/* swapped whole on reload */
 	struct metrics		*metrics;
-	struct store		*store;
+	struct store		*store;		/* intake, API */
+	/*
+	 * The same Redis on a connection of its own for the paging path
+	 * (timers, escalation, outbox): its commands do not queue behind
+	 * the intake's pipelined scripts under load.
+	 */
+	struct store		*page_store;
 	struct redis_spawn	*spawn;		/* NULL unless redis.spawn */
 	struct http_server	*http;
 	struct udp_server	*udp;

@@ -187,11 +187,11 @@ silences_mark(struct silences *sl, struct alert *a, int64_t now_ms)
 
 struct sreq {
 	struct pagerd		*pd;
-	struct evhttp_request	*req;
+	struct http_req	*req;
 };
 
 static struct sreq *
-sreq_new(struct pagerd *pd, struct evhttp_request *req)
+sreq_new(struct pagerd *pd, struct http_req *req)
 {
 	struct sreq	*r;
 
@@ -318,9 +318,9 @@ add_done(void *arg, int status, const char *json, size_t len)
 }
 
 static void
-silence_post(struct pagerd *pd, struct evhttp_request *req)
+silence_post(struct pagerd *pd, struct http_req *req)
 {
-	struct evbuffer	*body = evhttp_request_get_input_buffer(req);
+	struct evbuffer	*body = http_req_body(req);
 	struct silence	 s;
 	struct sreq	*r;
 	json_error_t	 jerr;
@@ -365,10 +365,10 @@ silence_post(struct pagerd *pd, struct evhttp_request *req)
 }
 
 void
-http_api_silences(struct pagerd *pd, struct evhttp_request *req)
+http_api_silences(struct pagerd *pd, struct http_req *req)
 {
-	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
-	enum evhttp_cmd_type	 m = evhttp_request_get_command(req);
+	const struct evhttp_uri	*uri = http_req_uri(req);
+	enum evhttp_cmd_type	 m = http_req_method(req);
 	struct evkeyvalq	 q;
 	struct evkeyval		*kv;
 	struct sreq		*r;
@@ -383,7 +383,7 @@ http_api_silences(struct pagerd *pd, struct evhttp_request *req)
 		return;
 	}
 	if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD) {
-		evhttp_add_header(evhttp_request_get_output_headers(req),
+		evhttp_add_header(http_req_output_headers(req),
 		    "Allow", "GET, HEAD, POST");
 		http_reply_error(pd, req, 405,
 		    "method not allowed: use GET or POST", -1);
@@ -420,10 +420,10 @@ http_api_silences(struct pagerd *pd, struct evhttp_request *req)
 }
 
 void
-http_api_silence(struct pagerd *pd, struct evhttp_request *req,
+http_api_silence(struct pagerd *pd, struct http_req *req,
     const char *id)
 {
-	enum evhttp_cmd_type	 m = evhttp_request_get_command(req);
+	enum evhttp_cmd_type	 m = http_req_method(req);
 	struct sreq		*r;
 
 	if (!http_auth_token(pd, req))
@@ -436,7 +436,7 @@ http_api_silence(struct pagerd *pd, struct evhttp_request *req,
 	}
 	if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD &&
 	    m != EVHTTP_REQ_DELETE) {
-		evhttp_add_header(evhttp_request_get_output_headers(req),
+		evhttp_add_header(http_req_output_headers(req),
 		    "Allow", "GET, HEAD, DELETE");
 		http_reply_error(pd, req, 405,
 		    "method not allowed: use GET or DELETE", -1);

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 struct alert;
-struct evhttp_request;
+struct http_req;
 struct pagerd;
 struct silences;
 
@@ -32,10 +32,10 @@ int		 silences_mark(struct silences *sl, struct alert *a,
 		    int64_t now_ms);
 
 /* /api/v1/silences: GET (list; ?all=1 with expired ones) and POST. */
-void		 http_api_silences(struct pagerd *, struct evhttp_request *);
+void		 http_api_silences(struct pagerd *, struct http_req *);
 
 /* /api/v1/silences/ID: GET and DELETE (expire now). */
-void		 http_api_silence(struct pagerd *, struct evhttp_request *,
+void		 http_api_silence(struct pagerd *, struct http_req *,
 		    const char *id);
 
 #endif /* PAGERD_SILENCES_H */

@@ -162,6 +162,8 @@ struct raw {
 struct store {
 	struct event_base	*base;
 	struct metrics		*metrics;
+	char			 name[32];	/* CLIENT SETNAME */
+	int			 up_gauge;	/* sets pagerd_redis_up */
 
 	/* Settings, owned copies. */
 	char			*address;
@@ -265,7 +267,7 @@ count_error(struct store *s, const char *kind)
 static void
 set_up(struct store *s, int up)
 {
-	if (s->metrics != NULL)
+	if (s->metrics != NULL && s->up_gauge)
 		metrics_set(s->metrics, "pagerd_redis_up", up, 0, NULL);
 }
 
@@ -518,9 +520,10 @@ setup_done(struct store *s)
 	s->backoff_ms = BACKOFF_MIN_MS;
 	s->hold = 0;
 	if (s->failing)
-		log_info("redis: connected to %s again", s->address);
+		log_info("redis: %s connected to %s again", s->name,
+		    s->address);
 	else
-		log_info("redis: connected to %s", s->address);
+		log_info("redis: %s connected to %s", s->name, s->address);
 	s->failing = 0;
 	set_reason(s, "ready");
 	set_up(s, 1);
@@ -579,7 +582,7 @@ on_connect(const redisAsyncContext *cac, int status)
 {
 	struct store	*s = cac->data;
 	char		 db[16];
-	const char	*argv[2];
+	const char	*argv[3];
 	size_t		 argvlen[2];
 	int		 i;
 
@@ -602,6 +605,13 @@ on_connect(const redisAsyncContext *cac, int status)
 			goto fail;
 		s->setup_left++;
 	}
+	/* So that CLIENT LIST tells the connections apart. */
+	argv[0] = "CLIENT";
+	argv[1] = "SETNAME";
+	argv[2] = s->name;
+	if (setup_send(s, CMD_SETUP, -1, 3, argv, NULL) == -1)
+		goto fail;
+	s->setup_left++;
 	if (s->db != 0) {
 		snprintf(db, sizeof(db), "%d", s->db);
 		argv[0] = "SELECT";
@@ -1192,27 +1202,29 @@ query_answer(struct query *q, int status, const char *json, size_t len)
 	free(q);
 }
 
-/* The claim script's {zset, member, ...} pairs as timers. */
+/* The claim script's {zset, member, x, ...} triples as timers. */
 static int
 claim_parse(struct query *q, const redisReply *r)
 {
 	struct store_timer	*v;
+	const redisReply	*x;
 	const char		*z, *m;
-	size_t			 i, n;
+	size_t			 i, j, n;
 
-	if (r->type != REDIS_REPLY_ARRAY || r->elements % 2 != 0)
+	if (r->type != REDIS_REPLY_ARRAY || r->elements % 3 != 0)
 		return -1;
-	n = r->elements / 2;
+	n = r->elements / 3;
 	if ((v = calloc(n ? n : 1, sizeof(*v))) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if (r->element[2 * i]->type != REDIS_REPLY_STRING ||
-		    r->element[2 * i + 1]->type != REDIS_REPLY_STRING) {
+		x = r->element[3 * i + 2];
+		if (r->element[3 * i]->type != REDIS_REPLY_STRING ||
+		    r->element[3 * i + 1]->type != REDIS_REPLY_STRING) {
 			free(v);
 			return -1;
 		}
-		z = r->element[2 * i]->str;
-		m = r->element[2 * i + 1]->str;
+		z = r->element[3 * i]->str;
+		m = r->element[3 * i + 1]->str;
 		v[i].member = m;
 		v[i].kind = STORE_TIMER_UNKNOWN;
 		v[i].arg = m;
@@ -1228,6 +1240,16 @@ claim_parse(struct query *q, const redisReply *r)
 		    strncmp(m, "notify:", 7) == 0) {
 			v[i].kind = STORE_TIMER_NOTIFY;
 			v[i].arg = m + 7;
+		}
+		if (x->type == REDIS_REPLY_INTEGER)
+			v[i].result = (int)x->integer;
+		else if (x->type == REDIS_REPLY_ARRAY &&
+		    x->elements == STORE_ESC_FIELDS) {
+			for (j = 0; j < STORE_ESC_FIELDS; j++)
+				v[i].incident[j] = x->element[j]->type ==
+				    REDIS_REPLY_STRING ? x->element[j]->str :
+				    NULL;
+			v[i].has_incident = 1;
 		}
 	}
 	q->cb.claim(q->arg, 1, v, n);
@@ -1656,7 +1678,8 @@ deferred_answer(struct cmd *c)
 /* ------------------------------------------------------------- public */
 
 struct store *
-store_new(struct event_base *base, struct metrics *metrics)
+store_new(struct event_base *base, struct metrics *metrics, const char *name,
+    int up_gauge)
 {
 	struct store	*s;
 
@@ -1664,6 +1687,8 @@ store_new(struct event_base *base, struct metrics *metrics)
 		return NULL;
 	s->base = base;
 	s->metrics = metrics;
+	s->up_gauge = up_gauge;
+	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->state = ST_IDLE;
 	s->backoff_ms = BACKOFF_MIN_MS;
 	s->reconnect_max_ms = 5000;
@@ -1917,31 +1942,11 @@ store_get_incident(struct store *s, long long id, store_json_cb *cb,
 	query_send(s, q);
 }
 
-void
-store_claim_timers(struct store *s, int64_t now_ms, int64_t lease_ms,
-    size_t max, store_claim_cb *cb, void *arg)
-{
-	struct query	*q;
-
-	if ((q = query_new(s, STORE_SCRIPT_CLAIM, Q_CLAIM, arg)) == NULL) {
-		cb(arg, 0, NULL, 0);
-		return;
-	}
-	q->cb.claim = cb;
-	if (query_arg(q, "%" PRId64, now_ms) == -1 ||
-	    query_arg(q, "%" PRId64, lease_ms) == -1 ||
-	    query_arg(q, "%zu", max) == -1) {
-		query_defer(s, q, 503, NULL);
-		return;
-	}
-	query_send(s, q);
-}
-
 /*
  * The services in maintenance as one script argument, {"db": ["owner",
  * "until_ms"], ...}: a JSON object because their number has no bound
  * and owners may hold any character. until is a string so that Lua's
- * number formatting cannot turn it into "1.76e+12".
+ * number formatting cannot turn it into "1.76e+12". None: "".
  */
 static int
 maint_arg(struct query *q, const struct store_maint *maint, size_t n)
@@ -1951,6 +1956,8 @@ maint_arg(struct query *q, const struct store_maint *maint, size_t n)
 	size_t	 i;
 	int	 rv = -1;
 
+	if (n == 0)
+		return query_arg(q, "%s", "");
 	if ((o = json_object()) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
@@ -1969,37 +1976,43 @@ out:
 }
 
 void
-store_fire_timer(struct store *s, const struct store_timer *t,
-    const struct store_maint *maint, size_t n_maint, int64_t now_ms,
-    store_fire_cb *cb, void *arg)
+store_claim_timers(struct store *s, int64_t now_ms, int64_t lease_ms,
+    size_t max, const struct store_maint *maint, size_t n_maint,
+    store_claim_cb *cb, void *arg)
 {
 	struct query	*q;
-	int		 rv = -1;
 
-	if ((q = query_new(s, t->kind == STORE_TIMER_ENDS ?
-	    STORE_SCRIPT_FIRE_ENDS : STORE_SCRIPT_FIRE_NOTIFY, Q_FIRE,
-	    arg)) == NULL) {
+	if ((q = query_new(s, STORE_SCRIPT_CLAIM, Q_CLAIM, arg)) == NULL) {
+		cb(arg, 0, NULL, 0);
+		return;
+	}
+	q->cb.claim = cb;
+	if (query_arg(q, "%" PRId64, now_ms) == -1 ||
+	    query_arg(q, "%" PRId64, lease_ms) == -1 ||
+	    query_arg(q, "%zu", max) == -1 ||
+	    maint_arg(q, maint, n_maint) == -1) {
+		query_defer(s, q, 503, NULL);
+		return;
+	}
+	query_send(s, q);
+}
+
+void
+store_fire_timer(struct store *s, const struct store_timer *t,
+    int64_t now_ms, store_fire_cb *cb, void *arg)
+{
+	struct query	*q;
+
+	if ((q = query_new(s, STORE_SCRIPT_FIRE_ENDS, Q_FIRE, arg)) == NULL) {
 		cb(arg, 0, 0);
 		return;
 	}
 	q->cb.fire = cb;
-	switch (t->kind) {
-	case STORE_TIMER_NOTIFY:
-		rv = query_arg(q, "%" PRId64, now_ms) == -1 ||
-		    query_arg(q, "%s", t->arg) == -1 ? -1 : 0;
-		if (rv == 0 && n_maint > 0)
-			rv = maint_arg(q, maint, n_maint);
-		break;
-	case STORE_TIMER_ENDS:
-		rv = query_arg(q, "%" PRId64, now_ms) == -1 ||
-		    query_arg(q, "%" PRId64, s->retention_ms) == -1 ||
-		    query_arg(q, "%s", t->arg) == -1 ? -1 : 0;
-		break;
-	case STORE_TIMER_ESCALATION:	/* escalation_fire()'s */
-	case STORE_TIMER_UNKNOWN:
-		break;		/* nothing this version can do with it */
-	}
-	if (rv == -1) {
+	/* Only ENDS is fired apart; NOTIFY is the claim's. */
+	if (t->kind != STORE_TIMER_ENDS ||
+	    query_arg(q, "%" PRId64, now_ms) == -1 ||
+	    query_arg(q, "%" PRId64, s->retention_ms) == -1 ||
+	    query_arg(q, "%s", t->arg) == -1) {
 		query_defer(s, q, 503, NULL);
 		return;
 	}

@@ -59,8 +59,14 @@ typedef void	store_submit_cb(void *arg, int ok,
 typedef void	store_json_cb(void *arg, int status, const char *json,
 		    size_t len);
 
-/* metrics may be NULL. Returns NULL when out of memory. */
-struct store	*store_new(struct event_base *, struct metrics *);
+/*
+ * metrics may be NULL; several stores may share one, their counters add
+ * up, and the one with up_gauge sets pagerd_redis_up. name (copied, up
+ * to 31 bytes, no spaces) is the connection's CLIENT SETNAME and
+ * appears in the logs. Returns NULL when out of memory.
+ */
+struct store	*store_new(struct event_base *, struct metrics *,
+		    const char *name, int up_gauge);
 
 /*
  * Apply settings (copied). When the address, password or db changed, the
@@ -106,20 +112,33 @@ void		 store_get_incident(struct store *, long long id,
  * survives restarts and any instance may do it. store_claim_timers()
  * leases due members for lease_ms; store_fire_timer() then does one and
  * removes it. An instance that dies in between lets the lease lapse and
- * another one takes the work.
+ * another one takes the work. An incident's group_wait (NOTIFY) is done
+ * by the claim itself, atomically, and needs no lease.
  */
 enum store_timer_kind {
-	STORE_TIMER_NOTIFY = 0,	/* an incident's group_wait is over */
+	STORE_TIMER_NOTIFY = 0,	/* group_wait over: done by the claim */
 	STORE_TIMER_ENDS,	/* an incident's alert's ends_at passed */
 	STORE_TIMER_ESCALATION,	/* "esc:", "contact:", "retry:", "unack:":
 				 * the escalation engine's (arg = member) */
 	STORE_TIMER_UNKNOWN	/* written by a newer pagerd: left alone */
 };
 
+/* The incident fields a claimed "esc:ID" comes with, in this order. */
+#define STORE_ESC_FIELDS	7	/* status, level, service, policy,
+					 * esc_step, esc_round, esc_epoch */
+
 struct store_timer {
 	enum store_timer_kind	 kind;
 	const char		*member;	/* "notify:12", "incident:12" */
 	const char		*arg;		/* the incident id, or the member */
+	/* NOTIFY: what the claim did: 1 notified (its "esc:ID" follows
+	 * in the same claim), 2 held (silence, inhibition, maintenance),
+	 * 0 nothing (resolved or notified before). */
+	int			 result;
+	/* "esc:ID": the incident's fields as the claim read them (NULL:
+	 * absent), with has_incident = 1. */
+	const char		*incident[STORE_ESC_FIELDS];
+	int			 has_incident;
 };
 
 /*
@@ -133,15 +152,7 @@ typedef void	store_claim_cb(void *arg, int ok, const struct store_timer *v,
 /* ok = 1 when the handler ran; acted = 1 when it changed something. */
 typedef void	store_fire_cb(void *arg, int ok, int acted);
 
-/*
- * Claim up to max due members of each timer set (score <= now_ms).
- * cb is called once, from the loop (or at once when out of memory).
- */
-void		 store_claim_timers(struct store *, int64_t now_ms,
-		    int64_t lease_ms, size_t max, store_claim_cb *cb,
-		    void *arg);
-
-/* A service in maintenance now (lib/maint.h), for store_fire_timer(). */
+/* A service in maintenance now (lib/maint.h), for store_claim_timers(). */
 struct store_maint {
 	const char	*service;
 	const char	*owner;
@@ -149,18 +160,27 @@ struct store_maint {
 };
 
 /*
- * Do the work of one claimed timer: NOTIFY notes that the incident's
- * group_wait is over (notified_at, a group_wait_elapsed event; held
- * instead while its service is one of maint[0..n_maint) — a
- * "maintenance" event with the owner, the timer re-armed for until_ms —
- * or while all its firing alerts are silenced or inhibited), ENDS
- * resolves the incident's alerts whose ends_at passed exactly as a
- * "resolved" from their sender would, and re-arms the member for the
- * next end. Both remove or re-arm the member. t and maint are copied. UNKNOWN answers
- * ok = 0.
+ * Claim up to max due members of each timer set (score <= now_ms), and
+ * do the due NOTIFY ones: each notes that the incident's group_wait is
+ * over (notified_at, a group_wait_elapsed event, its first escalation
+ * step armed and claimed), held instead while its service is one of
+ * maint[0..n_maint) — a "maintenance" event with the owner, the timer
+ * re-armed for until_ms — or while all its firing alerts are silenced
+ * or inhibited. maint is copied. cb is called once, from the loop (or
+ * at once when out of memory).
+ */
+void		 store_claim_timers(struct store *, int64_t now_ms,
+		    int64_t lease_ms, size_t max,
+		    const struct store_maint *maint, size_t n_maint,
+		    store_claim_cb *cb, void *arg);
+
+/*
+ * Do the work of one claimed ENDS timer: resolve the incident's alerts
+ * whose ends_at passed exactly as a "resolved" from their sender would,
+ * and re-arm the member for the next end (or remove it). t is copied.
+ * Other kinds answer ok = 0.
  */
 void		 store_fire_timer(struct store *, const struct store_timer *t,
-		    const struct store_maint *maint, size_t n_maint,
 		    int64_t now_ms, store_fire_cb *cb, void *arg);
 
 /*

@@ -437,51 +437,29 @@
 	"return out\n"
 
 /*
- * Claim the due members of the timer sets with a lease: each one's score
- * moves to now + lease, so no other instance sees it as due meanwhile,
- * and if this instance dies before its handler removes the member, the
- * lease lapses and another instance takes it.
- */
-#define LUA_CLAIM \
-	"local P, now = ARGV[1], tonumber(ARGV[2])\n" \
-	"local lease, limit = tonumber(ARGV[3]), tonumber(ARGV[4])\n" \
-	"local out = {}\n" \
-	"for _, z in ipairs({'timers', 'alerts:ends'}) do\n" \
-	"  local key = P .. z\n" \
-	"  local due = redis.call('ZRANGEBYSCORE', key, '-inf', now,\n" \
-	"      'LIMIT', 0, limit)\n" \
-	"  for _, m in ipairs(due) do\n" \
-	"    redis.call('ZADD', key, now + lease, m)\n" \
-	"    out[#out + 1] = z\n" \
-	"    out[#out + 1] = m\n" \
-	"  end\n" \
-	"end\n" \
-	"return out\n"
-
-/*
- * group_wait is over for incident ID: note it once (a lease that lapsed
- * may bring the same timer to a second instance) and drop the timer.
+ * group_wait is over for incident ID: note it once and drop the timer.
  * The escalation engine will page from here. But while every firing
  * alert of the incident is held by an active silence, record
  * "silenced" instead and come back when the first of them is free (the
  * earliest of each alert's latest silence end); the silences remember
  * the incident so that expiring one early brings it back at once.
- * Returns 1 when it notified, 2 when it held, 0 when it did nothing.
+ * maint is the claim's ARGV[5]. Returns 1 when it notified, 2 when it
+ * held, 0 when it did nothing.
  */
-#define LUA_FIRE_NOTIFY \
-	"local P, now, id = ARGV[1], tonumber(ARGV[2]), ARGV[3]\n" \
+#define LUA_NOTIFY_FN \
+	"local function notify(P, now, id, maint)\n" \
 	"local ikey = P .. 'incident:' .. id\n" \
 	"redis.call('ZREM', P .. 'timers', 'notify:' .. id)\n" \
 	"local h = redis.call('HMGET', ikey, 'status', 'notified_at')\n" \
 	"if not h[1] or h[1] == 'resolved' or (h[2] and h[2] ~= '') then\n" \
 	"  return 0\n" \
 	"end\n" \
-	"-- ARGV[4]: {service: [owner, until]} of those in maintenance\n" \
+	"-- maint: {service: [owner, until]} of those in maintenance\n" \
 	"-- now (the daemon evaluates the config's windows). Held like a\n" \
 	"-- silence: at the window's end it goes on as if just arrived.\n" \
-	"if ARGV[4] then\n" \
+	"if maint ~= '' then\n" \
 	"  local svc = redis.call('HGET', ikey, 'service')\n" \
-	"  local m = svc and cjson.decode(ARGV[4])[svc]\n" \
+	"  local m = svc and cjson.decode(maint)[svc]\n" \
 	"  if m then\n" \
 	"    redis.call('ZADD', P .. 'timers', m[2], 'notify:' .. id)\n" \
 	"    redis.call('XADD', ikey .. ':timeline', '*', 'event',\n" \
@@ -537,7 +515,57 @@
 	"    'esc_due', now, 'esc_epoch', 0)\n" \
 	"redis.call('ZADD', P .. 'timers', now, 'esc:' .. id)\n" \
 	"redis.call('SADD', ikey .. ':esc_timers', 'esc:' .. id)\n" \
-	"return 1\n"
+	"return 1\n" \
+	"end\n"
+
+/*
+ * Claim the due members of the timer sets with a lease: each one's score
+ * moves to now + lease, so no other instance sees it as due meanwhile,
+ * and if this instance dies before its handler removes the member, the
+ * lease lapses and another instance takes it.
+ *
+ * A due "notify:ID" is not leased but done here and now (notify()
+ * above): it needs nothing from the daemon but the maintenance windows,
+ * and doing it in the claim's atomic script is as safe as a lease and
+ * saves the page two round trips. The first step it arms, "esc:ID", due
+ * now, is claimed at once; a claimed "esc:ID" comes with the incident's
+ * fields the step is planned from, which saves one more.
+ */
+#define LUA_CLAIM \
+	"local P, now = ARGV[1], tonumber(ARGV[2])\n" \
+	"local lease, limit = tonumber(ARGV[3]), tonumber(ARGV[4])\n" \
+	"local out, seen = {}, {}\n" \
+	"local function take(z, m, x)\n" \
+	"  if seen[z .. ' ' .. m] then return end\n" \
+	"  seen[z .. ' ' .. m] = true\n" \
+	"  redis.call('ZADD', P .. z, now + lease, m)\n" \
+	"  local id = z == 'timers' and string.match(m, '^esc:(%d+)$')\n" \
+	"  if id then\n" \
+	"    x = redis.call('HMGET', P .. 'incident:' .. id, 'status',\n" \
+	"        'level', 'service', 'policy', 'esc_step', 'esc_round',\n" \
+	"        'esc_epoch')\n" \
+	"  end\n" \
+	"  out[#out + 1] = z\n" \
+	"  out[#out + 1] = m\n" \
+	"  out[#out + 1] = x\n" \
+	"end\n" \
+	"for _, z in ipairs({'timers', 'alerts:ends'}) do\n" \
+	"  local due = redis.call('ZRANGEBYSCORE', P .. z, '-inf', now,\n" \
+	"      'LIMIT', 0, limit)\n" \
+	"  for _, m in ipairs(due) do\n" \
+	"    local id = z == 'timers' and string.match(m, '^notify:(%d+)$')\n" \
+	"    if id then\n" \
+	"      local x = notify(P, now, id, ARGV[5])\n" \
+	"      out[#out + 1] = z\n" \
+	"      out[#out + 1] = m\n" \
+	"      out[#out + 1] = x\n" \
+	"      if x == 1 then take(z, 'esc:' .. id, 0) end\n" \
+	"    else\n" \
+	"      take(z, m, 0)\n" \
+	"    end\n" \
+	"  end\n" \
+	"end\n" \
+	"return out\n"
 
 /*
  * A member of P alerts:ends came due. "incident:ID" (what pagerd writes
@@ -930,9 +958,8 @@ const struct store_script_def store_scripts[STORE_SCRIPT_COUNT] = {
 	[STORE_SCRIPT_INGEST] = { "ingest", LUA_WRITE_LIB LUA_INGEST },
 	[STORE_SCRIPT_LIST] = { "list", LUA_COMMON LUA_LIST },
 	[STORE_SCRIPT_GET] = { "get", LUA_COMMON LUA_GET },
-	[STORE_SCRIPT_CLAIM] = { "claim", LUA_CLAIM },
-	[STORE_SCRIPT_FIRE_NOTIFY] = { "fire_notify",
-	    LUA_WRITE_LIB LUA_FIRE_NOTIFY },
+	[STORE_SCRIPT_CLAIM] = { "claim",
+	    LUA_WRITE_LIB LUA_NOTIFY_FN LUA_CLAIM },
 	[STORE_SCRIPT_FIRE_ENDS] = { "fire_ends", LUA_WRITE_LIB LUA_FIRE_ENDS },
 	[STORE_SCRIPT_SILENCE_ADD] = { "silence_add", LUA_SILENCE_ADD },
 	[STORE_SCRIPT_ACK_ALERT] = { "ack_alert", LUA_ACK_ALERT },

@@ -151,22 +151,25 @@ enum store_script {
 	 */
 	STORE_SCRIPT_GET,
 	/*
-	 * ARGV: prefix, now_ms, lease_ms, limit. Claims up to limit due
-	 * members of each of P timers and P alerts:ends (score <= now) by
-	 * moving their score to now + lease. Returns {zset, member} pairs,
-	 * zset being "timers" or "alerts:ends".
+	 * ARGV: prefix, now_ms, lease_ms, limit, maint. Claims up to limit
+	 * due members of each of P timers and P alerts:ends (score <= now)
+	 * by moving their score to now + lease. A due "notify:ID" is done
+	 * at once instead: it removes the member; sets notified_at, adds
+	 * group_wait_elapsed to the timeline and arms the first escalation
+	 * step "esc:ID" (claimed too, in the same reply) unless the
+	 * incident is resolved or was notified; while its service is in
+	 * maint (JSON {service: [owner, until_ms]}, "" = none) it adds a
+	 * "maintenance" event and re-arms the timer for until_ms; while
+	 * every firing alert is silenced or inhibited it adds "silenced"
+	 * or "inhibited", re-arms the timer at the earliest silence end
+	 * and notes the incident on the silences and inhibit keys that
+	 * held it (they re-arm it when they end). Returns {zset, member,
+	 * x} triples, zset being "timers" or "alerts:ends"; x is for
+	 * "notify:ID" 1 (notified), 2 (held) or 0 (nothing to do), for a
+	 * claimed "esc:ID" the incident's status, level, service, policy,
+	 * esc_step, esc_round, esc_epoch (nil when absent), else 0.
 	 */
 	STORE_SCRIPT_CLAIM,
-	/*
-	 * ARGV: prefix, now_ms, id. Removes "notify:ID" from P timers; sets
-	 * notified_at and adds group_wait_elapsed to the timeline unless the
-	 * incident is resolved or was notified. Returns 1 when it did. While
-	 * every firing alert is silenced or inhibited it adds "silenced" or
-	 * "inhibited" instead, re-arms the timer at the earliest silence end
-	 * and notes the incident on the silences and inhibit keys that held
-	 * it (they re-arm it when they end); returns 2.
-	 */
-	STORE_SCRIPT_FIRE_NOTIFY,
 	/*
 	 * ARGV: prefix, now_ms, retention_ms, member of P alerts:ends
 	 * ("incident:ID" or an older pagerd's fingerprint). Resolves each

@@ -1,9 +1,9 @@
 /*
  * daemon/timers.c — claim due timers from Redis and fire them (see
  * timers.h). What a timer does is a Lua script in store_lua.c; this file
- * paces the claims, counts what fired, and tells the notify script which
- * services are in a maintenance window now (the windows live in the
- * config, which the script cannot read).
+ * paces the claims, counts what fired, and tells the claim script (which
+ * does the notify timers itself) which services are in a maintenance
+ * window now (the windows live in the config, which Redis cannot read).
  */
 #include "autoconf.h"
 
@@ -74,21 +74,6 @@ fired(struct timers *t, int ok, int acted, const char *kind)
 }
 
 static void
-fired_notify(void *arg, int ok, int acted)
-{
-	struct timers	*t = arg;
-
-	/*
-	 * A group_wait that ended put the incident's first escalation step
-	 * (esc:ID) in the zset, due now: claim it in the next round, not a
-	 * tick later.
-	 */
-	if (ok && acted)
-		t->kicked = 1;
-	fired(t, ok, acted, "notify");
-}
-
-static void
 fired_ends(void *arg, int ok, int acted)
 {
 	fired(arg, ok, acted, "ends");
@@ -132,33 +117,35 @@ maint_now(const struct config *cfg, int64_t now, size_t *n)
 static void
 claimed(void *arg, int ok, const struct store_timer *v, size_t n)
 {
-	struct timers		*t = arg;
-	int64_t			 now = pagerd_now_ms();
-	struct store_maint	*mv;
-	size_t			 i, nm, nnotify = 0;
+	struct timers	*t = arg;
+	const char	*kv[2] = { "kind", "notify" };
+	int64_t		 now = pagerd_now_ms();
+	size_t		 i;
 
 	t->claiming = 0;
 	if (ok && n >= TIMERS_CLAIM_MAX)
 		t->more = 1;
-	mv = ok && n > 0 ? maint_now(t->pd->cfg, now, &nm) : NULL;
-	if (mv == NULL)
-		nm = 0;
+	/* Held while handlers start: one that fails at once ends none. */
+	t->firing++;
 	for (i = 0; ok && !t->stopped && i < n; i++) {
 		switch (v[i].kind) {
 		case STORE_TIMER_NOTIFY:
-			t->firing++;
-			nnotify++;
-			store_fire_timer(t->pd->store, &v[i], mv, nm, now,
-			    fired_notify, t);
+			/* Done by the claim; its first step follows in v. */
+			if (v[i].result != 0) {
+				metrics_add(t->pd->metrics,
+				    "pagerd_timers_fired_total", 1, 1, kv);
+				log_debug("timers: notify fired");
+			}
 			break;
 		case STORE_TIMER_ENDS:
 			t->firing++;
-			store_fire_timer(t->pd->store, &v[i], NULL, 0, now,
+			store_fire_timer(t->pd->page_store, &v[i], now,
 			    fired_ends, t);
 			break;
 		case STORE_TIMER_ESCALATION:
 			t->firing++;
-			escalation_fire(t->pd->escalation, v[i].member, now,
+			escalation_fire(t->pd->escalation, v[i].member,
+			    v[i].has_incident ? v[i].incident : NULL, now,
 			    fired_escalation, t);
 			break;
 		case STORE_TIMER_UNKNOWN:
@@ -167,21 +154,7 @@ claimed(void *arg, int ok, const struct store_timer *v, size_t n)
 			break;
 		}
 	}
-	free(mv);
-	/*
-	 * A notify timer puts its incident's first escalation step in the
-	 * zset, due now: claim again at once, down the same connection
-	 * behind the notify scripts (Redis runs them in order), and save a
-	 * round trip on the way to the page. Should a script be reloaded
-	 * and so run after this claim, the kick of fired_notify() claims
-	 * once more.
-	 */
-	if (nnotify > 0 && !t->stopped) {
-		t->claiming = 1;
-		store_claim_timers(t->pd->store, pagerd_now_ms(),
-		    TIMERS_LEASE_MS, TIMERS_CLAIM_MAX, claimed, t);
-		return;
-	}
+	t->firing--;
 	round_done(t);
 }
 
@@ -192,17 +165,23 @@ claimed(void *arg, int ok, const struct store_timer *v, size_t n)
 static void
 tick(evutil_socket_t fd, short what, void *arg)
 {
-	struct timers	*t = arg;
+	struct timers		*t = arg;
+	struct store_maint	*mv;
+	int64_t			 now = pagerd_now_ms();
+	size_t			 nm;
 
 	if (t->stopped)
 		return;
-	if (!store_ready(t->pd->store)) {
+	if (!store_ready(t->pd->page_store)) {
 		arm(t, 0);
 		return;
 	}
 	t->claiming = 1;
-	store_claim_timers(t->pd->store, pagerd_now_ms(), TIMERS_LEASE_MS,
-	    TIMERS_CLAIM_MAX, claimed, t);
+	if ((mv = maint_now(t->pd->cfg, now, &nm)) == NULL)
+		nm = 0;
+	store_claim_timers(t->pd->page_store, now, TIMERS_LEASE_MS,
+	    TIMERS_CLAIM_MAX, mv, nm, claimed, t);
+	free(mv);
 }
 
 void

@@ -3,9 +3,12 @@
  * incident's group_wait (its first notification) and an alert's endsAt.
  * Every 250 ms it claims due timers with a 30 s lease and fires each one
  * (store.h TIMERS); several instances share the work, and a timer whose
- * instance died is taken by another once its lease lapses. Paging itself
- * is the escalation engine's: the members that are its ("esc:",
- * "contact:", "retry:", "unack:") go to escalation_fire().
+ * instance died is taken by another once its lease lapses. A group_wait
+ * is done by the claim script itself, which claims the first step it
+ * arms in the same call. Paging itself is the escalation engine's: the
+ * members that are its ("esc:", "contact:", "retry:", "unack:") go to
+ * escalation_fire(). It runs on pd->page_store, the paging path's Redis
+ * connection.
  */
 #ifndef PAGERD_TIMERS_H
 #define PAGERD_TIMERS_H
@@ -38,8 +41,8 @@ int		 timers_pages_now(const struct alert *);
 /*
  * After alerts were persisted (res as store_submit_cb's): kick when one
  * of them is new and pages_now[i] (timers_pages_now() of alert i; NULL:
- * none does), so its notify timer, due now, is claimed now rather than
- * up to a tick later. Services that page no one wait for the tick (no
+ * none does), so its notify timer, due now, is done (and its first step
+ * claimed) now rather than up to a tick later. Services that page no one wait for the tick (no
  * claim per request under load).
  */
 void		 timers_ingested(struct timers *, const unsigned char *pages_now,

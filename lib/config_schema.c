@@ -330,7 +330,8 @@ static const struct ckey http_keys[] = {
 	{ .name = "max_header_size", .type = CK_SIZE,
 	  .off = CFG(http_max_header_size), .def = "16384",
 	  .min = "1024", .max = "1048576",
-	  .doc = "Largest request line plus headers in bytes." },
+	  .doc = "Largest request line plus headers in bytes; larger get "
+	  "431." },
 	{ .name = "max_connections", .type = CK_INT,
 	  .off = CFG(http_max_connections), .def = "1024",
 	  .min = "1", .max = "100000",

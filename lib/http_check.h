@@ -1,10 +1,11 @@
 /*
- * lib/http_check.h — framing checks evhttp 2.1 does not make. evhttp takes
- * the first of several Content-Length headers and treats any
- * Transfer-Encoding other than exactly "chunked" as "no body", which lets
- * a sender smuggle a second request inside the first one's body. The
- * daemon runs these checks on every request and closes the connection
- * when one fails. Pure: the caller passes the header list.
+ * lib/http_check.h — request framing checks. A proxy in front of pagerd
+ * and pagerd must agree on where each request ends, or a sender can
+ * smuggle a second request inside the first one's body (evhttp, which
+ * pagerd used before daemon/http_server.c, took the first of several
+ * Content-Lengths and read "gzip, chunked" as no body). The server runs
+ * these checks on every request and closes the connection when one
+ * fails. Pure: the caller passes the header list or the bytes.
  */
 #ifndef PAGERD_HTTP_CHECK_H
 #define PAGERD_HTTP_CHECK_H
@@ -35,11 +36,10 @@ int	http_check_json_type(const char *ct);
 
 /*
  * An incremental look at a request's header block as its bytes arrive,
- * before evhttp parses them: evhttp answers some framing attacks itself
- * (an HTML 413 for "Transfer-Encoding: gzip, chunked") and silently cuts
- * header values at a NUL byte. The scanner refuses, with a message for a
- * JSON 400: NUL bytes, obsolete line folding (RFC 9112 5.2), and the
- * framing http_check_framing() refuses. Fixed size, no allocation.
+ * before it is parsed: it finds where the block ends and refuses, with a
+ * message for a JSON 400, NUL bytes, obsolete line folding (RFC 9112
+ * 5.2), and the framing http_check_framing() refuses. Fixed size, no
+ * allocation.
  */
 #define HTTP_SCAN_LINE		1024	/* bytes of a line that are kept */
 #define HTTP_SCAN_FRAMING	8	/* CL/TE headers looked at */

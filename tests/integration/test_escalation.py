@@ -616,4 +616,24 @@ def _():
     check(m.get("pagerd_outbox_pending") is not None, "gauge")
 
 
+@t.case("reply codes: the code of an incident its sender resolved is "
+        "free again for the next page (the smallest free one)")
+def _():
+    up()
+    names = [pt.uniq("code") for _ in range(3)]
+    a, b = fire("main", name=names[0]), fire("main", name=names[1])
+    ca, cb = wait_pages(a, 1)[0]["code"], wait_pages(b, 1)[0]["code"]
+    check(ca != cb, "two open pages, two codes: %d %d" % (ca, cb))
+    # Not through the engine's resolve (which frees the code at once):
+    # the step script finds it free by itself.
+    pd.post_ok({"summary": "%s down" % names[0], "severity": "critical",
+                "status": "resolved",
+                "labels": {"alertname": names[0], "svc": "main"}})
+    eq(incident(a)["status"], "resolved", "resolved by its sender")
+    c = fire("main", name=names[2])
+    eq(wait_pages(c, 1)[0]["code"], ca, "the resolved one's code again")
+    eq(R.cmd("HGET", pt.PREFIX + "person:alice:codes", str(cb)),
+       str(b).encode(), "the open one keeps its code")
+
+
 t.run()

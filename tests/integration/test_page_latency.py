@@ -112,4 +112,16 @@ def _():
             iid, len(SINK.arrivals(iid))))
 
 
+@t.case("the paging path has a Redis connection of its own")
+def _():
+    up()
+    iid, _ = fire("now")
+    paged(iid)
+    names = [f.split("=", 1)[1] for line in
+             redis.client.cmd("CLIENT", "LIST").decode().splitlines()
+             for f in line.split() if f.startswith("name=")]
+    for n in ("pagerd-intake", "pagerd-page"):
+        check(n in names, "%s in CLIENT LIST names %r" % (n, names))
+
+
 t.run()
