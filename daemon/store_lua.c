@@ -151,8 +151,9 @@
  * alerts, in order, so a fingerprint that appears twice in one batch
  * behaves as if it had been sent twice. The repeat of a firing alert is
  * the hot path (monitoring re-sends every firing alert each evaluation
- * round): it costs one HMGET and one HSET of what changed, plus one
- * HSET of its incident's updated per call.
+ * round): it costs one HMGET and one HSET of what changed; its
+ * incident's updated (the incident's last change) is written, once per
+ * call, only when the alert's content changed.
  *
  * Dedup is by fingerprint alone: a repeat stays in its incident even if
  * the config now routes it elsewhere, and a "resolved" resolves the
@@ -272,10 +273,13 @@
 	"        unmute(P, inc, now)\n" \
 	"      end\n" \
 	"      if raised then raise(P, inc, ikey, lvl, now) end\n" \
+	"      -- The incident's updated is its last change: an alert of it\n" \
+	"      -- changed. A repeat that changes nothing leaves it (the\n" \
+	"      -- alert's last_seen says when it was last sent).\n" \
+	"      touch(ikey)\n" \
 	"    else\n" \
 	"      redis.call('HSET', akey, unpack(set))\n" \
 	"    end\n" \
-	"    touch(ikey)\n" \
 	"    -- P alerts:ends holds one member per incident, never later\n" \
 	"    -- than its alerts' ends_at (LT): an end that moved later, or\n" \
 	"    -- went, is found when the member comes due (LUA_FIRE_ENDS).\n" \

@@ -61,8 +61,10 @@
  *                                       (ms, the service's when it opened),
  *                                       auto_resolve (1|0), notified_at (""
  *                                       until group_wait is over), source,
- *                                       created, updated, resolved_at ("" =
- *                                       open), alert_count, firing_count
+ *                                       created, updated (its last change:
+ *                                       not bumped by a repeat that changes
+ *                                       nothing), resolved_at ("" = open),
+ *                                       alert_count, firing_count
  *   P incident:ID:alerts        set     fingerprints of the incident's
  *                                       alerts
  *   P incident:ID:timeline      stream  XADD event=created|alert_added|

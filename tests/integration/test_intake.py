@@ -420,6 +420,27 @@ def _():
     eq(ids, sorted(ids, reverse=True), "newest first")
 
 
+@t.case("an incident's updated is its last change: a repeat that changes "
+        "nothing leaves it, a changed summary moves it")
+def _():
+    up()
+    a = alert(summary=uniq("Disk full"))
+    inc = pd.post_ok(a)[0]["incident"]
+    pd.post_ok(a)               # the first repeat writes the digest
+    first = pd.incident(inc).json()["incident"]["updated"]
+    time.sleep(0.05)
+    pd.post_ok(a)
+    pd.post_ok(a)
+    got = pd.incident(inc).json()["incident"]
+    eq(got["updated"], first, "updated after repeats that change nothing")
+    eq([x.get("count") for x in got["alerts"]], [4], "the repeats counted")
+    time.sleep(0.05)
+    pd.post_ok(dict(a, summary=a["summary"] + " (worse)"))
+    later = pd.incident(inc).json()["incident"]["updated"]
+    check(later > first, "updated %r not moved by a changed summary "
+          "(was %r)" % (later, first))
+
+
 @t.case("GET /api/v1/incidents/ID: the incident with its alerts")
 def _():
     up()
