@@ -280,8 +280,10 @@ def _():
     up()
     up(pd2)
     clear()
-    time.sleep(0.5)     # pd2 has loaded the (empty) list once
-    check(not shows_it(pd2), "pd2 shows an override before the add")
+    # pd2 may have loaded the list before clear() (it started first):
+    # the precondition is that its copy has caught up, within a refresh.
+    pt.wait_until(lambda: not shows_it(pd2), timeout=7, interval=0.2,
+                  what="pd2 shows no override before the add")
     t0 = time.monotonic()
     oid = add_future()
     pt.wait_until(lambda: shows_it(pd2), timeout=7, interval=0.2,
