@@ -230,7 +230,8 @@ timers_start(struct pagerd *pd)
 	}
 	metrics_declare(pd->metrics, "pagerd_timers_fired_total",
 	    METRIC_COUNTER, "Timers fired from Redis, by kind (notify: an "
-	    "incident's group_wait ended; ends: an alert's endsAt passed; "
+	    "incident's group_wait ended; ends: the endsAt of one or more "
+	    "of an incident's alerts passed; "
 	    "escalation: a step, a later contact rule, a retry or the end of "
 	    "a timed ack)");
 	arm(t, 0);
