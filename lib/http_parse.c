@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hex.h"
 #include "http_parse.h"
 
 static int
@@ -132,18 +133,6 @@ http_chunked_init(struct http_chunked *c, size_t max)
 	c->max = max;
 }
 
-static int
-hexval(unsigned char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 int
 http_chunked_feed(struct http_chunked *c, const char *p, size_t n,
     size_t *used, void (*out)(void *, const char *, size_t), void *arg)
@@ -157,7 +146,7 @@ http_chunked_feed(struct http_chunked *c, const char *p, size_t n,
 
 		switch (c->state) {
 		case CK_SIZE:
-			if ((h = hexval(ch)) >= 0) {
+			if ((h = hex_value(ch)) >= 0) {
 				if (++c->digits > 15)
 					goto toolong;
 				c->size = c->size * 16 + (size_t)h;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
 #include "jscan.h"
 #include "utf8.h"
 
@@ -136,24 +137,12 @@ add_tok(struct scanner *s, enum jtok_type type, size_t start,
 	return 0;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The 4 hex digits at b (already checked), as a code unit. */
 static uint32_t
 hex4(const unsigned char *b)
 {
-	return (uint32_t)(hexval(b[0]) << 12 | hexval(b[1]) << 8 |
-	    hexval(b[2]) << 4 | hexval(b[3]));
+	return (uint32_t)(hex_value(b[0]) << 12 | hex_value(b[1]) << 8 |
+	    hex_value(b[2]) << 4 | hex_value(b[3]));
 }
 
 /* \u followed by 4 hex digits at offset q? */
@@ -165,7 +154,7 @@ is_uescape(const struct scanner *s, size_t q)
 	if (q + 6 > s->len || s->b[q] != '\\' || s->b[q + 1] != 'u')
 		return 0;
 	for (i = 2; i < 6; i++)
-		if (hexval(s->b[q + i]) < 0)
+		if (hex_value(s->b[q + i]) < 0)
 			return 0;
 	return 1;
 }
@@ -201,7 +190,7 @@ scan_escape(struct scanner *s, size_t q)
 			scan_err(s, s->len, "premature end of input");
 			return 0;
 		}
-		if (hexval(s->b[q + i]) < 0) {
+		if (hex_value(s->b[q + i]) < 0) {
 			scan_err(s, q + i + 1, "invalid escape");
 			return 0;
 		}

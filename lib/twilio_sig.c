@@ -12,19 +12,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "hex.h"
 #include "twilio_sig.h"
-
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Decode s (len bytes) into dst, NUL-terminate it; returns the length. */
 static size_t
@@ -38,8 +27,8 @@ form_decode(const char *s, size_t len, char *dst)
 		if (p[i] == '+')
 			dst[n++] = ' ';
 		else if (p[i] == '%' && i + 2 < len &&
-		    (hi = hexval(p[i + 1])) != -1 &&
-		    (lo = hexval(p[i + 2])) != -1) {
+		    (hi = hex_value(p[i + 1])) != -1 &&
+		    (lo = hex_value(p[i + 2])) != -1) {
 			dst[n++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else

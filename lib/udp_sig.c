@@ -12,19 +12,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "hex.h"
 #include "udp_sig.h"
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 int
 udp_sig_parse(const char *dg, size_t len, struct udp_sig *out, char *err,
@@ -90,8 +79,8 @@ udp_sig_parse(const char *dg, size_t len, struct udp_sig *out, char *err,
 			if (vlen != 64)
 				goto badhex;
 			for (i = 0; i < 32; i++) {
-				int hi = hexval(val[2 * i]);
-				int lo = hexval(val[2 * i + 1]);
+				int hi = hex_value(val[2 * i]);
+				int lo = hex_value(val[2 * i + 1]);
 
 				if (hi < 0 || lo < 0)
 					goto badhex;
