@@ -1147,6 +1147,15 @@ def alert_fp(a):
 
 # ------------------------------------------------------------ the TAP runner
 
+def ensure_up(redis, *daemons):
+    """Restart redis and each daemon if a case stopped them; returns the
+    first daemon (each test file's up() passes its default)."""
+    redis.ensure()
+    for d in daemons:
+        d.ensure()
+    return daemons[0]
+
+
 class TestFile:
     def __init__(self, name):
         self.name = name

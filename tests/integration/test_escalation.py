@@ -158,9 +158,7 @@ PAGE = re.compile(r'page incident (\d+) (sev\d) to (\S+) .* code (\d+) '
 
 
 def up(*daemons):
-    redis.ensure()
-    for d in daemons or (pd,):
-        d.ensure()
+    pt.ensure_up(redis, *(daemons or (pd,)))
     return pd
 
 

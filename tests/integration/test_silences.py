@@ -37,9 +37,7 @@ configure(pd2)
 
 
 def up(*daemons):
-    redis.ensure()
-    for d in daemons or (pd,):
-        d.ensure()
+    pt.ensure_up(redis, *(daemons or (pd,)))
     return pd
 
 
