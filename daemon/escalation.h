@@ -22,9 +22,15 @@
  *                                   "ID:EPOCH:STEP:ROUND:PERSON:RULE";
  *                                   kind "inform": no incident, a
  *                                   title, idem "IDEM:RULE"
- *   P person:PID:codes        hash  reply code -> incident id, for that
- *                                   person's open pages (the smallest
- *                                   free code is used: short replies)
+ *   P person:PID:codes        hash  reply code -> incident id, the
+ *                                   latest incident given that code
+ *                                   (the smallest free code is used:
+ *                                   short replies); field v: codes
+ *                                   1..v are each held or free
+ *   P person:PID:free         zset  codes free again (score = code):
+ *                                   their incidents resolved
+ *   P incident:ID:codes       hash  person id -> the code this
+ *                                   incident's pages to them carry
  *   P person:PID:pages        zset  incident id -> time of the latest
  *                                   page to that person ("a" = latest)
  *   P optout                  set   phone numbers that sent STOP
@@ -37,7 +43,8 @@
  *   P incident:ID:esc_timers  set   its members of P timers (an ack
  *                                   removes exactly those)
  *   P incident:ID:esc_people  set   persons paged (resolve frees their
- *                                   reply codes)
+ *                                   reply codes and takes the incident
+ *                                   off their pages)
  *   P note:IDEM               hash  a notification waiting for its
  *                                   contact:/retry: timer (the outbox
  *                                   entry's fields)

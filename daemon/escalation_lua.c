@@ -96,36 +96,57 @@
 	"      'reason', 'low urgency: outside working hours', 'at', now)\n" \
 	"  return 0\n" \
 	"end\n" \
-	"-- The smallest reply code free among the person's open pages.\n" \
-	"-- Open: in incidents:triggered (both resolve paths take it out\n" \
-	"-- as they set status resolved), asked with one ZMSCORE per 512\n" \
-	"-- codes rather than one HGET per code: a person with hundreds of\n" \
-	"-- open pages must not make every step slow.\n" \
-	"local function code_for(pid)\n" \
-	"  local ck = P .. 'person:' .. pid .. ':codes'\n" \
-	"  local kv, ids, used = redis.call('HGETALL', ck), {}, {}\n" \
+	"-- Reply codes (daemon/escalation.h): codes 1..v of a person\n" \
+	"-- (v: field 'v' of P person:PID:codes) are each either held by\n" \
+	"-- an open incident that paged them (P incident:ID:codes) or free\n" \
+	"-- (P person:PID:free, a zset by code; free_codes() puts them\n" \
+	"-- there as the incident resolves). A page takes the smallest free\n" \
+	"-- one, else v + 1: a few commands, however many pages the person\n" \
+	"-- has open (an alert storm must not make every step slower).\n" \
+	"-- A person without v has codes an older pagerd gave (which freed\n" \
+	"-- them lazily, here): sorted out once, the old way.\n" \
+	"local function codes_v2(pid, ck, fk)\n" \
+	"  local kv, ids, codes, used, top = redis.call('HGETALL', ck), {},\n" \
+	"      {}, {}, 0\n" \
 	"  for j = 1, #kv, 2 do\n" \
-	"    if kv[j + 1] == id then return tonumber(kv[j]) end\n" \
-	"    ids[#ids + 1] = kv[j + 1]\n" \
+	"    if tonumber(kv[j]) then\n" \
+	"      codes[#codes + 1], ids[#ids + 1] = kv[j], kv[j + 1]\n" \
+	"    end\n" \
 	"  end\n" \
 	"  for j = 1, #ids, 512 do\n" \
 	"    local open = redis.call('ZMSCORE', P .. 'incidents:triggered',\n" \
 	"        unpack(ids, j, math.min(j + 511, #ids)))\n" \
 	"    for k = 1, #open do\n" \
-	"      local code = kv[2 * (j + k - 1) - 1]\n" \
+	"      local c, inc = codes[j + k - 1], ids[j + k - 1]\n" \
 	"      if open[k] then\n" \
-	"        used[tonumber(code)] = true\n" \
+	"        used[tonumber(c)] = true\n" \
+	"        top = math.max(top, tonumber(c))\n" \
+	"        redis.call('HSET', P .. 'incident:' .. inc .. ':codes', pid,\n" \
+	"            c)\n" \
 	"      else\n" \
-	"        redis.call('HDEL', ck, code)\n" \
-	"        redis.call('ZREM', P .. 'person:' .. pid .. ':pages',\n" \
-	"            ids[j + k - 1])\n" \
+	"        redis.call('HDEL', ck, c)\n" \
+	"        redis.call('ZREM', P .. 'person:' .. pid .. ':pages', inc)\n" \
 	"      end\n" \
 	"    end\n" \
 	"  end\n" \
-	"  local c = 1\n" \
-	"  while used[c] do c = c + 1 end\n" \
+	"  redis.call('DEL', fk)\n" \
+	"  for c = 1, top do\n" \
+	"    if not used[c] then redis.call('ZADD', fk, c, c) end\n" \
+	"  end\n" \
+	"  redis.call('HSET', ck, 'v', top)\n" \
+	"end\n" \
+	"local function code_for(pid)\n" \
+	"  local rk = ikey .. ':codes'\n" \
+	"  local c = redis.call('HGET', rk, pid)\n" \
+	"  if c then return tonumber(c) end\n" \
+	"  local ck = P .. 'person:' .. pid .. ':codes'\n" \
+	"  local fk = P .. 'person:' .. pid .. ':free'\n" \
+	"  if not redis.call('HGET', ck, 'v') then codes_v2(pid, ck, fk) end\n" \
+	"  c = redis.call('ZPOPMIN', fk)[1] or\n" \
+	"      redis.call('HINCRBY', ck, 'v', 1)\n" \
 	"  redis.call('HSET', ck, c, id)\n" \
-	"  return c\n" \
+	"  redis.call('HSET', rk, pid, c)\n" \
+	"  return tonumber(c)\n" \
 	"end\n" \
 	"local sent, i = 0, 13\n" \
 	"if what == 'page' and (S > 1 or R > 1) then\n" \
@@ -279,15 +300,7 @@
 	"        gkey) end\n" \
 	"  end\n" \
 	"  stop_all(id)\n" \
-	"  for _, pid in ipairs(redis.call('SMEMBERS',\n" \
-	"      ikey .. ':esc_people')) do\n" \
-	"    local ck = P .. 'person:' .. pid .. ':codes'\n" \
-	"    local kv = redis.call('HGETALL', ck)\n" \
-	"    for j = 1, #kv, 2 do\n" \
-	"      if kv[j + 1] == id then redis.call('HDEL', ck, kv[j]) end\n" \
-	"    end\n" \
-	"    redis.call('ZREM', P .. 'person:' .. pid .. ':pages', id)\n" \
-	"  end\n" \
+	"  free_codes(P, id)\n" \
 	"  tl(id, 'event', 'resolved', 'by', who, 'via', via, 'at', now)\n" \
 	"  for _, fp in ipairs(redis.call('SMEMBERS',\n" \
 	"      ikey .. ':alerts')) do\n" \

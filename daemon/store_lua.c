@@ -108,6 +108,33 @@
 	"  end\n" \
 	"  return out\n" \
 	"end\n" \
+	"-- Incident id is closed: the reply codes of its pages go back to\n" \
+	"-- each paged person's free codes (P person:PID:free; the step\n" \
+	"-- script gives the smallest one next, daemon/escalation_lua.c).\n" \
+	"-- The code still names the incident until it is given again, so\n" \
+	"-- a late 'ack 6' is told #id is resolved. Its own pages leave the\n" \
+	"-- person's list of open pages.\n" \
+	"local function free_codes(P, id)\n" \
+	"  local ids = tostring(id)\n" \
+	"  local rk = P .. 'incident:' .. ids .. ':codes'\n" \
+	"  for _, pid in ipairs(redis.call('SMEMBERS',\n" \
+	"      P .. 'incident:' .. ids .. ':esc_people')) do\n" \
+	"    local c = redis.call('HGET', rk, pid)\n" \
+	"    local ck = P .. 'person:' .. pid .. ':codes'\n" \
+	"    if c and redis.call('HGET', ck, c) == ids then\n" \
+	"      local fk = P .. 'person:' .. pid .. ':free'\n" \
+	"      redis.call('ZADD', fk, c, c)\n" \
+	"      -- Every code is free: the next page starts again at 1.\n" \
+	"      if redis.call('ZCARD', fk) >=\n" \
+	"          (tonumber(redis.call('HGET', ck, 'v')) or 0) then\n" \
+	"        redis.call('DEL', fk)\n" \
+	"        redis.call('HSET', ck, 'v', 0)\n" \
+	"      end\n" \
+	"    end\n" \
+	"    redis.call('ZREM', P .. 'person:' .. pid .. ':pages', ids)\n" \
+	"  end\n" \
+	"  redis.call('DEL', rk)\n" \
+	"end\n" \
 	"-- Resolve the firing alert fp of incident inc. The incident\n" \
 	"-- resolves with its last firing alert unless its service said\n" \
 	"-- auto_resolve = false; its group then forgets it, so the next\n" \
@@ -133,6 +160,7 @@
 	"  if left > 0 and not batch then settle(P, inc, ikey, now) end\n" \
 	"  if left > 0 or h[2] == '0' then return end\n" \
 	"  redis.call('HSET', ikey, 'status', 'resolved', 'resolved_at', now)\n" \
+	"  free_codes(P, inc)\n" \
 	"  redis.call('ZREM', P .. 'incidents:triggered', inc)\n" \
 	"  redis.call('ZADD', P .. 'incidents:resolved', inc, inc)\n" \
 	"  redis.call('XADD', ikey .. ':timeline', '*',\n" \

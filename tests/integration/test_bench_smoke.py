@@ -138,4 +138,19 @@ def _():
         fl.wait()
 
 
+@t.case("bench/step_bench: a step's cost at 0, 1000 and 5000 open pages")
+def _():
+    r = subprocess.run(["/bin/sh", os.path.join(pt.SRCDIR, "bench",
+                                                "with-redis"),
+                        pt.REDIS_SERVER, os.path.join(BENCH, "step_bench"),
+                        "-n", "5"], stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=120)
+    eq(r.returncode, 0, "exit status (stderr %r)" % r.stderr)
+    got = re.findall(r"^open_pages (\d+)-(\d+): ([0-9.]+) usec/step",
+                     r.stdout, re.M)
+    eq([(int(a), int(b)) for a, b, _ in got],
+       [(0, 5), (1000, 1005), (5000, 5005)], "the three points")
+    check(all(float(u) > 0 for _, _, u in got), "usec counted: %r" % got)
+
+
 t.run()

@@ -634,4 +634,72 @@ def _():
        str(b).encode(), "the open one keeps its code")
 
 
+def close_all():
+    """Resolve every open incident through the engine (a clean slate of
+    reply codes: none held)."""
+    r = pd.incidents("?status=triggered&limit=1000")
+    expect_status(r, 200, "list")
+    for inc in r.json()["incidents"]:
+        act(inc["id"], "resolve", {"by": "test"})
+    r = pd.incidents("?status=triggered&limit=1000")
+    eq(r.json()["incidents"], [], "nothing left open")
+
+
+def codes_of(pid):
+    h = R.cmd("HGETALL", pt.PREFIX + "person:%s:codes" % pid)
+    return {h[i].decode(): h[i + 1].decode() for i in range(0, len(h), 2)}
+
+
+def free_of(pid):
+    return [c.decode() for c in
+            R.cmd("ZRANGE", pt.PREFIX + "person:%s:free" % pid, 0, -1)]
+
+
+@t.case("reply codes: resolved through the engine, a code is free at once "
+        "and the smallest is given; with none held they start again at 1")
+def _():
+    up()
+    close_all()
+    a, b = fire("main"), fire("main")
+    eq([wait_pages(i, 1)[0]["code"] for i in (a, b)], [1, 2], "codes")
+    expect_status(act(a, "resolve", {"by": "alice"}), 200, "resolve")
+    eq(free_of("alice"), ["1"], "a's code is free")
+    eq(codes_of("alice").get("1"), str(a),
+       "and still names a, for a late reply")
+    c = fire("main")
+    eq(wait_pages(c, 1)[0]["code"], 1, "the smallest free code")
+    eq(codes_of("alice").get("2"), str(b), "b keeps its code")
+    eq(free_of("alice"), [], "none free")
+    close_all()
+    eq(codes_of("alice").get("v"), "0", "all free: from 1 again")
+    eq(free_of("alice"), [], "and no free list")
+    d = fire("main")
+    eq(wait_pages(d, 1)[0]["code"], 1, "a page after the storm gets 1")
+
+
+@t.case("reply codes an older pagerd gave (freed lazily, no 'v') are "
+        "sorted out once, at the person's next page")
+def _():
+    up()
+    close_all()
+    x, y = fire("main"), fire("main")
+    wait_pages(y, 1)
+    # The shape an older pagerd left: open pages at 1 and 5, a code of a
+    # closed incident at 3, no free list, no per-incident codes.
+    for k in ("person:alice:codes", "person:alice:free",
+              "incident:%d:codes" % x, "incident:%d:codes" % y):
+        R.cmd("DEL", pt.PREFIX + k)
+    R.cmd("HSET", pt.PREFIX + "person:alice:codes", "1", str(x), "3",
+          "999999", "5", str(y))
+    z = fire("main")
+    eq(wait_pages(z, 1)[0]["code"], 2, "the smallest code not held")
+    eq(codes_of("alice"), {"1": str(x), "2": str(z), "5": str(y),
+                           "v": "5"}, "the closed one's code dropped")
+    eq(free_of("alice"), ["3", "4"], "the others free")
+    expect_status(act(y, "resolve", {"by": "alice"}), 200, "resolve y")
+    eq(free_of("alice"), ["3", "4", "5"], "y's old code freed at once")
+    w = fire("main")
+    eq(wait_pages(w, 1)[0]["code"], 3, "next smallest")
+
+
 t.run()
