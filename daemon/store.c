@@ -1631,12 +1631,21 @@ store_command(struct store *s, int argc, const char **argv,
 	return 0;
 }
 
+/* The SCRIPT LOAD ahead of a script's first call: its reply says nothing. */
+static void
+loaded(void *arg, const redisReply *r)
+{
+	(void)arg;
+	(void)r;
+}
+
 int
 store_eval(struct store *s, struct store_lua *lua, int argc,
     const char **argv, const size_t *argvlen, store_reply_cb *cb, void *arg)
 {
 	static const char	 hex[] = "0123456789abcdef";
 	unsigned char		 md[SHA_DIGEST_LENGTH];
+	const char		*load[3] = { "SCRIPT", "LOAD", lua->text };
 	struct raw		*x;
 	int			 i;
 
@@ -1647,6 +1656,17 @@ store_eval(struct store *s, struct store_lua *lua, int argc,
 			lua->sha[2 * i + 1] = hex[md[i] & 15];
 		}
 		lua->sha[40] = '\0';
+		/*
+		 * Its first call in this process: load it just ahead, on
+		 * the same connection, so that the EVALSHA finds it. Else
+		 * every call sent before the first NOSCRIPT came back (a
+		 * burst of new incidents after a start) would go twice,
+		 * the second time with the whole text, and count as a
+		 * Redis error. (A Redis that lost its scripts since is
+		 * answered with EVAL, as before.)
+		 */
+		if ((x = raw_new(s, NULL, 3, load, NULL, loaded, NULL)) != NULL)
+			raw_send(s, x);
 	}
 	if ((x = raw_new(s, lua, argc, argv, argvlen, cb, arg)) == NULL)
 		return -1;

@@ -702,4 +702,26 @@ def _():
     eq(wait_pages(w, 1)[0]["code"], 3, "next smallest")
 
 
+@t.case("a fresh pagerd's first pages: each script is loaded ahead of its "
+        "first call, so a burst of new incidents meets no NOSCRIPT")
+def _():
+    up()
+    if pd2.running():
+        pd2.stop()
+    pd.stop()
+    R.cmd("SCRIPT", "FLUSH")
+    R.cmd("CONFIG", "RESETSTAT")
+    pd.start()
+    names = [pt.uniq("burst") for _ in range(5)]
+    res = pd.post_ok([{"summary": "%s down" % n, "severity": "critical",
+                       "labels": {"alertname": n, "svc": "main"}}
+                      for n in names])
+    for r in res:
+        wait_pages(r["incident"], 1)
+    stats = R.cmd("INFO", "errorstats").decode()
+    check("NOSCRIPT" not in stats, "Redis answered no NOSCRIPT: %r" % stats)
+    eq(pd.metrics().value("pagerd_redis_errors_total", kind="noscript"),
+       0, "no noscript error counted")
+
+
 t.run()
