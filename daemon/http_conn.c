@@ -303,9 +303,18 @@ parse_head(struct http_conn *c, const char *src, size_t len)
 	h = evhttp_find_header(&req->in, "Connection");
 	req->keepalive = req->minor >= 1 ? !(h != NULL &&
 	    has_token(h, "close")) : (h != NULL && has_token(h, "keep-alive"));
+	/*
+	 * 100-continue is the only expectation there is (RFC 9110
+	 * 10.1.1); any other is refused before its body is read. An
+	 * HTTP/1.0 client's is ignored, as it cannot take a 100.
+	 */
 	h = evhttp_find_header(&req->in, "Expect");
 	req->expect = req->minor >= 1 && h != NULL &&
 	    strcasecmp(h, "100-continue") == 0;
+	if (req->minor >= 1 && h != NULL && !req->expect) {
+		refuse_logged(c, 417, "unsupported Expect");
+		return -1;
+	}
 
 	/* Framing was checked by the scan (lib/http_check.c). */
 	c->body_left = 0;

@@ -173,6 +173,27 @@ def _():
         s.close()
 
 
+@t.case("an Expect other than 100-continue: 417 before the body, nothing "
+        "stored, closed")
+def _():
+    up()
+    a = alert()
+    body = json.dumps(a).encode()
+    req = pt.alert_request(body, extra=b"Expect: 200-ok\r\n")
+    hdr, _ = req.split(b"\r\n\r\n", 1)
+    s = pt.raw_connect(pd.port)
+    try:
+        s.sendall(hdr + b"\r\n\r\n")
+        rd = pt.RawReader(s)
+        r = rd.response()
+        expect_status(r, 417, "unknown expectation")
+        check(b"Expect" in r.body, "the error names it: %r" % r.body)
+        check(rd.wait_closed(3), "left open after 417")
+    finally:
+        s.close()
+    check(not R.alert(alert_fp(a)), "stored anyway")
+
+
 @t.case("pipelined POST then GET while Redis stalls: the GET is answered "
         "only after the POST, in order")
 def _():
