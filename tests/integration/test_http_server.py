@@ -153,16 +153,21 @@ def _():
         s.close()
 
 
+def expecting(what):
+    """An alert, its body, and the head of its POST with Expect: what."""
+    a = alert()
+    body = json.dumps(a).encode()
+    req = pt.alert_request(body, extra=b"Expect: " + what + b"\r\n")
+    return a, body, req.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n"
+
+
 @t.case("Expect: 100-continue: 100 Continue before the body, then 202")
 def _():
     up()
-    a = alert()
-    body = json.dumps(a).encode()
-    req = pt.alert_request(body, extra=b"Expect: 100-continue\r\n")
-    hdr, _ = req.split(b"\r\n\r\n", 1)
+    a, body, head = expecting(b"100-continue")
     s = pt.raw_connect(pd.port)
     try:
-        s.sendall(hdr + b"\r\n\r\n")
+        s.sendall(head)
         blk = head_block(s)
         eq(blk, b"HTTP/1.1 100 Continue\r\n\r\n", "interim answer")
         s.sendall(body)
@@ -177,13 +182,10 @@ def _():
         "stored, closed")
 def _():
     up()
-    a = alert()
-    body = json.dumps(a).encode()
-    req = pt.alert_request(body, extra=b"Expect: 200-ok\r\n")
-    hdr, _ = req.split(b"\r\n\r\n", 1)
+    a, _, head = expecting(b"200-ok")
     s = pt.raw_connect(pd.port)
     try:
-        s.sendall(hdr + b"\r\n\r\n")
+        s.sendall(head)
         rd = pt.RawReader(s)
         r = rd.response()
         expect_status(r, 417, "unknown expectation")
