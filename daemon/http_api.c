@@ -29,11 +29,22 @@
 #include "store.h"
 #include "strbuf.h"
 
+/*
+ * Healthy when both Redis connections are ready: the intake's, and the
+ * paging path's (an instance that accepts alerts but cannot page is not
+ * healthy: a Redis at maxclients refuses just the second one).
+ */
+static int
+redis_up(struct pagerd *pd)
+{
+	return store_ready(pd->store) && store_ready(pd->page_store);
+}
+
 void
 http_api_healthz(struct pagerd *pd, struct http_req *req)
 {
 	struct evbuffer	*b = evbuffer_new();
-	int		 up = store_ready(pd->store);
+	int		 up = redis_up(pd);
 
 	if (b == NULL) {
 		http_reply_error(pd, req, 503, "out of memory", -1);
@@ -44,7 +55,11 @@ http_api_healthz(struct pagerd *pd, struct http_req *req)
 	else {
 		evbuffer_add_printf(b, "{\"status\":\"unavailable\","
 		    "\"redis\":\"down\",\"reason\":\"");
-		http_json_escape(b, store_reason(pd->store));
+		if (store_ready(pd->store)) {
+			evbuffer_add_printf(b, "paging connection: ");
+			http_json_escape(b, store_reason(pd->page_store));
+		} else
+			http_json_escape(b, store_reason(pd->store));
 		evbuffer_add(b, "\"}\n", 3);
 		evhttp_add_header(http_req_output_headers(req),
 		    "Retry-After", "1");
@@ -60,7 +75,7 @@ http_api_metrics(struct pagerd *pd, struct http_req *req)
 	char		*text;
 	size_t		 len;
 
-	metrics_set(pd->metrics, "pagerd_redis_up", store_ready(pd->store),
+	metrics_set(pd->metrics, "pagerd_redis_up", redis_up(pd),
 	    0, NULL);
 	if (pd->http != NULL)
 		metrics_set(pd->metrics, "pagerd_http_connections",

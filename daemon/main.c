@@ -134,7 +134,7 @@ declare_metrics(struct metrics *m)
 	metrics_declare(m, "pagerd_config_reloads_total", METRIC_COUNTER,
 	    "Configuration reloads (SIGHUP), by result.");
 	metrics_declare(m, "pagerd_redis_up", METRIC_GAUGE,
-	    "1 when Redis is connected and the scripts are loaded.");
+	    "1 when both Redis connections (intake and paging) are ready.");
 }
 
 static void
@@ -407,7 +407,11 @@ main(int argc, char *argv[])
 			fatalx("cannot start the embedded redis-server (%s)",
 			    pd.cfg->redis_server);
 	}
-	/* Both count errors and reconnects; pagerd_redis_up is intake's. */
+	/*
+	 * Both count errors and reconnects. pagerd_redis_up (both ready)
+	 * is set at each scrape (http_api.c); the intake's also sets it as
+	 * it connects and drops.
+	 */
 	if ((pd.store = store_new(pd.base, pd.metrics, "pagerd-intake",
 	    1)) == NULL || (pd.page_store = store_new(pd.base, pd.metrics,
 	    "pagerd-page", 0)) == NULL)

@@ -1726,7 +1726,8 @@ store_new(struct event_base *base, struct metrics *metrics, const char *name,
 	}
 	if (metrics != NULL) {
 		metrics_declare(metrics, "pagerd_redis_up", METRIC_GAUGE,
-		    "1 when connected to Redis with the scripts loaded");
+		    "1 when both Redis connections (intake and paging) are "
+		    "ready.");
 		metrics_declare(metrics, "pagerd_redis_reconnects_total",
 		    METRIC_COUNTER, "Connection attempts after the first");
 		metrics_declare(metrics, "pagerd_redis_errors_total",

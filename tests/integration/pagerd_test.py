@@ -207,25 +207,46 @@ class RedisError(Exception):
     pass
 
 
+class RedisSession:
+    def __init__(self, client, timeout):
+        self.client = client
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(timeout)
+        self.sock.connect(client.path)
+        self.f = self.sock.makefile("rb")
+
+    def cmd(self, *args):
+        self.sock.sendall(self.client._encode(args))
+        return self.client._read(self.f)
+
+    def close(self):
+        self.f.close()
+        self.sock.close()
+
+
 class RedisClient:
     """A tiny RESP2 client over a unix socket, one connection per command."""
 
     def __init__(self, path):
         self.path = path
 
+    @staticmethod
+    def _encode(args):
+        out = [b"*%d\r\n" % len(args)]
+        for a in args:
+            if isinstance(a, str):
+                a = a.encode("utf-8")
+            elif not isinstance(a, bytes):
+                a = str(a).encode()
+            out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+        return b"".join(out)
+
     def cmd(self, *args, timeout=SOCKET_TIMEOUT):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.settimeout(timeout)
         try:
             s.connect(self.path)
-            out = [b"*%d\r\n" % len(args)]
-            for a in args:
-                if isinstance(a, str):
-                    a = a.encode("utf-8")
-                elif not isinstance(a, bytes):
-                    a = str(a).encode()
-                out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-            s.sendall(b"".join(out))
+            s.sendall(self._encode(args))
             f = s.makefile("rb")
             try:
                 return self._read(f)
@@ -233,6 +254,12 @@ class RedisClient:
                 f.close()
         finally:
             s.close()
+
+    def session(self, timeout=SOCKET_TIMEOUT):
+        """One connection kept open, for commands that must come from a
+        client already connected (a Redis at maxclients refuses others).
+        Its cmd() is this one's; close() it."""
+        return RedisSession(self, timeout)
 
     def _read(self, f):
         line = f.readline()

@@ -288,4 +288,39 @@ def _():
         redis.ensure()
 
 
+@t.case("Redis refuses only the paging connection (maxclients): /healthz "
+        "503 naming it, pagerd_redis_up 0, alerts still accepted; healthy "
+        "again once Redis takes it")
+def _():
+    up()
+    adm = R.session()
+    try:
+        lines = adm.cmd("CLIENT", "LIST").decode().splitlines()
+        page = [ln for ln in lines if " name=pagerd-page " in ln]
+        eq(len(page), 1, "one paging connection: %r" % lines)
+        cid = page[0].split()[0].split("=")[1]
+        # After the kill every slot is taken (this one included): the
+        # paging connection's reconnects are refused, the intake stays.
+        adm.cmd("CONFIG", "SET", "maxclients", str(len(lines) - 1))
+        adm.cmd("CLIENT", "KILL", "ID", cid)
+        wait_until(lambda: pd.healthz(timeout=3).status == 503, 5,
+                   what="/healthz 503")
+        j = pd.healthz().json()
+        eq(j.get("status"), "unavailable", "status")
+        check("paging connection" in j.get("reason", ""),
+              "the reason names it: %r" % j)
+        eq(pd.metrics().value("pagerd_redis_up"), 0, "pagerd_redis_up")
+        a = alert()
+        r = pd.post_alerts(a)
+        check(200 <= r.status < 300, "intake still takes alerts: %d %r" % (
+            r.status, r.body))
+    finally:
+        adm.cmd("CONFIG", "SET", "maxclients", "10000")
+        adm.close()
+    wait_until(lambda: pd.healthz(timeout=2).status == 200, 10,
+               what="healthy again")
+    eq(pd.metrics().value("pagerd_redis_up"), 1, "pagerd_redis_up")
+    check(R.alert(alert_fp(a)), "the alert taken meanwhile is stored")
+
+
 t.run()
