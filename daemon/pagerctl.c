@@ -1990,31 +1990,20 @@ static const char *overrides_head[] = {
 static int
 cmd_override_list(struct ctl *ctl, const char *rota)
 {
-	struct resp	 r;
 	struct table	 t;
 	json_t		*root, *list, *o;
-	char		*cells[7], *path;
+	char		*cells[7], *path, *empty;
 	size_t		 i;
 	int		 ret;
 
+	if (asprintf(&empty, "No overrides in rota %s.", rota) == -1)
+		usage_error("out of memory");
 	path = overrides_path(rota, "");
-	ret = api_get(ctl, path, &r);
+	ret = api_list(ctl, path, "overrides", empty, &root, &list);
 	free(path);
-	if (ret != 0)
+	free(empty);
+	if (ret != PCTL_OK || list == NULL)
 		return ret;
-	if ((ret = answer_body(ctl, &r, &root)) != PCTL_OK || root == NULL)
-		return ret;
-	if (!json_is_array(list = json_object_get(root, "overrides"))) {
-		fprintf(stderr, "pagerctl: unexpected answer: no \"overrides\" "
-		    "list (try --json)\n");
-		json_decref(root);
-		return PCTL_NOANSWER;
-	}
-	if (json_array_size(list) == 0) {
-		printf("No overrides in rota %s.\n", rota);
-		json_decref(root);
-		return PCTL_OK;
-	}
 	table_init(&t, overrides_head, 7);
 	json_array_foreach(list, i, o) {
 		cells[0] = jcell(o, "id");

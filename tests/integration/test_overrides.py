@@ -483,6 +483,9 @@ def _():
     eq(r.returncode, 64, "rm with a bad id")
     r = ctl(*base, "oncall", "ops", "--person", "bram")
     eq(r.returncode, 64, "--person with oncall")
+    r = ctl(*base, "override", "list", "gappy")
+    eq((r.returncode, r.stdout), (0, "No overrides in rota gappy.\n"),
+       "an empty list")
     clear()
 
 
