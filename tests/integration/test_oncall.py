@@ -4,58 +4,15 @@ two-person daily rotation with a known anchor and an override, asked
 about chosen instants; exact names, reasons and times."""
 
 import json
-import os
 import re
 
 import pagerd_test as pt
 from pagerd_test import check, eq
+from rota_fixture import CONF, Configs, ctl
 
 t = pt.TestFile("oncall")
-D = os.path.join(t.dir, "cfg")
-os.makedirs(D)
-
-# anna has the shift from 2026-01-05 09:00 (a Monday), bram the next,
-# and so on: on even days since the anchor anna, on odd days bram.
-# 2026-03-09 is day 63 (bram), 2026-03-10 day 64 (anna), 03-11 bram.
-# carl covers three hours of bram's 11 March.
-CONF = """\
-people: {
-	anna: { name = "Anna"; phone = "+31612345601"; };
-	bram: { name = "Bram"; phone = "+31612345602"; };
-	carl: { name = "Carl"; phone = "+31612345603"; };
-};
-rotas: {
-	ops: {
-		time_zone = "Europe/Amsterdam";
-		levels = ( { name = "primary"; layers = (
-			{ name = "daily"; members = [ "anna", "bram" ];
-			  shift = "1d"; handoff = "09:00";
-			  anchor = "2026-01-05"; }
-		); } );
-		overrides = ( { person = "carl"; covers = "bram";
-			from = "2026-03-11 12:00"; until = "2026-03-11 15:00";
-			note = "dentist"; } );
-	};
-};
-"""
-
-
-def write(name, text):
-    p = os.path.join(D, name)
-    with open(p, "w") as f:
-        f.write(text)
-    return p
-
-
-def ctl(*args):
-    r = pt.run([pt.PAGERCTL] + list(args), timeout=30,
-               env={"PAGERD_URL": None, "PAGERD_TOKEN": None})
-    pt.diag("pagerctl %s -> %s" % (" ".join(args), r.returncode))
-    for line in (r.stdout + r.stderr).splitlines()[:30]:
-        pt.diag("  | " + line)
-    rep = pt.sanitizer_report(r.stdout + r.stderr)
-    check(rep is None, "sanitizer: %s" % rep)
-    return r
+cfg = Configs(t)
+write = cfg.write
 
 
 def oncall_json(at):

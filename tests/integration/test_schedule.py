@@ -4,58 +4,16 @@
 feeds: their shape, CRLF, a known shift, and that they need a token."""
 
 import json
-import os
 import re
-import time
 import urllib.parse
 
 import pagerd_test as pt
 from pagerd_test import check, eq
+from rota_fixture import CONF, Configs, ctl
 
 t = pt.TestFile("schedule")
-D = os.path.join(t.dir, "cfg")
-os.makedirs(D)
-
-# The rota of test_oncall.py: anna on even days since 2026-01-05 09:00,
-# bram on odd ones; carl covers three hours of bram's 11 March.
-CONF = """\
-people: {
-	anna: { name = "Anna"; phone = "+31612345601"; };
-	bram: { name = "Bram"; phone = "+31612345602"; };
-	carl: { name = "Carl"; phone = "+31612345603"; };
-};
-rotas: {
-	ops: {
-		time_zone = "Europe/Amsterdam";
-		levels = ( { name = "primary"; layers = (
-			{ name = "daily"; members = [ "anna", "bram" ];
-			  shift = "1d"; handoff = "09:00";
-			  anchor = "2026-01-05"; }
-		); } );
-		overrides = ( { person = "carl"; covers = "bram";
-			from = "2026-03-11 12:00"; until = "2026-03-11 15:00";
-			note = "dentist"; } );
-	};
-};
-"""
-
-
-def write(name, text):
-    p = os.path.join(D, name)
-    with open(p, "w") as f:
-        f.write(text)
-    return p
-
-
-def ctl(*args):
-    r = pt.run([pt.PAGERCTL] + list(args), timeout=30,
-               env={"PAGERD_URL": None, "PAGERD_TOKEN": None})
-    pt.diag("pagerctl %s -> %s" % (" ".join(args), r.returncode))
-    for line in (r.stdout + r.stderr).splitlines()[:30]:
-        pt.diag("  | " + line)
-    rep = pt.sanitizer_report(r.stdout + r.stderr)
-    check(rep is None, "sanitizer: %s" % rep)
-    return r
+cfg = Configs(t)
+write = cfg.write
 
 
 OLD = write("old.conf", CONF)
