@@ -125,8 +125,10 @@
 	"      local fk = P .. 'person:' .. pid .. ':free'\n" \
 	"      redis.call('ZADD', fk, c, c)\n" \
 	"      -- Every code is free: the next page starts again at 1.\n" \
-	"      if redis.call('ZCARD', fk) >=\n" \
-	"          (tonumber(redis.call('HGET', ck, 'v')) or 0) then\n" \
+	"      -- (No v: not this scheme's codes; the next page sorts\n" \
+	"      -- them out, codes_v2 in the step script.)\n" \
+	"      local v = tonumber(redis.call('HGET', ck, 'v'))\n" \
+	"      if v and redis.call('ZCARD', fk) >= v then\n" \
 	"        redis.call('DEL', fk)\n" \
 	"        redis.call('HSET', ck, 'v', 0)\n" \
 	"      end\n" \

@@ -702,6 +702,22 @@ def _():
     eq(wait_pages(w, 1)[0]["code"], 3, "next smallest")
 
 
+@t.case("reply codes: a person whose codes are half of the older kind "
+        "(no 'v') is not started again at 1 when one page closes")
+def _():
+    up()
+    close_all()
+    a, b = fire("main"), fire("main")
+    eq([wait_pages(i, 1)[0]["code"] for i in (a, b)], [1, 2], "codes")
+    # a's code as an older pagerd gave it: no per-incident entry, no v.
+    R.cmd("DEL", pt.PREFIX + "incident:%d:codes" % a)
+    R.cmd("HDEL", pt.PREFIX + "person:alice:codes", "v")
+    expect_status(act(b, "resolve", {"by": "alice"}), 200, "resolve b")
+    c = fire("main")
+    eq(wait_pages(c, 1)[0]["code"], 2, "not a's code 1, still held")
+    eq(codes_of("alice").get("1"), str(a), "a keeps it")
+
+
 @t.case("a fresh pagerd's first pages: each script is loaded ahead of its "
         "first call, so a burst of new incidents meets no NOSCRIPT")
 def _():
