@@ -655,13 +655,19 @@ def free_of(pid):
             R.cmd("ZRANGE", pt.PREFIX + "person:%s:free" % pid, 0, -1)]
 
 
-@t.case("reply codes: resolved through the engine, a code is free at once "
-        "and the smallest is given; with none held they start again at 1")
-def _():
+def two_pages():
+    """From no code held: two pages to alice, codes 1 and 2."""
     up()
     close_all()
     a, b = fire("main"), fire("main")
     eq([wait_pages(i, 1)[0]["code"] for i in (a, b)], [1, 2], "codes")
+    return a, b
+
+
+@t.case("reply codes: resolved through the engine, a code is free at once "
+        "and the smallest is given; with none held they start again at 1")
+def _():
+    a, b = two_pages()
     expect_status(act(a, "resolve", {"by": "alice"}), 200, "resolve")
     eq(free_of("alice"), ["1"], "a's code is free")
     eq(codes_of("alice").get("1"), str(a),
@@ -705,10 +711,7 @@ def _():
 @t.case("reply codes: a person whose codes are half of the older kind "
         "(no 'v') is not started again at 1 when one page closes")
 def _():
-    up()
-    close_all()
-    a, b = fire("main"), fire("main")
-    eq([wait_pages(i, 1)[0]["code"] for i in (a, b)], [1, 2], "codes")
+    a, b = two_pages()
     # a's code as an older pagerd gave it: no per-incident entry, no v.
     R.cmd("DEL", pt.PREFIX + "incident:%d:codes" % a)
     R.cmd("HDEL", pt.PREFIX + "person:alice:codes", "v")
