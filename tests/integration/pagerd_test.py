@@ -1217,6 +1217,12 @@ class TestFile:
         self.after_each_hooks.append(fn)
         return fn
 
+    def serving(self, redis, pd):
+        """For a file whose every case must leave pd serving: checks that
+        after each case, and returns its up() (ensure_up of both)."""
+        self.after_each(pd.assert_serving)
+        return lambda: ensure_up(redis, pd)
+
     def _alarm(self, signum, frame):
         raise CaseTimeout("case exceeded its time limit")
 

@@ -7,7 +7,6 @@ through to email at once; gateway 500s are retried; a delivery report
 "undelivered" brings the person's email forward; an ack stops the rest.
 (SMS replies are tested with the reply handler.)"""
 
-import json
 import logging
 import os
 import time

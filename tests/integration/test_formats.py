@@ -26,14 +26,7 @@ AM_BIN = shutil.which("prometheus-alertmanager") or (
     if os.access("/usr/bin/prometheus-alertmanager", os.X_OK) else None)
 
 
-def up():
-    redis.ensure()
-    return pd.ensure()
-
-
-@t.after_each
-def _still_serving():
-    pd.assert_serving()
+up = t.serving(redis, pd)
 
 
 def fixture(name):

@@ -6,7 +6,6 @@ resolved incidents are never reopened, two pagerd instances on one Redis
 make one incident per group, routes and pinned integrations pick the
 service, endsAt resolves alerts, and config mistakes name FILE:LINE."""
 
-import json
 import os
 import threading
 import time

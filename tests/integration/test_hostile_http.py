@@ -21,14 +21,7 @@ R = redis.client
 REQUEST_TIMEOUT = 3
 
 
-def up():
-    redis.ensure()
-    return pd.ensure()
-
-
-@t.after_each
-def _still_serving():
-    pd.assert_serving()
+up = t.serving(redis, pd)
 
 
 def body_of(a):

@@ -17,14 +17,7 @@ R = redis.client
 LIM = pd.config["limits"]
 
 
-def up():
-    redis.ensure()
-    return pd.ensure()
-
-
-@t.after_each
-def _still_serving():
-    pd.assert_serving()
+up = t.serving(redis, pd)
 
 
 def refused(body, mentions=None, what=None, index=None, status=400):

@@ -20,14 +20,7 @@ pd.config["http"].update({"max_body": 4096, "request_timeout": "3s",
 R = redis.client
 
 
-def up():
-    redis.ensure()
-    return pd.ensure()
-
-
-@t.after_each
-def _still_serving():
-    pd.assert_serving()
+up = t.serving(redis, pd)
 
 
 def head_block(s, timeout=5):

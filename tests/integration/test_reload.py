@@ -61,9 +61,7 @@ def reset():
     hup_and_wait("success")
 
 
-@t.after_each
-def _still_serving():
-    pd.assert_serving()
+t.after_each(pd.assert_serving)
 
 
 @t.case("SIGHUP with a new integration key: the new key works, the old "

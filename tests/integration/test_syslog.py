@@ -33,14 +33,7 @@ pd.config["syslog"] = {
 LOGGER = shutil.which("logger")
 
 
-def up():
-    redis.ensure()
-    return pd.ensure()
-
-
-@t.after_each
-def _still_serving():
-    pd.assert_serving()
+up = t.serving(redis, pd)
 
 
 def send(line):

@@ -15,14 +15,7 @@ pd = t.pagerd(redis)
 R = redis.client
 
 
-def up():
-    redis.ensure()
-    return pd.ensure()
-
-
-@t.after_each
-def _still_serving():
-    pd.assert_serving()
+up = t.serving(redis, pd)
 
 
 def dgram(a, key=pt.KEY):

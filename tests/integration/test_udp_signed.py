@@ -10,7 +10,7 @@ import json
 import time
 
 import pagerd_test as pt
-from pagerd_test import check, eq, wait_until
+from pagerd_test import eq, wait_until
 
 t = pt.TestFile("udp_signed")
 redis = t.redis()
@@ -20,14 +20,7 @@ pd.config["udp"]["max_skew"] = "60s"
 R = redis.client
 
 
-def up():
-    redis.ensure()
-    return pd.ensure()
-
-
-@t.after_each
-def _still_serving():
-    pd.assert_serving()
+up = t.serving(redis, pd)
 
 
 def signed(alert, key=pt.KEY, name="prom", t_ms=None):
