@@ -408,13 +408,12 @@ main(int argc, char *argv[])
 			    pd.cfg->redis_server);
 	}
 	/*
-	 * Both count errors and reconnects. pagerd_redis_up (both ready)
-	 * is set at each scrape (http_api.c); the intake's also sets it as
-	 * it connects and drops.
+	 * Both count errors and reconnects; pagerd_redis_up (both ready)
+	 * is set at each scrape (http_api.c).
 	 */
-	if ((pd.store = store_new(pd.base, pd.metrics, "pagerd-intake",
-	    1)) == NULL || (pd.page_store = store_new(pd.base, pd.metrics,
-	    "pagerd-page", 0)) == NULL)
+	if ((pd.store = store_new(pd.base, pd.metrics, "pagerd-intake")) ==
+	    NULL || (pd.page_store = store_new(pd.base, pd.metrics,
+	    "pagerd-page")) == NULL)
 		fatalx("out of memory");
 	store_settings_of(pd.cfg, pd.spawn != NULL ? spawned_addr : NULL, &ss);
 	if (store_configure(pd.store, &ss) == -1 ||

@@ -163,7 +163,6 @@ struct store {
 	struct event_base	*base;
 	struct metrics		*metrics;
 	char			 name[32];	/* CLIENT SETNAME */
-	int			 up_gauge;	/* sets pagerd_redis_up */
 
 	/* Settings, owned copies. */
 	char			*address;
@@ -262,13 +261,6 @@ count_error(struct store *s, const char *kind)
 
 	if (s->metrics != NULL)
 		metrics_add(s->metrics, "pagerd_redis_errors_total", 1, 1, kv);
-}
-
-static void
-set_up(struct store *s, int up)
-{
-	if (s->metrics != NULL && s->up_gauge)
-		metrics_set(s->metrics, "pagerd_redis_up", up, 0, NULL);
 }
 
 static const char *
@@ -526,7 +518,6 @@ setup_done(struct store *s)
 		log_info("redis: %s connected to %s", s->name, s->address);
 	s->failing = 0;
 	set_reason(s, "ready");
-	set_up(s, 1);
 	if (!TAILQ_EMPTY(&s->pending) || s->shutting)
 		flush_schedule(s);
 }
@@ -694,7 +685,6 @@ conn_lost(struct store *s, const char *why, int do_free)
 	evtimer_del(s->ev_timer);
 	s->state = ST_WAIT;
 	set_reason(s, "redis: %s", why);
-	set_up(s, 0);
 	if (was_ready)
 		log_warnx("redis: lost %s: %s", s->address, why);
 	else if (!s->failing)
@@ -782,7 +772,6 @@ conn_drop(struct store *s)
 {
 	evtimer_del(s->ev_timer);
 	s->state = ST_WAIT;
-	set_up(s, 0);
 	conn_detach(s, 1);
 }
 
@@ -1438,7 +1427,6 @@ shutdown_step(struct store *s)
 	evtimer_del(s->ev_watchdog);
 	conn_detach(s, 1);
 	s->state = ST_CLOSED;
-	set_up(s, 0);
 	set_reason(s, "shut down");
 	log_debug("redis: store shut down");
 	done = s->done;
@@ -1698,8 +1686,7 @@ deferred_answer(struct cmd *c)
 /* ------------------------------------------------------------- public */
 
 struct store *
-store_new(struct event_base *base, struct metrics *metrics, const char *name,
-    int up_gauge)
+store_new(struct event_base *base, struct metrics *metrics, const char *name)
 {
 	struct store	*s;
 
@@ -1707,7 +1694,6 @@ store_new(struct event_base *base, struct metrics *metrics, const char *name,
 		return NULL;
 	s->base = base;
 	s->metrics = metrics;
-	s->up_gauge = up_gauge;
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->state = ST_IDLE;
 	s->backoff_ms = BACKOFF_MIN_MS;
@@ -1725,9 +1711,6 @@ store_new(struct event_base *base, struct metrics *metrics, const char *name,
 		return NULL;
 	}
 	if (metrics != NULL) {
-		metrics_declare(metrics, "pagerd_redis_up", METRIC_GAUGE,
-		    "1 when both Redis connections (intake and paging) are "
-		    "ready.");
 		metrics_declare(metrics, "pagerd_redis_reconnects_total",
 		    METRIC_COUNTER, "Connection attempts after the first");
 		metrics_declare(metrics, "pagerd_redis_errors_total",
@@ -1737,7 +1720,6 @@ store_new(struct event_base *base, struct metrics *metrics, const char *name,
 		    METRIC_COUNTER, "Ingest script calls that succeeded");
 		metrics_declare(metrics, "pagerd_store_commit_alerts_total",
 		    METRIC_COUNTER, "Alerts written by those calls");
-		set_up(s, 0);
 	}
 	return s;
 }

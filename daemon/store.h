@@ -61,12 +61,13 @@ typedef void	store_json_cb(void *arg, int status, const char *json,
 
 /*
  * metrics may be NULL; several stores may share one, their counters add
- * up, and the one with up_gauge sets pagerd_redis_up. name (copied, up
+ * up (pagerd_redis_up is the daemon's: /metrics asks store_ready() of
+ * each connection). name (copied, up
  * to 31 bytes, no spaces) is the connection's CLIENT SETNAME and
  * appears in the logs. Returns NULL when out of memory.
  */
 struct store	*store_new(struct event_base *, struct metrics *,
-		    const char *name, int up_gauge);
+		    const char *name);
 
 /*
  * Apply settings (copied). When the address, password or db changed, the
