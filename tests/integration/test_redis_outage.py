@@ -307,6 +307,7 @@ def _():
                    what="/healthz 503")
         j = pd.healthz().json()
         eq(j.get("status"), "unavailable", "status")
+        pt.diag("healthz: %r" % j)
         check("paging connection" in j.get("reason", ""),
               "the reason names it: %r" % j)
         eq(pd.metrics().value("pagerd_redis_up"), 0, "pagerd_redis_up")
