@@ -15,7 +15,6 @@
  */
 #include "autoconf.h"
 
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +24,6 @@
 #include <hiredis/hiredis.h>
 
 #include "../daemon/escalation_lua.h"
-#include "../daemon/store.h"
 
 #define PREFIX	"pagerd:"
 #define NOW	1795000000000LL
