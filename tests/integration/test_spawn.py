@@ -93,6 +93,18 @@ def _():
        "appendfsync (default)")
 
 
+@t.case("the embedded Redis rewrites its AOF when the data about "
+        "doubles, not at every quarter more (RDB preamble)")
+def _():
+    up()
+    eq(R.cmd("CONFIG", "GET", "aof-use-rdb-preamble")[1], b"yes",
+       "aof-use-rdb-preamble")
+    eq(R.cmd("CONFIG", "GET", "auto-aof-rewrite-percentage")[1], b"400",
+       "auto-aof-rewrite-percentage")
+    eq(R.cmd("CONFIG", "GET", "auto-aof-rewrite-min-size")[1],
+       b"268435456", "auto-aof-rewrite-min-size")
+
+
 @t.case("the embedded Redis keeps an alert's hash compact (listpack)")
 def _():
     pd = up()
