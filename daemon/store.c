@@ -36,6 +36,16 @@
 #include "strbuf.h"
 
 #define BATCH_MAX		5000	/* alerts per script call */
+/*
+ * Argument bytes per script call, about 180 of loadgen's alerts. hiredis
+ * writes what the socket takes and moves the rest of its output buffer
+ * to the front (sdsrange): a batch of megabytes was copied again at each
+ * partial write, ~8 % of pagerd's time in figure 3. A batch that fits in
+ * the socket's default send buffer goes in one write, and Redis, which
+ * runs a script to its end, holds the paging connection's commands for
+ * one short batch at a time (docs/BENCHMARKS.md).
+ */
+#define BATCH_BYTES		(128 * 1024)
 #define BATCHES_INFLIGHT	2	/* see flush_cb() */
 #define ALERT_ARGS		22	/* ingest ARGV fields per alert */
 #define INGEST_HDR		7	/* EVALSHA sha 0 prefix now ret N */
@@ -814,7 +824,7 @@ batch_new(void)
 		return NULL;
 	b->cmd.kind = CMD_BATCH;
 	b->off = grow(NULL, &b->offcap, 1 + 16 * ALERT_ARGS, sizeof(*b->off));
-	b->buf = grow(NULL, &b->cap, 4096, 1);
+	b->buf = grow(NULL, &b->cap, 32 * 1024, 1);
 	if (b->off == NULL || b->buf == NULL) {
 		batch_free(b);
 		return NULL;
@@ -1146,6 +1156,13 @@ idle_trim(struct store *s)
 }
 
 /* The batch the next alert goes into: the last unsent one, if not full. */
+/* At least one alert goes in a batch, however long it is. */
+static int
+batch_has_room(const struct batch *b)
+{
+	return b->nalerts < BATCH_MAX && b->len < BATCH_BYTES;
+}
+
 static struct batch *
 batch_open(struct store *s)
 {
@@ -1153,7 +1170,7 @@ batch_open(struct store *s)
 	struct batch	*b;
 
 	c = TAILQ_LAST(&s->pending, cmdq);
-	if (c != NULL && ((struct batch *)c)->nalerts < BATCH_MAX)
+	if (c != NULL && batch_has_room((struct batch *)c))
 		return (struct batch *)c;
 	if ((b = batch_new()) == NULL)
 		return NULL;
@@ -1862,7 +1879,10 @@ store_submit(struct store *s, const struct alert *alerts, size_t n,
 	sub->cb = cb;
 	sub->arg = arg;
 	sub->n = n;
-	/* Beyond BATCH_MAX alerts the submit is split over script calls. */
+	/*
+	 * Beyond BATCH_MAX alerts or BATCH_BYTES the submit is split over
+	 * script calls.
+	 */
 	do {
 		if ((b = batch_open(s)) == NULL ||
 		    (sl = grow(b->slices, &b->slicecap, b->nslices + 1,
@@ -1882,7 +1902,7 @@ store_submit(struct store *s, const struct alert *alerts, size_t n,
 		sub->parts++;
 		if (now_ms > b->now_ms)
 			b->now_ms = now_ms;
-		for (; i < n && b->nalerts < BATCH_MAX; i++, sl->n++)
+		for (; i < n && batch_has_room(b); i++, sl->n++)
 			if (batch_add_alert(b, &alerts[i]) == -1) {
 				/* Answered ok = 0 with its batch. */
 				sub->failed = 1;
