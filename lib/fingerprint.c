@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <xxhash.h>
+
 #include "fingerprint.h"
 
 /* FNV-1a 64 (prometheus/common model/fnv.go). */
@@ -56,22 +58,26 @@ fp_labels(const struct label *labels, size_t n)
 }
 
 /*
- * FNV-1a 64 over the strings, each followed by the separator byte (so
- * {"ab", "c"} and {"a", "bc"} differ, and "" differs from nothing),
- * formatted as a signed decimal: Redis keeps such a value in a hash as
- * an 8-byte integer, not as text.
+ * XXH3 (64 bits) of each string in turn, each seeded with the hash of
+ * those before it (so {"ab", "c"} and {"a", "bc"} differ, and "" differs
+ * from nothing), formatted as a signed decimal: Redis keeps such a value
+ * in a hash as an 8-byte integer, not as text. Not FNV, as the
+ * fingerprint is: the digest covers an alert's details, hundreds of
+ * bytes hashed for every alert received, and FNV's byte-at-a-time
+ * multiply was ~10 % of pagerd's time on the dedup path
+ * (docs/BENCHMARKS.md). Nothing outside pagerd sees it; a digest stored
+ * by an older pagerd only makes that alert's next repeat write its
+ * content once.
  */
 void
 fp_digest(const char *const *v, size_t n, char out[FP_DIGEST_LEN])
 {
-	uint64_t	 h = FNV_OFFSET64;
+	XXH64_hash_t	 h = 0;
 	size_t		 i;
 
-	for (i = 0; i < n; i++) {
-		if (v[i] != NULL)
-			h = fnv_add(h, v[i]);
-		h = fnv_add_byte(h, FP_SEPARATOR);
-	}
+	for (i = 0; i < n; i++)
+		h = XXH3_64bits_withSeed(v[i] != NULL ? v[i] : "",
+		    v[i] != NULL ? strlen(v[i]) : 0, h);
 	snprintf(out, FP_DIGEST_LEN, "%lld", (long long)(int64_t)h);
 }
 

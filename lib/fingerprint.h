@@ -20,9 +20,9 @@ void		fp_format(uint64_t fp, char out[17]);
 
 /*
  * A digest of an alert's content (the store's "dg" field: a repeat whose
- * digest matches changed nothing the store keeps but its times): FNV-1a
- * 64 over the strings v[0..n) (NULL hashes as ""), each closed by the
- * separator byte, as a signed decimal integer plus NUL.
+ * digest matches changed nothing the store keeps but its times): XXH3
+ * (64 bits) of the strings v[0..n) in turn (NULL hashes as ""), each
+ * seeded with the hash before it, as a signed decimal integer plus NUL.
  */
 #define FP_DIGEST_LEN	21
 void		fp_digest(const char *const *v, size_t n,
