@@ -283,6 +283,26 @@ label_cmp(const void *a, const void *b)
 }
 
 /*
+ * Put name=value into the sorted v[0..*n) at its place (v has room).
+ * An alert's labels are sorted already (alert.h): a qsort per alert, of
+ * a copy that was sorted but for two entries, showed in the dedup
+ * path's profile.
+ */
+static void
+insert_label(struct label *v, size_t *n, char *name, char *value)
+{
+	size_t	 i = *n;
+
+	while (i > 0 && strcmp(v[i - 1].name, name) > 0) {
+		v[i] = v[i - 1];
+		i--;
+	}
+	v[i].name = name;
+	v[i].value = value;
+	(*n)++;
+}
+
+/*
  * a's labels plus level and service, sorted; the strings are borrowed
  * from a and lvl. Returns a new array (free() only) or NULL.
  */
@@ -300,14 +320,10 @@ rule_labels(const struct alert *a, char *lvl, size_t *np)
 			v[n++] = a->labels[i];
 	if (a->level >= 1 && a->level <= 3) {
 		snprintf(lvl, 8, "sev%d", a->level);
-		v[n].name = "level";
-		v[n++].value = lvl;
+		insert_label(v, &n, "level", lvl);
 	}
-	if (a->service != NULL) {
-		v[n].name = "service";
-		v[n++].value = a->service;
-	}
-	qsort(v, n, sizeof(*v), label_cmp);
+	if (a->service != NULL)
+		insert_label(v, &n, "service", a->service);
 	*np = n;
 	return v;
 }

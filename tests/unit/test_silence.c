@@ -209,6 +209,41 @@ rule_free(struct inhibit_rule *r)
 	free(r->target_m);
 }
 
+/*
+ * level and service go in among the alert's own labels at their sorted
+ * places: labels before, between and after them are all found.
+ */
+static void
+test_inhibit_mark_labels_around_level_and_service(void **state)
+{
+	char		*src1[] = { "level=\"sev2\"", "service=\"db\"",
+			    "alertname=\"A\"", "zone=\"z1\"" },
+			*tgt1[] = { "level=\"sev3\"" },
+			*eq1[] = { "zone", "service", "alertname", "level",
+			    "region" };
+	struct label	 l[] = { { "alertname", "A" }, { "region", "r1" },
+			    { "zone", "z1" } };
+	struct inhibit_rule r;
+	struct alert	 a;
+	char		*s, *t, want[128];
+
+	(void)state;
+	mkrule(&r, src1, tgt1, eq1, 5);
+	memset(&a, 0, sizeof(a));
+	a.labels = l;
+	a.nlabels = 3;
+	a.service = "db";
+	a.level = 2;
+	assert_int_equal(inhibit_mark(&r, 1, &a, &s, &t), 0);
+	snprintf(want, sizeof(want), "%s [\"z1\",\"db\",\"A\",\"sev2\","
+	    "\"r1\"]", r.id);
+	assert_non_null(s);
+	assert_string_equal(s, want);
+	assert_null(t);
+	free(s);
+	rule_free(&r);
+}
+
 static void
 test_inhibit_mark_level_service_and_equal(void **state)
 {
@@ -309,6 +344,8 @@ main(void)
 		cmocka_unit_test(test_matching_window_and_all_matchers),
 		cmocka_unit_test(test_stored_form_round_trip),
 		cmocka_unit_test(test_inhibit_mark_level_service_and_equal),
+		cmocka_unit_test(
+		    test_inhibit_mark_labels_around_level_and_service),
 		cmocka_unit_test(test_inhibit_mark_lines_and_escaping),
 	};
 
