@@ -209,6 +209,17 @@ rule_free(struct inhibit_rule *r)
 	free(r->target_m);
 }
 
+/* An alert of service db at level with labels l[0..n). */
+static void
+mkalert(struct alert *a, struct label *l, size_t n, int level)
+{
+	memset(a, 0, sizeof(*a));
+	a->labels = l;
+	a->nlabels = n;
+	a->service = "db";
+	a->level = level;
+}
+
 /*
  * level and service go in among the alert's own labels at their sorted
  * places: labels before, between and after them are all found.
@@ -229,11 +240,7 @@ test_inhibit_mark_labels_around_level_and_service(void **state)
 
 	(void)state;
 	mkrule(&r, src1, tgt1, eq1, 5);
-	memset(&a, 0, sizeof(a));
-	a.labels = l;
-	a.nlabels = 3;
-	a.service = "db";
-	a.level = 2;
+	mkalert(&a, l, 3, 2);
 	assert_int_equal(inhibit_mark(&r, 1, &a, &s, &t), 0);
 	snprintf(want, sizeof(want), "%s [\"z1\",\"db\",\"A\",\"sev2\","
 	    "\"r1\"]", r.id);
@@ -262,11 +269,7 @@ test_inhibit_mark_level_service_and_equal(void **state)
 	assert_int_equal(strlen(r.id), 16);
 	assert_string_not_equal(r.id, r2.id);
 
-	memset(&a, 0, sizeof(a));
-	a.labels = l;
-	a.nlabels = 3;
-	a.service = "db";
-	a.level = 1;
+	mkalert(&a, l, 3, 1);
 	assert_int_equal(inhibit_mark(&r, 1, &a, &s, &t), 0);
 	/* pagerd's level and service replace the labels of that name. */
 	snprintf(want, sizeof(want), "%s [\"db\",\"eu\"]", r.id);
