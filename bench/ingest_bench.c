@@ -28,14 +28,16 @@
 #include "../daemon/store_lua.h"
 #include "../lib/fingerprint.h"
 
-#define NFIELDS	22
+#define NFIELDS	22	/* an alert's fields, in the order fill() makes */
+#define NARGS	6	/* its script arguments (daemon/store_lua.h) */
 #define BATCH_MAX	100
 
-/* One batch's EVALSHA arguments: 7 in front, NFIELDS per alert. */
+/* One batch's EVALSHA arguments: 7 in front, NARGS per alert. */
 struct args {
-	const char	*v[7 + BATCH_MAX * NFIELDS];
-	size_t		 len[7 + BATCH_MAX * NFIELDS];
+	const char	*v[7 + BATCH_MAX * NARGS];
+	size_t		 len[7 + BATCH_MAX * NARGS];
 	char		 buf[BATCH_MAX][NFIELDS][640];
+	char		 rest[BATCH_MAX][NFIELDS * 640];
 };
 
 static void
@@ -116,6 +118,36 @@ fill(struct args *a, int k, uint64_t n, const char *run)
 	}
 }
 
+/*
+ * Alert k's script arguments from its fields, as daemon/store.c
+ * batch_add_alert() sends them: fingerprint, status, timestamp, ends_at,
+ * digest, then the other 17 fields each followed by a NUL.
+ */
+static void
+pack(struct args *a, int k)
+{
+	/* Each field's own argument, or -1: in the rest. */
+	static const int	 slot[NFIELDS] = { 0, 1, -1, -1, -1, -1, -1,
+				    -1, 2, -1, -1, -1, -1, -1, -1, -1, -1, 3,
+				    -1, -1, -1, 4 };
+	char			*p = a->rest[k];
+	size_t			 n;
+	int			 f, x = 7 + k * NARGS;
+
+	for (f = 0; f < NFIELDS; f++) {
+		n = strlen(a->buf[k][f]);
+		if (slot[f] >= 0) {
+			a->v[x + slot[f]] = a->buf[k][f];
+			a->len[x + slot[f]] = n;
+			continue;
+		}
+		memcpy(p, a->buf[k][f], n + 1);
+		p += n + 1;
+	}
+	a->v[x + NARGS - 1] = a->rest[k];
+	a->len[x + NARGS - 1] = (size_t)(p - a->rest[k]);
+}
+
 /* Ingest alerts first..first+count-1 in batches; usec per alert. */
 static double
 pass(redisContext *c, const char *sha, struct args *a, uint64_t first,
@@ -141,11 +173,10 @@ pass(redisContext *c, const char *sha, struct args *a, uint64_t first,
 		a->v[6] = nbuf;
 		for (k = 0; k < m; k++) {
 			fill(a, k, first + (uint64_t)(done + k), run);
-			for (j = 0; j < NFIELDS; j++)
-				a->v[7 + k * NFIELDS + j] = a->buf[k][j];
+			pack(a, k);
 		}
-		argc = 7 + m * NFIELDS;
-		for (j = 0; j < argc; j++)
+		argc = 7 + m * NARGS;
+		for (j = 0; j < 7; j++)
 			a->len[j] = strlen(a->v[j]);
 		r = redisCommandArgv(c, argc, a->v, a->len);
 		if (r == NULL)

@@ -47,7 +47,7 @@
  */
 #define BATCH_BYTES		(128 * 1024)
 #define BATCHES_INFLIGHT	2	/* see flush_cb() */
-#define ALERT_ARGS		22	/* ingest ARGV fields per alert */
+#define ALERT_ARGS		6	/* ingest ARGV per alert (store_lua.h) */
 #define INGEST_HDR		7	/* EVALSHA sha 0 prefix now ret N */
 #define BACKOFF_MIN_MS		100
 #define LIST_LIMIT_MAX		1000
@@ -859,18 +859,28 @@ buf_reserve(struct batch *b, size_t n)
 	return 0;
 }
 
+/* Append p's bytes, plus its NUL when nul. NULL is "". */
+static int
+buf_add(struct batch *b, const char *p, int nul)
+{
+	size_t	 n = p != NULL ? strlen(p) : 0;
+
+	if (buf_reserve(b, n + 1) == -1)
+		return -1;
+	if (n > 0)
+		memcpy(b->buf + b->len, p, n);
+	b->len += n;
+	if (nul)
+		b->buf[b->len++] = '\0';
+	return 0;
+}
+
 /* A NULL string (no severity, no dedup key) is sent as "". */
 static int
 arg_add(struct batch *b, const char *p)
 {
-	size_t	 n = p != NULL ? strlen(p) : 0;
-
-	if (n > 0) {
-		if (buf_reserve(b, n) == -1)
-			return -1;
-		memcpy(b->buf + b->len, p, n);
-		b->len += n;
-	}
+	if (buf_add(b, p, 0) == -1)
+		return -1;
 	return arg_end(b);
 }
 
@@ -881,7 +891,7 @@ arg_add(struct batch *b, const char *p)
  * struct alert keeps its labels sorted and unique.
  */
 static int
-arg_labels(struct batch *b, const struct alert *a)
+rest_labels(struct batch *b, const struct alert *a)
 {
 	struct strbuf	 sb = STRBUF_INIT;
 	size_t		 i;
@@ -899,16 +909,20 @@ arg_labels(struct batch *b, const struct alert *a)
 	}
 	strbuf_char(&sb, '}');
 	if (!sb.oom)
-		rv = arg_add(b, sb.s);
+		rv = buf_add(b, sb.s, 1);
 	free(sb.s);
 	return rv;
 }
 
 /*
- * Append one alert's ALERT_ARGS ingest fields (store_lua.h), all or
- * none. An alert that routing did not see (level 0, no service) goes
- * out with empty routing fields: the script gives it an incident of its
- * own in the default service.
+ * Append one alert's ALERT_ARGS ingest arguments (store_lua.h), all or
+ * none: what a repeat needs as arguments of their own, the rest as one
+ * argument of NUL-terminated strings. Redis turns each argument of a
+ * script call into a Lua string: 22 per alert cost it ~2.8 usec, this
+ * ~1.9 (docs/BENCHMARKS.md), and a repeat whose digest matches never
+ * unpacks the rest. An alert that routing did not see (level 0, no
+ * service) goes out with empty routing fields: the script gives it an
+ * incident of its own in the default service.
  */
 static int
 batch_add_alert(struct batch *b, const struct alert *a)
@@ -941,27 +955,28 @@ batch_add_alert(struct batch *b, const struct alert *a)
 	if (arg_add(b, a->fingerprint) == -1 ||
 	    arg_add(b, a->status == ALERT_RESOLVED ? "resolved" : "firing") ==
 	    -1 ||
-	    arg_add(b, a->summary) == -1 ||
-	    arg_add(b, a->source) == -1 ||
-	    arg_add(b, a->severity) == -1 ||
-	    arg_labels(b, a) == -1 ||
-	    arg_add(b, a->details_json) == -1 ||
-	    arg_add(b, a->dedup_key) == -1 ||
 	    arg_add(b, ts) == -1 ||
-	    arg_add(b, num[0]) == -1 ||
-	    arg_add(b, a->service) == -1 ||
-	    arg_add(b, a->group_key) == -1 ||
-	    arg_add(b, num[1]) == -1 ||
-	    arg_add(b, num[2]) == -1 ||
-	    arg_add(b, num[3]) == -1 ||
-	    arg_add(b, a->service == NULL || a->auto_resolve ? "1" : "0") ==
-	    -1 ||
-	    arg_add(b, a->policy) == -1 ||
 	    arg_add(b, num[4]) == -1 ||
-	    arg_add(b, a->silenced) == -1 ||
-	    arg_add(b, a->inhibit_src) == -1 ||
-	    arg_add(b, a->inhibit_tgt) == -1 ||
-	    arg_add(b, dg) == -1) {
+	    arg_add(b, dg) == -1 ||
+	    buf_add(b, a->summary, 1) == -1 ||
+	    buf_add(b, a->source, 1) == -1 ||
+	    buf_add(b, a->severity, 1) == -1 ||
+	    rest_labels(b, a) == -1 ||
+	    buf_add(b, a->details_json, 1) == -1 ||
+	    buf_add(b, a->dedup_key, 1) == -1 ||
+	    buf_add(b, num[0], 1) == -1 ||
+	    buf_add(b, a->service, 1) == -1 ||
+	    buf_add(b, a->group_key, 1) == -1 ||
+	    buf_add(b, num[1], 1) == -1 ||
+	    buf_add(b, num[2], 1) == -1 ||
+	    buf_add(b, num[3], 1) == -1 ||
+	    buf_add(b, a->service == NULL || a->auto_resolve ? "1" : "0",
+	    1) == -1 ||
+	    buf_add(b, a->policy, 1) == -1 ||
+	    buf_add(b, a->silenced, 1) == -1 ||
+	    buf_add(b, a->inhibit_src, 1) == -1 ||
+	    buf_add(b, a->inhibit_tgt, 1) == -1 ||
+	    arg_end(b) == -1) {
 		b->len = len;
 		b->noff = noff;
 		return -1;

@@ -200,13 +200,34 @@
 	"-- number into text with sprintf, a visible cost per alert.\n" \
 	"local nows = ARGV[2]\n" \
 	"local LVL = {['1'] = 1, ['2'] = 2, ['3'] = 3}\n" \
-	"-- The alert's optional fields: name, offset in its ARGV, whether a\n" \
-	"-- repeat may change it, and the empty value, which is not stored\n" \
-	"-- (absent = empty). What a repeat may change (but timestamp) is\n" \
-	"-- what pagerd's digest covers (stored as h; ARGV offset 21).\n" \
-	"local FIELDS = {{'m', 2, true, ''}, {'y', 4, true, ''},\n" \
-	"    {'d', 6, true, ''}, {'t', 8, false, '0'}, {'x', 18, true, ''},\n" \
-	"    {'a', 19, true, ''}, {'g', 20, true, ''}, {'k', 7, false, ''}}\n" \
+	"-- An alert is 6 arguments: fingerprint, status, timestamp, ends_at,\n" \
+	"-- digest, and the rest as NUL-terminated strings (store_lua.h), so\n" \
+	"-- that Redis makes 6 Lua strings of it, not 22, and a repeat whose\n" \
+	"-- digest matches never unpacks the rest. rest(i) unpacks them into\n" \
+	"-- R: 1 summary, 2 source, 3 severity, 4 labels, 5 details,\n" \
+	"-- 6 dedup_key, 7 level, 8 service, 9 group_key, 10 group_wait,\n" \
+	"-- 11 group_interval, 12 repeat_interval, 13 auto_resolve,\n" \
+	"-- 14 policy, 15 silenced, 16 inhibit_src, 17 inhibit_tgt, and\n" \
+	"-- 18 the timestamp (in the place of where unpack() ended: a\n" \
+	"-- 19th element would grow the table).\n" \
+	"local REST = string.rep('s', 17)\n" \
+	"local function rest(i)\n" \
+	"  local a, b, c, d, e, f, g, h, j, k, l, m, n, o, p, q, r =\n" \
+	"      struct.unpack(REST, ARGV[i + 5])\n" \
+	"  local R = {a, b, c, d, e, f, g, h, j, k, l, m, n, o, p, q, r,\n" \
+	"      ARGV[i + 2]}\n" \
+	"  local lvs = R[7]\n" \
+	"  local lvl = LVL[lvs]\n" \
+	"  if not lvl then lvl, lvs = 3, '3' end\n" \
+	"  return R, lvl, lvs, R[15], R[16], R[17]\n" \
+	"end\n" \
+	"-- The alert's optional fields: name, index in R, whether a repeat\n" \
+	"-- may change it, and the empty value, which is not stored (absent =\n" \
+	"-- empty). What a repeat may change (but timestamp) is what pagerd's\n" \
+	"-- digest covers (stored as h).\n" \
+	"local FIELDS = {{'m', 1, true, ''}, {'y', 3, true, ''},\n" \
+	"    {'d', 5, true, ''}, {'t', 18, false, '0'}, {'x', 15, true, ''},\n" \
+	"    {'a', 16, true, ''}, {'g', 17, true, ''}, {'k', 6, false, ''}}\n" \
 	"-- An incident's updated is written once per call, not once per\n" \
 	"-- alert: now is the same for the whole batch, and a batch of\n" \
 	"-- repeats is mostly alerts of a few incidents.\n" \
@@ -229,14 +250,9 @@
 	"local i = 5\n" \
 	"for _ = 1, n do\n" \
 	"  local fp, st = ARGV[i], ARGV[i + 1]\n" \
-	"  local lvs = ARGV[i + 9]\n" \
-	"  local lvl = LVL[lvs]\n" \
-	"  if not lvl then lvl, lvs = 3, '3' end\n" \
-	"  local ends = ARGV[i + 17]\n" \
+	"  local ends = ARGV[i + 3]\n" \
 	"  if not string.match(ends, '^[1-9]%d*$') then ends = '0' end\n" \
-	"  local sil = ARGV[i + 18]\n" \
-	"  local isrc, itgt = ARGV[i + 19], ARGV[i + 20]\n" \
-	"  local dg = ARGV[i + 21]\n" \
+	"  local dg = ARGV[i + 4]\n" \
 	"  local akey = P .. 'alert:' .. fp\n" \
 	"  local cur = redis.call('HMGET', akey, 's', 'i', 'h', 'e', 't',\n" \
 	"      'c')\n" \
@@ -249,7 +265,7 @@
 	"    -- details (~450 bytes) are neither read back nor written.\n" \
 	"    local ikey = P .. 'incident:' .. incs\n" \
 	"    local set = {'c', (tonumber(cur[6]) or 1) + 1, 'l', nows}\n" \
-	"    local ts = ARGV[i + 8]\n" \
+	"    local ts = ARGV[i + 2]\n" \
 	"    if (cur[5] or '0') ~= ts then\n" \
 	"      set[#set + 1] = 't'\n" \
 	"      set[#set + 1] = ts\n" \
@@ -264,12 +280,13 @@
 	"      -- hash predates digests: no h): write\n" \
 	"      -- what a repeat may change, unread, and look at what the\n" \
 	"      -- old level, silences and inhibition mean now.\n" \
+	"      local R, lvl, lvs, sil, isrc, itgt = rest(i)\n" \
 	"      local old = redis.call('HMGET', akey, 'v', 'x', 'a', 'g')\n" \
 	"      local del = {}\n" \
 	"      set[#set + 1] = 'h'\n" \
 	"      set[#set + 1] = dg\n" \
 	"      for _, f in ipairs(FIELDS) do\n" \
-	"        local v = ARGV[i + f[2]]\n" \
+	"        local v = R[f[2]]\n" \
 	"        if not f[3] then\n" \
 	"        elseif v ~= f[4] then\n" \
 	"          set[#set + 1] = f[1]\n" \
@@ -321,7 +338,8 @@
 	"  elseif st == 'firing' then\n" \
 	"    -- New, or firing again after it resolved: join the open\n" \
 	"    -- incident of its group, or open one.\n" \
-	"    local svc, gk = ARGV[i + 10], ARGV[i + 11]\n" \
+	"    local R, lvl, lvs, sil, isrc, itgt = rest(i)\n" \
+	"    local svc, gk = R[8], R[9]\n" \
 	"    if svc == '' then svc = 'default' end\n" \
 	"    local gkey, h = false, false\n" \
 	"    inc = false\n" \
@@ -366,22 +384,22 @@
 	"    -- optional field that is empty, or 0 for timestamp and ends_at,\n" \
 	"    -- is left out: absent reads back as empty everywhere, and GET\n" \
 	"    -- renders both as null.\n" \
-	"    local set = {'s', 'firing', 'L', ARGV[i + 5], 'f', nows,\n" \
+	"    local set = {'s', 'firing', 'L', R[4], 'f', nows,\n" \
 	"        'i', incs}\n" \
 	"    if lvl ~= 3 then\n" \
 	"      set[#set + 1] = 'v'\n" \
 	"      set[#set + 1] = lvs\n" \
 	"    end\n" \
-	"    if not opened and h[7] ~= ARGV[i + 3] then\n" \
+	"    if not opened and h[7] ~= R[2] then\n" \
 	"      set[#set + 1] = 'o'\n" \
-	"      set[#set + 1] = ARGV[i + 3]\n" \
+	"      set[#set + 1] = R[2]\n" \
 	"    end\n" \
 	"    if not opened and h[8] ~= svc then\n" \
 	"      set[#set + 1] = 'V'\n" \
 	"      set[#set + 1] = svc\n" \
 	"    end\n" \
 	"    for _, f in ipairs(FIELDS) do\n" \
-	"      local v = ARGV[i + f[2]]\n" \
+	"      local v = R[f[2]]\n" \
 	"      if v ~= f[4] then\n" \
 	"        set[#set + 1] = f[1]\n" \
 	"        set[#set + 1] = v\n" \
@@ -398,15 +416,15 @@
 	"          'incident:' .. incs)\n" \
 	"    end\n" \
 	"    if opened then\n" \
-	"      local wait = tonumber(ARGV[i + 12]) or 0\n" \
-	"      redis.call('HSET', ikey, 'id', inc, 'title', ARGV[i + 2],\n" \
-	"          'summary', ARGV[i + 2], 'status', 'triggered',\n" \
+	"      local wait = tonumber(R[10]) or 0\n" \
+	"      redis.call('HSET', ikey, 'id', inc, 'title', R[1],\n" \
+	"          'summary', R[1], 'status', 'triggered',\n" \
 	"          'level', lvl, 'severity', SEV[lvl], 'service', svc,\n" \
-	"          'group_key', gk, 'policy', ARGV[i + 16],\n" \
-	"          'group_wait', wait, 'group_interval', ARGV[i + 13],\n" \
-	"          'repeat_interval', ARGV[i + 14],\n" \
-	"          'auto_resolve', ARGV[i + 15], 'notified_at', '',\n" \
-	"          'source', ARGV[i + 3], 'created', now, 'updated', now,\n" \
+	"          'group_key', gk, 'policy', R[14],\n" \
+	"          'group_wait', wait, 'group_interval', R[11],\n" \
+	"          'repeat_interval', R[12],\n" \
+	"          'auto_resolve', R[13], 'notified_at', '',\n" \
+	"          'source', R[2], 'created', now, 'updated', now,\n" \
 	"          'resolved_at', '', 'alert_count', 1, 'firing_count', 1)\n" \
 	"      redis.call('SADD', ikey .. ':alerts', fp)\n" \
 	"      redis.call('XADD', ikey .. ':timeline', '*',\n" \
@@ -419,8 +437,8 @@
 	"      redis.call('ZADD', P .. 'timers', now + wait, 'notify:' .. inc)\n" \
 	"      touched[ikey] = true\n" \
 	"      if gkey then\n" \
-	"        joined[gk] = {'triggered', ARGV[i + 2], '1', '1', lvs, '',\n" \
-	"            ARGV[i + 3], svc}\n" \
+	"        joined[gk] = {'triggered', R[1], '1', '1', lvs, '',\n" \
+	"            R[2], svc}\n" \
 	"        jinc[gk] = incs\n" \
 	"      end\n" \
 	"    else\n" \
@@ -431,7 +449,7 @@
 	"      if redis.call('SADD', ikey .. ':alerts', fp) == 1 then\n" \
 	"        total = total + 1\n" \
 	"      end\n" \
-	"      local title = h[2] or ARGV[i + 2]\n" \
+	"      local title = h[2] or R[1]\n" \
 	"      if total > 1 then\n" \
 	"        title = title .. ' (+' .. (total - 1) .. ' more)'\n" \
 	"      end\n" \
@@ -466,7 +484,7 @@
 	"    out[#out + 1] = 3\n" \
 	"  end\n" \
 	"  out[#out + 1] = inc\n" \
-	"  i = i + 22\n" \
+	"  i = i + 6\n" \
 	"end\n" \
 	"return out\n"
 

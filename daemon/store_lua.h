@@ -128,18 +128,19 @@
 
 enum store_script {
 	/*
-	 * ARGV: prefix, now_ms, retention_ms, N, then per alert 22 fields:
-	 * fingerprint, status ("firing"|"resolved"), summary, source,
-	 * severity, labels_json, details_json, dedup_key, timestamp_ms
-	 * ("0" when absent), level ("1".."3"; else 3), service ("":
-	 * default), group_key ("": an incident of its own), group_wait_ms,
-	 * group_interval_ms, repeat_interval_ms, auto_resolve ("1"|"0"),
-	 * policy, ends_at_ms ("0": none), silenced (silence ids,
+	 * ARGV: prefix, now_ms, retention_ms, N, then per alert 6
+	 * arguments: fingerprint, status ("firing"|"resolved"),
+	 * timestamp_ms ("0" when absent), ends_at_ms ("0": none), dg
+	 * (fingerprint.h fp_digest() of summary, severity, details_json,
+	 * level, silenced, inhibit_src, inhibit_tgt as sent), and the rest,
+	 * each string followed by a NUL: summary, source, severity,
+	 * labels_json, details_json, dedup_key, level ("1".."3"; else 3),
+	 * service ("": default), group_key ("": an incident of its own),
+	 * group_wait_ms, group_interval_ms, repeat_interval_ms,
+	 * auto_resolve ("1"|"0"), policy, silenced (silence ids,
 	 * comma-separated; "" = none), inhibit_src and inhibit_tgt
-	 * (silence.h inhibit_mark(); "" = none), dg (fingerprint.h
-	 * fp_digest() of summary, severity, details_json, level, silenced,
-	 * inhibit_src, inhibit_tgt as sent). Returns {outcome, incident} * N
-	 * as integers; outcome is enum store_outcome.
+	 * (silence.h inhibit_mark(); "" = none). Returns {outcome,
+	 * incident} * N as integers; outcome is enum store_outcome.
 	 */
 	STORE_SCRIPT_INGEST = 0,
 	/*
