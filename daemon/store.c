@@ -27,6 +27,7 @@
 #include <jansson.h>
 #include <openssl/sha.h>
 
+#include "decimal.h"
 #include "fingerprint.h"
 #include "log.h"
 #include "metrics.h"
@@ -928,17 +929,15 @@ static int
 batch_add_alert(struct batch *b, const struct alert *a)
 {
 	size_t	 len = b->len, noff = b->noff;
-	char	 ts[24] = "0", num[5][24], dg[FP_DIGEST_LEN];
+	char	 ts[DECIMAL_LEN], num[5][DECIMAL_LEN], dg[FP_DIGEST_LEN];
 	const char *content[7];
 
-	if (a->timestamp_ms != 0)
-		snprintf(ts, sizeof(ts), "%" PRId64, a->timestamp_ms);
-	snprintf(num[0], sizeof(num[0]), "%d", a->level);
-	snprintf(num[1], sizeof(num[1]), "%" PRId64, a->group_wait_ms);
-	snprintf(num[2], sizeof(num[2]), "%" PRId64, a->group_interval_ms);
-	snprintf(num[3], sizeof(num[3]), "%" PRId64, a->repeat_interval_ms);
-	snprintf(num[4], sizeof(num[4]), "%" PRId64,
-	    a->ends_at_ms > 0 ? a->ends_at_ms : 0);
+	(void)decimal_i64(ts, a->timestamp_ms);	/* 0: absent */
+	(void)decimal_i64(num[0], a->level);
+	(void)decimal_i64(num[1], a->group_wait_ms);
+	(void)decimal_i64(num[2], a->group_interval_ms);
+	(void)decimal_i64(num[3], a->repeat_interval_ms);
+	(void)decimal_i64(num[4], a->ends_at_ms > 0 ? a->ends_at_ms : 0);
 	/*
 	 * What a repeat may change but its times: when the stored digest
 	 * is this one, the script writes count and times only and never

@@ -10,6 +10,7 @@
 
 #include <xxhash.h>
 
+#include "decimal.h"
 #include "fingerprint.h"
 
 /* FNV-1a 64 (prometheus/common model/fnv.go). */
@@ -78,7 +79,7 @@ fp_digest(const char *const *v, size_t n, char out[FP_DIGEST_LEN])
 	for (i = 0; i < n; i++)
 		h = XXH3_64bits_withSeed(v[i] != NULL ? v[i] : "",
 		    v[i] != NULL ? strlen(v[i]) : 0, h);
-	snprintf(out, FP_DIGEST_LEN, "%lld", (long long)(int64_t)h);
+	(void)decimal_i64(out, (int64_t)h);
 }
 
 void
