@@ -38,15 +38,16 @@
 
 #define BATCH_MAX		5000	/* alerts per script call */
 /*
- * Argument bytes per script call, about 180 of loadgen's alerts. hiredis
+ * Argument bytes per script call, about 360 of loadgen's alerts. hiredis
  * writes what the socket takes and moves the rest of its output buffer
  * to the front (sdsrange): a batch of megabytes was copied again at each
- * partial write, ~8 % of pagerd's time in figure 3. A batch that fits in
- * the socket's default send buffer goes in one write, and Redis, which
- * runs a script to its end, holds the paging connection's commands for
- * one short batch at a time (docs/BENCHMARKS.md).
+ * partial write, ~8 % of pagerd's time in figure 3. A batch of this size
+ * goes in one or two writes with the socket's default send buffer, and
+ * Redis, which runs a script to its end, holds the paging connection's
+ * commands for a few milliseconds at most (docs/BENCHMARKS.md). 128 KB
+ * did ~3 % fewer alerts/s (more script calls).
  */
-#define BATCH_BYTES		(128 * 1024)
+#define BATCH_BYTES		(256 * 1024)
 #define BATCHES_INFLIGHT	2	/* see flush_cb() */
 #define ALERT_ARGS		6	/* ingest ARGV per alert (store_lua.h) */
 #define INGEST_HDR		7	/* EVALSHA sha 0 prefix now ret N */
