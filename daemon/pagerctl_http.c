@@ -175,7 +175,6 @@ http_get(const struct ctl *ctl, const char *path, struct resp *r,
 	return http_call(ctl, "GET", path, NULL, r, err, errlen);
 }
 
-
 /*
  * Call the API, report failures; 0 with a 2xx answer in r, else an exit
  * code.
@@ -235,7 +234,6 @@ api_list(struct ctl *ctl, const char *path, const char *key,
 	}
 	return PCTL_OK;
 }
-
 
 /* The URL-encoded form of s; malloc'd, or NULL when out of memory. */
 char *

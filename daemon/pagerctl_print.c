@@ -245,7 +245,6 @@ jtime(const struct ctl *ctl, const json_t *v, int with_age)
 	return strdup(buf);
 }
 
-
 /* A string member as a clean cell; "-" for null or missing. */
 char *
 jcell(const json_t *obj, const char *key)
@@ -299,7 +298,6 @@ print_json(const struct resp *r)
 }
 
 /* ------------------------------------------------------------ tables */
-
 
 /* ncol: 1..TABLE_MAXCOL. */
 void

@@ -14,7 +14,6 @@
 #include "pagerctl.h"
 #include "timefmt.h"
 
-
 /*
  * silence add MATCHER...: the matchers go to the server in the text
  * syntax, which it parses and checks (its errors name the matcher).
