@@ -55,6 +55,7 @@ struct table {
 	char		**note;		/* nrow; NULL when none */
 	size_t		  nrow;
 	size_t		  cap;
+	int		  failed;	/* a row was lost: out of memory */
 };
 
 struct silence_opts {
@@ -127,6 +128,7 @@ void		 table_init(struct table *, const char **, size_t);
 int		 table_add(struct table *, char **, char *);
 void		 table_print(struct table *, const struct ctl *);
 void		 table_free(struct table *);
+int		 table_done(struct table *, const struct ctl *, int);
 char		*fitted(char *, size_t);
 
 /* pagerctl_incidents.c */

@@ -127,14 +127,9 @@ cmd_incidents(struct ctl *ctl, const char *status, long limit)
 		cells[5] = fitted(jtext(json_object_get(inc, "source")),
 		    SOURCE_COLS);
 		cells[6] = jtext(json_object_get(inc, "title"));
-		if (table_add(&t, cells, NULL) == -1) {
-			fprintf(stderr, "pagerctl: out of memory\n");
-			ret = PCTL_FAIL;
-			break;
-		}
+		(void)table_add(&t, cells, NULL);
 	}
-	table_print(&t, ctl);
-	table_free(&t);
+	ret = table_done(&t, ctl, ret);
 	json_decref(root);
 	return ret;
 }

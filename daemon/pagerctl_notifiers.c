@@ -34,14 +34,9 @@ cmd_notifiers(struct ctl *ctl)
 		cells[0] = jtext(json_object_get(n, "name"));
 		cells[1] = jtext(json_object_get(n, "type"));
 		cells[2] = jtext(json_object_get(n, "address"));
-		if (table_add(&t, cells, NULL) == -1) {
-			fprintf(stderr, "pagerctl: out of memory\n");
-			ret = PCTL_FAIL;
-			break;
-		}
+		(void)table_add(&t, cells, NULL);
 	}
-	table_print(&t, ctl);
-	table_free(&t);
+	ret = table_done(&t, ctl, ret);
 	json_decref(root);
 	return ret;
 }

@@ -131,14 +131,9 @@ cmd_override_list(struct ctl *ctl, const char *rota)
 		cells[4] = jcell(o, "from_local");
 		cells[5] = jcell(o, "until_local");
 		cells[6] = fitted(jcell(o, "note"), SOURCE_COLS);
-		if (table_add(&t, cells, NULL) == -1) {
-			fprintf(stderr, "pagerctl: out of memory\n");
-			ret = PCTL_FAIL;
-			break;
-		}
+		(void)table_add(&t, cells, NULL);
 	}
-	table_print(&t, ctl);
-	table_free(&t);
+	ret = table_done(&t, ctl, ret);
 	json_decref(root);
 	return ret;
 }

@@ -310,7 +310,9 @@ table_init(struct table *t, const char **head, size_t ncol)
 
 /*
  * Add a row. Takes ownership of the ncol malloc'd cells and the note
- * (may be NULL), even on failure. A NULL cell means out of memory.
+ * (may be NULL), even on failure. A NULL cell means out of memory. A
+ * row that could not be added is remembered: the rows after it are
+ * dropped too, and table_done() says so.
  */
 int
 table_add(struct table *t, char **cells, char *note)
@@ -318,6 +320,8 @@ table_add(struct table *t, char **cells, char *note)
 	char	**c, **nt;
 	size_t	  i, cap;
 
+	if (t->failed)
+		goto fail;
 	for (i = 0; i < t->ncol; i++)
 		if (cells[i] == NULL)
 			goto fail;
@@ -336,10 +340,27 @@ table_add(struct table *t, char **cells, char *note)
 	t->note[t->nrow++] = note;
 	return 0;
 fail:
+	t->failed = 1;
 	for (i = 0; i < t->ncol; i++)
 		free(cells[i]);
 	free(note);
 	return -1;
+}
+
+/*
+ * Print the rows that made it and free the table. Returns ret, or
+ * PCTL_FAIL when a row was lost (out of memory, said on stderr).
+ */
+int
+table_done(struct table *t, const struct ctl *ctl, int ret)
+{
+	table_print(t, ctl);
+	if (t->failed) {
+		fprintf(stderr, "pagerctl: out of memory\n");
+		ret = PCTL_FAIL;
+	}
+	table_free(t);
+	return ret;
 }
 
 void

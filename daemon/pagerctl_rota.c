@@ -99,14 +99,9 @@ print_oncall(const struct ctl *ctl, const json_t *root)
 					free(tmp);
 				}
 			}
-			if (table_add(&t, cells, note) == -1) {
-				fprintf(stderr, "pagerctl: out of memory\n");
-				ret = PCTL_FAIL;
-				break;
-			}
+			(void)table_add(&t, cells, note);
 		}
-		table_print(&t, ctl);
-		table_free(&t);
+		ret = table_done(&t, ctl, ret);
 	}
 	return ret;
 }
@@ -210,14 +205,9 @@ print_schedule(const struct ctl *ctl, const json_t *root)
 		    strdup("(nobody)");
 		cells[4] = jcell(s, "reason");
 		cells[5] = jcell(s, "layer");
-		if (table_add(&t, cells, NULL) == -1) {
-			fprintf(stderr, "pagerctl: out of memory\n");
-			ret = PCTL_FAIL;
-			break;
-		}
+		(void)table_add(&t, cells, NULL);
 	}
-	table_print(&t, ctl);
-	table_free(&t);
+	ret = table_done(&t, ctl, ret);
 	return ret;
 }
 
@@ -452,14 +442,9 @@ print_fairness(const struct ctl *ctl, const json_t *root)
 		cells[3] = hours_cell(p, "weekends");
 		cells[4] = hours_cell(p, "holidays");
 		cells[5] = hours_cell(p, "total");
-		if (table_add(&t, cells, NULL) == -1) {
-			fprintf(stderr, "pagerctl: out of memory\n");
-			ret = PCTL_FAIL;
-			break;
-		}
+		(void)table_add(&t, cells, NULL);
 	}
-	table_print(&t, ctl);
-	table_free(&t);
+	ret = table_done(&t, ctl, ret);
 	return ret;
 }
 

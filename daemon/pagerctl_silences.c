@@ -143,14 +143,9 @@ cmd_silence_list(struct ctl *ctl, const struct silence_opts *o)
 		cells[4] = fitted(jtext(json_object_get(s, "comment")),
 		    SOURCE_COLS);
 		cells[5] = matchers_text(json_object_get(s, "matchers"));
-		if (table_add(&t, cells, NULL) == -1) {
-			fprintf(stderr, "pagerctl: out of memory\n");
-			ret = PCTL_FAIL;
-			break;
-		}
+		(void)table_add(&t, cells, NULL);
 	}
-	table_print(&t, ctl);
-	table_free(&t);
+	ret = table_done(&t, ctl, ret);
 	json_decref(root);
 	return ret;
 }
