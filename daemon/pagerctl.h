@@ -110,6 +110,8 @@ int		 api_list(struct ctl *, const char *, const char *,
 char		*url_escape(const char *);
 json_t		*parse_body(const struct resp *, int);
 int		 answer_body(struct ctl *, struct resp *, json_t **);
+int		 api_show(struct ctl *, const char *,
+		    int (*)(const struct ctl *, const json_t *));
 void		 print_http_error(const struct resp *);
 
 /* pagerctl_print.c */

@@ -290,6 +290,28 @@ answer_body(struct ctl *ctl, struct resp *r, json_t **root)
 }
 
 /*
+ * GET path and give the answer's JSON to show() (with --json, print it
+ * as it came). Returns show()'s exit code, or why there was nothing to
+ * show.
+ */
+int
+api_show(struct ctl *ctl, const char *path,
+    int (*show)(const struct ctl *, const json_t *))
+{
+	struct resp	 r;
+	json_t		*root;
+	int		 ret;
+
+	if ((ret = api_get(ctl, path, &r)) != 0)
+		return ret;
+	if ((ret = answer_body(ctl, &r, &root)) != PCTL_OK || root == NULL)
+		return ret;
+	ret = show(ctl, root);
+	json_decref(root);
+	return ret;
+}
+
+/*
  * A non-2xx answer: pagerd's errors are {"error": "..."}; a proxy in
  * between may answer HTML, so fall back to the body's first line.
  */

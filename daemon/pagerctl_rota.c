@@ -109,8 +109,6 @@ print_oncall(const struct ctl *ctl, const json_t *root)
 static int
 oncall_api(struct ctl *ctl, const struct rota_opts *o, const char *rota)
 {
-	struct resp	 r;
-	json_t		*root;
 	char		*path = NULL, *er = NULL, *ea = NULL;
 	int		 ret;
 
@@ -135,14 +133,8 @@ oncall_api(struct ctl *ctl, const struct rota_opts *o, const char *rota)
 			return PCTL_FAIL;
 		}
 	}
-	ret = api_get(ctl, path, &r);
+	ret = api_show(ctl, path, print_oncall);
 	free(path);
-	if (ret != 0)
-		return ret;
-	if ((ret = answer_body(ctl, &r, &root)) != PCTL_OK || root == NULL)
-		return ret;
-	ret = print_oncall(ctl, root);
-	json_decref(root);
 	return ret;
 }
 
@@ -235,8 +227,6 @@ static int
 schedule_api(struct ctl *ctl, const struct rota_opts *o, const char *rota,
     int fairness)
 {
-	struct resp	 r;
-	json_t		*root;
 	char		*path = NULL, *er, *ef = NULL;
 	int		 ret;
 
@@ -254,14 +244,8 @@ schedule_api(struct ctl *ctl, const struct rota_opts *o, const char *rota,
 	}
 	free(er);
 	free(ef);
-	ret = api_get(ctl, path, &r);
+	ret = api_show(ctl, path, fairness ? print_fairness : print_schedule);
 	free(path);
-	if (ret != 0)
-		return ret;
-	if ((ret = answer_body(ctl, &r, &root)) != PCTL_OK || root == NULL)
-		return ret;
-	ret = fairness ? print_fairness(ctl, root) : print_schedule(ctl, root);
-	json_decref(root);
 	return ret;
 }
 
