@@ -1170,7 +1170,6 @@ idle_trim(struct store *s)
 #endif
 }
 
-/* The batch the next alert goes into: the last unsent one, if not full. */
 /* At least one alert goes in a batch, however long it is. */
 static int
 batch_has_room(const struct batch *b)
@@ -1178,6 +1177,7 @@ batch_has_room(const struct batch *b)
 	return b->nalerts < BATCH_MAX && b->len < BATCH_BYTES;
 }
 
+/* The batch the next alert goes into: the last unsent one, if not full. */
 static struct batch *
 batch_open(struct store *s)
 {

@@ -62,9 +62,9 @@ typedef void	store_json_cb(void *arg, int status, const char *json,
 /*
  * metrics may be NULL; several stores may share one, their counters add
  * up (pagerd_redis_up is the daemon's: /metrics asks store_ready() of
- * each connection). name (copied, up
- * to 31 bytes, no spaces) is the connection's CLIENT SETNAME and
- * appears in the logs. Returns NULL when out of memory.
+ * each connection). name (copied, up to 31 bytes, no spaces) is the
+ * connection's CLIENT SETNAME and appears in the logs. Returns NULL
+ * when out of memory.
  */
 struct store	*store_new(struct event_base *, struct metrics *,
 		    const char *name);

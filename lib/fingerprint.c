@@ -74,11 +74,13 @@ void
 fp_digest(const char *const *v, size_t n, char out[FP_DIGEST_LEN])
 {
 	XXH64_hash_t	 h = 0;
+	const char	*s;
 	size_t		 i;
 
-	for (i = 0; i < n; i++)
-		h = XXH3_64bits_withSeed(v[i] != NULL ? v[i] : "",
-		    v[i] != NULL ? strlen(v[i]) : 0, h);
+	for (i = 0; i < n; i++) {
+		s = v[i] != NULL ? v[i] : "";
+		h = XXH3_64bits_withSeed(s, strlen(s), h);
+	}
 	(void)decimal_i64(out, (int64_t)h);
 }
 
