@@ -12,8 +12,9 @@
  *
  * Point it at a redis-server of its own (it FLUSHALLs). It prints
  * "new", "first_repeat" (the same alerts again, unchanged), "dedup"
- * (and again: a repeat from then on) and
- * "bytes_per_alert" lines.
+ * (and again: a repeat from then on), "dedup_short" (and again without
+ * their content, as pagerd sends a repeat whose digest it has seen
+ * stored, lib/seen.h) and "bytes_per_alert" lines.
  */
 #include "autoconf.h"
 
@@ -32,10 +33,12 @@
 #define NARGS	6	/* its script arguments (daemon/store_lua.h) */
 #define BATCH_MAX	100
 
-/* One batch's EVALSHA arguments: 7 in front, NARGS per alert. */
+#define HDR	8	/* EVALSHA sha 0 prefix now retention N resend */
+
+/* One batch's EVALSHA arguments: HDR in front, NARGS per alert. */
 struct args {
-	const char	*v[7 + BATCH_MAX * NARGS];
-	size_t		 len[7 + BATCH_MAX * NARGS];
+	const char	*v[HDR + BATCH_MAX * NARGS];
+	size_t		 len[HDR + BATCH_MAX * NARGS];
 	char		 buf[BATCH_MAX][NFIELDS][640];
 	char		 rest[BATCH_MAX][NFIELDS * 640];
 };
@@ -132,7 +135,7 @@ pack(struct args *a, int k)
 				    -1, -1, -1, 4 };
 	char			*p = a->rest[k];
 	size_t			 n;
-	int			 f, x = 7 + k * NARGS;
+	int			 f, x = HDR + k * NARGS;
 
 	for (f = 0; f < NFIELDS; f++) {
 		n = strlen(a->buf[k][f]);
@@ -148,10 +151,13 @@ pack(struct args *a, int k)
 	a->len[x + NARGS - 1] = (size_t)(p - a->rest[k]);
 }
 
-/* Ingest alerts first..first+count-1 in batches; usec per alert. */
+/*
+ * Ingest alerts first..first+count-1 in batches; usec per alert. short:
+ * without their content (an empty last argument).
+ */
 static double
 pass(redisContext *c, const char *sha, struct args *a, uint64_t first,
-    int count, int batch, const char *run, int64_t now)
+    int count, int batch, const char *run, int64_t now, int short_)
 {
 	redisReply	*r;
 	char		 nowbuf[24], nbuf[16];
@@ -161,7 +167,7 @@ pass(redisContext *c, const char *sha, struct args *a, uint64_t first,
 	freeReplyObject(cmd(c, "CONFIG RESETSTAT", NULL));
 	for (done = 0; done < count; done += m) {
 		m = count - done < batch ? count - done : batch;
-		/* EVALSHA sha 0 prefix now retention n, then the alerts. */
+		/* EVALSHA sha 0 prefix now retention n 0, then the alerts. */
 		snprintf(nowbuf, sizeof(nowbuf), "%" PRId64, now + done);
 		snprintf(nbuf, sizeof(nbuf), "%d", m);
 		a->v[0] = "EVALSHA";
@@ -171,12 +177,15 @@ pass(redisContext *c, const char *sha, struct args *a, uint64_t first,
 		a->v[4] = nowbuf;
 		a->v[5] = "604800000";
 		a->v[6] = nbuf;
+		a->v[7] = "0";
 		for (k = 0; k < m; k++) {
 			fill(a, k, first + (uint64_t)(done + k), run);
 			pack(a, k);
+			if (short_)
+				a->len[HDR + k * NARGS + NARGS - 1] = 0;
 		}
-		argc = 7 + m * NARGS;
-		for (j = 0; j < 7; j++)
+		argc = HDR + m * NARGS;
+		for (j = 0; j < HDR; j++)
 			a->len[j] = strlen(a->v[j]);
 		r = redisCommandArgv(c, argc, a->v, a->len);
 		if (r == NULL)
@@ -186,6 +195,14 @@ pass(redisContext *c, const char *sha, struct args *a, uint64_t first,
 			    r->type == REDIS_REPLY_ERROR ? r->str : "not an array");
 			exit(2);
 		}
+		/* A repeat sent back (4) would be a cheap, wrong figure. */
+		for (k = 0; short_ && k < m; k++)
+			if (r->elements != (size_t)m * 2 ||
+			    r->element[2 * k]->integer != 1) {
+				fprintf(stderr, "ingest_bench: a repeat without "
+				    "its content was not a plain repeat\n");
+				exit(2);
+			}
 		freeReplyObject(r);
 	}
 	r = cmd(c, "INFO commandstats", NULL);
@@ -215,7 +232,7 @@ main(int argc, char **argv)
 	redisReply		*r;
 	const char		*sock = NULL;
 	char			 sha[48], run[16];
-	double			 m0, m1, unew, ufirst, udup;
+	double			 m0, m1, unew, ufirst, udup, ushort;
 	int			 ch, n = 20000, batch = 100;
 
 	while ((ch = getopt(argc, argv, "s:n:b:g:")) != -1) {
@@ -243,19 +260,21 @@ main(int argc, char **argv)
 	freeReplyObject(r);
 	snprintf(run, sizeof(run), "r%d", (int)getpid());
 	m0 = used_memory(c);
-	unew = pass(c, sha, &a, 0, n, batch, run, 1795000000000LL);
+	unew = pass(c, sha, &a, 0, n, batch, run, 1795000000000LL, 0);
 	m1 = used_memory(c);
 	/*
 	 * The first repeat of an alert writes its content and digest
 	 * (store_lua.h: a new alert has none); from the second on a
 	 * repeat is the steady state of a sender re-sending every round.
 	 */
-	ufirst = pass(c, sha, &a, 0, n, batch, run, 1795000100000LL);
-	udup = pass(c, sha, &a, 0, n, batch, run, 1795000200000LL);
+	ufirst = pass(c, sha, &a, 0, n, batch, run, 1795000100000LL, 0);
+	udup = pass(c, sha, &a, 0, n, batch, run, 1795000200000LL, 0);
+	ushort = pass(c, sha, &a, 0, n, batch, run, 1795000300000LL, 1);
 	printf("new: %.2f usec/alert (EVALSHA, batches of %d)\n", unew,
 	    batch);
 	printf("first_repeat: %.2f usec/alert\n", ufirst);
 	printf("dedup: %.2f usec/alert\n", udup);
+	printf("dedup_short: %.2f usec/alert\n", ushort);
 	printf("bytes_per_alert: %.0f\n", (m1 - m0) / n);
 	redisFree(c);
 	return 0;

@@ -33,6 +33,7 @@
 #include "metrics.h"
 #include "store.h"
 #include "resp.h"
+#include "seen.h"
 #include "store_lua.h"
 #include "strbuf.h"
 
@@ -50,7 +51,14 @@
 #define BATCH_BYTES		(256 * 1024)
 #define BATCHES_INFLIGHT	2	/* see flush_cb() */
 #define ALERT_ARGS		6	/* ingest ARGV per alert (store_lua.h) */
-#define INGEST_HDR		7	/* EVALSHA sha 0 prefix now ret N */
+#define INGEST_HDR		8	/* EVALSHA sha 0 prefix now ret N resend */
+/*
+ * Repeated alerts whose content digest the store remembers (lib/seen.h):
+ * 16 bytes each, 512 KB, paged in only as alerts repeat.
+ */
+#define SEEN_SLOTS		32768
+/* The ingest script's outcome for an alert it sent back (store_lua.h). */
+#define OUTCOME_BACK		4
 #define BACKOFF_MIN_MS		100
 #define LIST_LIMIT_MAX		1000
 #define QUERY_ARGS		6	/* script arguments after the prefix */
@@ -108,23 +116,45 @@ struct slice {
 	size_t			 n;
 };
 
+/* Bytes appended back to back, grown as needed. */
+struct bytes {
+	char			*p;
+	size_t			 len, cap;
+};
+
+/*
+ * What a batch keeps of each of its alerts for the reply: the digest
+ * (lib/seen.h remembers it when the reply says Redis holds it), and
+ * for a repeat sent without its content, where that content is, in
+ * case the script sends the alert back (store_lua.h: outcome 4).
+ */
+struct sent {
+	uint64_t		 dg;
+	size_t			 side;		/* offset in the batch's side */
+	size_t			 side_len;	/* 0: sent with its content */
+};
+
 /*
  * One ingest script call. The alert fields are copied back to back into
- * buf; argument i is buf[off[i] .. off[i + 1]). The bytes stay until the
- * reply, so a NOSCRIPT can be answered by sending the same batch again
- * with EVAL.
+ * args; argument i is args.p[off[i] .. off[i + 1]). The bytes stay until
+ * the reply, so a NOSCRIPT can be answered by sending the same batch
+ * again with EVAL. A resend batch carries alerts an earlier call sent
+ * back; nothing else joins it.
  */
 struct batch {
 	struct cmd		 cmd;
-	char			*buf;
-	size_t			 len, cap;
+	struct bytes		 args;
 	size_t			*off;
 	size_t			 noff, offcap;
 	size_t			 nalerts;
+	struct sent		*sent;		/* nalerts of them */
+	size_t			 sentcap;
+	struct bytes		 side;		/* content not sent */
 	struct slice		*slices;
 	size_t			 nslices, slicecap;
 	int64_t			 now_ms;
 	int			 evaled;
+	int			 resend;
 	char			 hdr[3][24];	/* now, retention, N */
 };
 
@@ -192,6 +222,7 @@ struct store {
 	enum store_state	 state;
 	redisAsyncContext	*ac;
 	char			 sha[STORE_SCRIPT_COUNT][41];
+	struct seen		*seen;		/* digests of repeats */
 	int			 setup_left;
 	int			 setup_failed;
 	int			 migrating;	/* logged */
@@ -705,6 +736,8 @@ conn_lost(struct store *s, const char *why, int do_free)
 	else
 		log_debug("redis: cannot connect to %s: %s", s->address, why);
 	s->failing = 1;
+	/* The next Redis may not hold what this one did. */
+	seen_clear(s->seen);
 	conn_detach(s, do_free);
 	if (s->state == ST_WAIT && s->ac == NULL)
 		conn_retry(s);
@@ -811,8 +844,10 @@ grow(void *p, size_t *cap, size_t need, size_t size)
 static void
 batch_free(struct batch *b)
 {
-	free(b->buf);
+	free(b->args.p);
+	free(b->side.p);
 	free(b->off);
+	free(b->sent);
 	free(b->slices);
 	free(b);
 }
@@ -826,8 +861,8 @@ batch_new(void)
 		return NULL;
 	b->cmd.kind = CMD_BATCH;
 	b->off = grow(NULL, &b->offcap, 1 + 16 * ALERT_ARGS, sizeof(*b->off));
-	b->buf = grow(NULL, &b->cap, 32 * 1024, 1);
-	if (b->off == NULL || b->buf == NULL) {
+	b->args.p = grow(NULL, &b->args.cap, 32 * 1024, 1);
+	if (b->off == NULL || b->args.p == NULL) {
 		batch_free(b);
 		return NULL;
 	}
@@ -836,7 +871,7 @@ batch_new(void)
 	return b;
 }
 
-/* Close the argument being written at buf[len]. */
+/* Close the argument being written at the end of args. */
 static int
 arg_end(struct batch *b)
 {
@@ -846,44 +881,51 @@ arg_end(struct batch *b)
 	if (off == NULL)
 		return -1;
 	b->off = off;
-	b->off[b->noff++] = b->len;
+	b->off[b->noff++] = b->args.len;
 	return 0;
 }
 
+/* Append n bytes at p, plus a NUL when nul. */
 static int
-buf_reserve(struct batch *b, size_t n)
+bytes_add(struct bytes *o, const char *p, size_t n, int nul)
 {
 	char	*buf;
 
-	if ((buf = grow(b->buf, &b->cap, b->len + n, 1)) == NULL)
+	if ((buf = grow(o->p, &o->cap, o->len + n + 1, 1)) == NULL)
 		return -1;
-	b->buf = buf;
+	o->p = buf;
+	if (n > 0)
+		memcpy(o->p + o->len, p, n);
+	o->len += n;
+	if (nul)
+		o->p[o->len++] = '\0';
 	return 0;
 }
 
-/* Append p's bytes, plus its NUL when nul. NULL is "". */
+/* p's bytes, plus its NUL when nul. NULL is "". */
 static int
-buf_add(struct batch *b, const char *p, int nul)
+buf_add(struct bytes *o, const char *p, int nul)
 {
-	size_t	 n = p != NULL ? strlen(p) : 0;
-
-	if (buf_reserve(b, n + 1) == -1)
-		return -1;
-	if (n > 0)
-		memcpy(b->buf + b->len, p, n);
-	b->len += n;
-	if (nul)
-		b->buf[b->len++] = '\0';
-	return 0;
+	return bytes_add(o, p, p != NULL ? strlen(p) : 0, nul);
 }
 
 /* A NULL string (no severity, no dedup key) is sent as "". */
 static int
 arg_add(struct batch *b, const char *p)
 {
-	if (buf_add(b, p, 0) == -1)
+	if (buf_add(&b->args, p, 0) == -1)
 		return -1;
 	return arg_end(b);
+}
+
+/* Argument j of alert k of b, and its length. */
+static const char *
+alert_arg(const struct batch *b, size_t k, size_t j, size_t *len)
+{
+	size_t	 i = k * ALERT_ARGS + j;
+
+	*len = b->off[i + 1] - b->off[i];
+	return b->args.p + b->off[i];
 }
 
 /*
@@ -893,7 +935,7 @@ arg_add(struct batch *b, const char *p)
  * struct alert keeps its labels sorted and unique.
  */
 static int
-rest_labels(struct batch *b, const struct alert *a)
+rest_labels(struct bytes *o, const struct alert *a)
 {
 	struct strbuf	 sb = STRBUF_INIT;
 	size_t		 i;
@@ -911,27 +953,80 @@ rest_labels(struct batch *b, const struct alert *a)
 	}
 	strbuf_char(&sb, '}');
 	if (!sb.oom)
-		rv = buf_add(b, sb.s, 1);
+		rv = buf_add(o, sb.s, 1);
 	free(sb.s);
 	return rv;
 }
 
 /*
- * Append one alert's ALERT_ARGS ingest arguments (store_lua.h), all or
- * none: what a repeat needs as arguments of their own, the rest as one
- * argument of NUL-terminated strings. Redis turns each argument of a
- * script call into a Lua string: 22 per alert cost it ~2.8 usec, this
- * ~1.9 (docs/BENCHMARKS.md), and a repeat whose digest matches never
- * unpacks the rest. An alert that routing did not see (level 0, no
- * service) goes out with empty routing fields: the script gives it an
- * incident of its own in the default service.
+ * The content of a firing alert: its 17 other fields, each followed by
+ * a NUL (store_lua.h). num: level, group_wait, group_interval,
+ * repeat_interval as text.
  */
 static int
-batch_add_alert(struct batch *b, const struct alert *a)
+rest_add(struct bytes *o, const struct alert *a, char num[][DECIMAL_LEN])
 {
-	size_t	 len = b->len, noff = b->noff;
-	char	 ts[DECIMAL_LEN], num[5][DECIMAL_LEN], dg[FP_DIGEST_LEN];
-	const char *content[7];
+	if (buf_add(o, a->summary, 1) == -1 ||
+	    buf_add(o, a->source, 1) == -1 ||
+	    buf_add(o, a->severity, 1) == -1 ||
+	    rest_labels(o, a) == -1 ||
+	    buf_add(o, a->details_json, 1) == -1 ||
+	    buf_add(o, a->dedup_key, 1) == -1 ||
+	    buf_add(o, num[0], 1) == -1 ||
+	    buf_add(o, a->service, 1) == -1 ||
+	    buf_add(o, a->group_key, 1) == -1 ||
+	    buf_add(o, num[1], 1) == -1 ||
+	    buf_add(o, num[2], 1) == -1 ||
+	    buf_add(o, num[3], 1) == -1 ||
+	    buf_add(o, a->service == NULL || a->auto_resolve ? "1" : "0",
+	    1) == -1 ||
+	    buf_add(o, a->policy, 1) == -1 ||
+	    buf_add(o, a->silenced, 1) == -1 ||
+	    buf_add(o, a->inhibit_src, 1) == -1 ||
+	    buf_add(o, a->inhibit_tgt, 1) == -1)
+		return -1;
+	return 0;
+}
+
+/* Room for one more struct sent. */
+static int
+sent_reserve(struct batch *b)
+{
+	struct sent	*v;
+
+	v = grow(b->sent, &b->sentcap, b->nalerts + 1, sizeof(*b->sent));
+	if (v == NULL)
+		return -1;
+	b->sent = v;
+	return 0;
+}
+
+/*
+ * Append one alert's ALERT_ARGS ingest arguments (store_lua.h), all or
+ * none: what a repeat needs as arguments of their own, the rest (its
+ * content) as one argument of NUL-terminated strings. Redis turns each
+ * argument of a script call into a Lua string: 22 per alert cost it
+ * ~2.8 usec, this ~1.9 (docs/BENCHMARKS.md), and a repeat whose digest
+ * matches never unpacks the content. So the content is left out (an
+ * empty argument) where the script will not read it: in a resolve, and
+ * in a firing repeat whose digest is the one seen says Redis holds
+ * (~1.5 usec less of Redis per repeat, bench-ingest's dedup_short). The
+ * script sends back what it cannot apply without the content, and the
+ * store sends that again with the content kept in side. An alert that
+ * routing did not see (level 0, no service) goes out with empty routing
+ * fields: the script gives it an incident of its own in the default
+ * service.
+ */
+static int
+batch_add_alert(struct store *s, struct batch *b, const struct alert *a)
+{
+	size_t		 len = b->args.len, noff = b->noff;
+	size_t		 side = b->side.len, flen;
+	char		 ts[DECIMAL_LEN], num[5][DECIMAL_LEN], dg[FP_DIGEST_LEN];
+	const char	*content[7];
+	struct bytes	*rest;
+	uint64_t	 dg64;
+	int		 firing = a->status != ALERT_RESOLVED;
 
 	(void)decimal_i64(ts, a->timestamp_ms);	/* 0: absent */
 	(void)decimal_i64(num[0], a->level);
@@ -951,36 +1046,26 @@ batch_add_alert(struct batch *b, const struct alert *a)
 	content[4] = a->silenced;
 	content[5] = a->inhibit_src;
 	content[6] = a->inhibit_tgt;
-	fp_digest(content, 7, dg);
-	if (arg_add(b, a->fingerprint) == -1 ||
-	    arg_add(b, a->status == ALERT_RESOLVED ? "resolved" : "firing") ==
-	    -1 ||
+	dg64 = fp_digest(content, 7, dg);
+	flen = strlen(a->fingerprint);
+	rest = firing && seen_match(s->seen, a->fingerprint, flen, dg64) ?
+	    &b->side : &b->args;
+	if (sent_reserve(b) == -1 ||
+	    arg_add(b, a->fingerprint) == -1 ||
+	    arg_add(b, firing ? "firing" : "resolved") == -1 ||
 	    arg_add(b, ts) == -1 ||
 	    arg_add(b, num[4]) == -1 ||
 	    arg_add(b, dg) == -1 ||
-	    buf_add(b, a->summary, 1) == -1 ||
-	    buf_add(b, a->source, 1) == -1 ||
-	    buf_add(b, a->severity, 1) == -1 ||
-	    rest_labels(b, a) == -1 ||
-	    buf_add(b, a->details_json, 1) == -1 ||
-	    buf_add(b, a->dedup_key, 1) == -1 ||
-	    buf_add(b, num[0], 1) == -1 ||
-	    buf_add(b, a->service, 1) == -1 ||
-	    buf_add(b, a->group_key, 1) == -1 ||
-	    buf_add(b, num[1], 1) == -1 ||
-	    buf_add(b, num[2], 1) == -1 ||
-	    buf_add(b, num[3], 1) == -1 ||
-	    buf_add(b, a->service == NULL || a->auto_resolve ? "1" : "0",
-	    1) == -1 ||
-	    buf_add(b, a->policy, 1) == -1 ||
-	    buf_add(b, a->silenced, 1) == -1 ||
-	    buf_add(b, a->inhibit_src, 1) == -1 ||
-	    buf_add(b, a->inhibit_tgt, 1) == -1 ||
+	    (firing && rest_add(rest, a, num) == -1) ||
 	    arg_end(b) == -1) {
-		b->len = len;
+		b->args.len = len;
+		b->side.len = side;
 		b->noff = noff;
 		return -1;
 	}
+	b->sent[b->nalerts].dg = dg64;
+	b->sent[b->nalerts].side = side;
+	b->sent[b->nalerts].side_len = b->side.len - side;
 	b->nalerts++;
 	return 0;
 }
@@ -1030,7 +1115,8 @@ batch_parse(struct batch *b, const redisReply *r)
 			o = r->element[2 * k];
 			inc = r->element[2 * k + 1];
 			if (o->integer < STORE_NEW ||
-			    o->integer > STORE_IGNORED)
+			    o->integer > OUTCOME_BACK ||
+			    (o->integer == OUTCOME_BACK && b->resend))
 				return -1;
 			sl->sub->res[sl->first + j].outcome =
 			    (enum store_outcome)o->integer;
@@ -1042,6 +1128,124 @@ batch_parse(struct batch *b, const redisReply *r)
 
 static void	batch_reply(redisAsyncContext *, void *, void *);
 static void	idle_trim(struct store *);
+
+/*
+ * A batch for alerts the script sent back: ahead of every batch not
+ * sent yet but behind the resend batches already waiting, so that
+ * alerts go back to Redis in the order they came.
+ */
+static struct batch *
+resend_open(struct store *s, int64_t now_ms)
+{
+	struct batch	*b;
+	struct cmd	*c, *after = NULL;
+
+	if ((b = batch_new()) == NULL)
+		return NULL;
+	b->cmd.s = s;
+	b->resend = 1;
+	b->now_ms = now_ms;
+	TAILQ_FOREACH(c, &s->pending, entry) {
+		if (!((struct batch *)c)->resend)
+			break;
+		after = c;
+	}
+	if (after != NULL)
+		TAILQ_INSERT_AFTER(&s->pending, after, &b->cmd, entry);
+	else
+		TAILQ_INSERT_HEAD(&s->pending, &b->cmd, entry);
+	return b;
+}
+
+/*
+ * Alert k of b, sent back, into resend batch rb with its content, for
+ * result idx of sub (which is answered when rb is).
+ */
+static int
+resend_add(struct batch *rb, const struct batch *b, size_t k,
+    struct submit *sub, size_t idx)
+{
+	struct slice	*sl;
+	const char	*p;
+	size_t		 len = rb->args.len, noff = rb->noff, n, j;
+
+	if (sent_reserve(rb) == -1 ||
+	    (sl = grow(rb->slices, &rb->slicecap, rb->nslices + 1,
+	    sizeof(*rb->slices))) == NULL)
+		return -1;
+	rb->slices = sl;
+	for (j = 0; j < ALERT_ARGS - 1; j++) {
+		p = alert_arg(b, k, j, &n);
+		if (bytes_add(&rb->args, p, n, 0) == -1 || arg_end(rb) == -1)
+			goto fail;
+	}
+	if (b->sent[k].side_len > 0)
+		p = b->side.p + b->sent[k].side, n = b->sent[k].side_len;
+	else
+		p = alert_arg(b, k, ALERT_ARGS - 1, &n);
+	if (bytes_add(&rb->args, p, n, 0) == -1 || arg_end(rb) == -1)
+		goto fail;
+	rb->sent[rb->nalerts].dg = b->sent[k].dg;
+	rb->sent[rb->nalerts].side = 0;
+	rb->sent[rb->nalerts].side_len = 0;
+	rb->nalerts++;
+	sl = rb->nslices > 0 ? &rb->slices[rb->nslices - 1] : NULL;
+	if (sl == NULL || sl->sub != sub || sl->first + sl->n != idx) {
+		sl = &rb->slices[rb->nslices++];
+		sl->sub = sub;
+		sl->first = idx;
+		sl->n = 0;
+		sub->parts++;
+	}
+	sl->n++;
+	return 0;
+fail:
+	rb->args.len = len;
+	rb->noff = noff;
+	return -1;
+}
+
+/*
+ * After a batch's reply (parsed): remember the digest Redis now holds
+ * for each firing repeat and forget the others, and send the alerts the
+ * script sent back again with their content. A submit whose alert
+ * cannot be resent fails (its sender is told to retry). Returns the
+ * number sent back; *shorts, those sent without their content.
+ */
+static size_t
+batch_settle(struct store *s, struct batch *b, const redisReply *r,
+    size_t *shorts)
+{
+	struct batch	*rb = NULL;
+	struct slice	*sl;
+	const char	*fp, *st;
+	size_t		 i, j, k = 0, flen, slen, back = 0;
+	long long	 o;
+
+	*shorts = 0;
+	for (i = 0; i < b->nslices; i++) {
+		sl = &b->slices[i];
+		for (j = 0; j < sl->n; j++, k++) {
+			o = r->element[2 * k]->integer;
+			fp = alert_arg(b, k, 0, &flen);
+			st = alert_arg(b, k, 1, &slen);
+			if (b->sent[k].side_len > 0)
+				(*shorts)++;
+			if (o == STORE_DEDUP && slen > 0 && st[0] == 'f')
+				seen_put(s->seen, fp, flen, b->sent[k].dg);
+			else
+				seen_forget(s->seen, fp, flen);
+			if (o != OUTCOME_BACK)
+				continue;
+			back++;
+			if ((rb == NULL &&
+			    (rb = resend_open(s, b->now_ms)) == NULL) ||
+			    resend_add(rb, b, k, sl->sub, sl->first + j) == -1)
+				sl->sub->failed = 1;
+		}
+	}
+	return back;
+}
 
 static int
 batch_issue(struct store *s, struct batch *b)
@@ -1068,8 +1272,10 @@ batch_issue(struct store *s, struct batch *b)
 		argv[4 + i] = b->hdr[i];
 		argvlen[4 + i] = strlen(b->hdr[i]);
 	}
+	argv[7] = b->resend ? "1" : "0";
+	argvlen[7] = 1;
 	for (i = 0; i + 1 < b->noff; i++) {
-		argv[INGEST_HDR + i] = b->buf + b->off[i];
+		argv[INGEST_HDR + i] = b->args.p + b->off[i];
 		argvlen[INGEST_HDR + i] = b->off[i + 1] - b->off[i];
 	}
 	rv = script_call(s, STORE_SCRIPT_INGEST, b->evaled, batch_reply,
@@ -1106,7 +1312,7 @@ batch_reply(redisAsyncContext *ac, void *r, void *priv)
 	struct batch	*b = priv;
 	struct store	*s = b->cmd.s;
 	redisReply	*reply = r;
-	size_t		 n = b->nalerts;
+	size_t		 n = b->nalerts, back, shorts;
 
 	inflight_remove(s, &b->cmd);
 	s->batches_inflight--;
@@ -1135,8 +1341,11 @@ batch_reply(redisAsyncContext *ac, void *r, void *priv)
 		log_warnx("redis: ingest of %zu alerts: unexpected reply", n);
 		batch_complete(b, 0);
 	} else {
+		back = batch_settle(s, b, reply, &shorts);
 		count(s, "pagerd_store_commits_total", 1);
-		count(s, "pagerd_store_commit_alerts_total", (double)n);
+		count(s, "pagerd_store_commit_alerts_total", (double)(n - back));
+		count(s, "pagerd_store_short_repeats_total", (double)shorts);
+		count(s, "pagerd_store_sent_back_total", (double)back);
 		batch_complete(b, 1);
 		s->since_trim += n;
 	}
@@ -1174,7 +1383,8 @@ idle_trim(struct store *s)
 static int
 batch_has_room(const struct batch *b)
 {
-	return b->nalerts < BATCH_MAX && b->len < BATCH_BYTES;
+	return !b->resend && b->nalerts < BATCH_MAX &&
+	    b->args.len < BATCH_BYTES;
 }
 
 /* The batch the next alert goes into: the last unsent one, if not full. */
@@ -1737,8 +1947,9 @@ store_new(struct event_base *base, struct metrics *metrics, const char *name)
 	s->ev_timer = evtimer_new(base, timer_cb, s);
 	s->ev_watchdog = evtimer_new(base, watchdog_cb, s);
 	s->ev_flush = evtimer_new(base, flush_cb, s);
+	s->seen = seen_new(SEEN_SLOTS);
 	if (s->ev_timer == NULL || s->ev_watchdog == NULL ||
-	    s->ev_flush == NULL) {
+	    s->ev_flush == NULL || s->seen == NULL) {
 		store_free(s);
 		return NULL;
 	}
@@ -1752,6 +1963,12 @@ store_new(struct event_base *base, struct metrics *metrics, const char *name)
 		    METRIC_COUNTER, "Ingest script calls that succeeded");
 		metrics_declare(metrics, "pagerd_store_commit_alerts_total",
 		    METRIC_COUNTER, "Alerts written by those calls");
+		metrics_declare(metrics, "pagerd_store_short_repeats_total",
+		    METRIC_COUNTER, "Repeats sent without their content: "
+		    "Redis held the same");
+		metrics_declare(metrics, "pagerd_store_sent_back_total",
+		    METRIC_COUNTER, "Alerts the ingest script sent back for "
+		    "their content, sent again with it");
 	}
 	return s;
 }
@@ -1918,7 +2135,7 @@ store_submit(struct store *s, const struct alert *alerts, size_t n,
 		if (now_ms > b->now_ms)
 			b->now_ms = now_ms;
 		for (; i < n && batch_has_room(b); i++, sl->n++)
-			if (batch_add_alert(b, &alerts[i]) == -1) {
+			if (batch_add_alert(s, b, &alerts[i]) == -1) {
 				/* Answered ok = 0 with its batch. */
 				sub->failed = 1;
 				i = n;
@@ -2180,6 +2397,7 @@ store_free(struct store *s)
 		event_free(s->ev_watchdog);
 	if (s->ev_flush != NULL)
 		event_free(s->ev_flush);
+	seen_free(s->seen);
 	free(s->address);
 	free(s->password);
 	free(s->prefix);

@@ -246,19 +246,54 @@
 	"local joined, jinc, unmuted = {}, {}, {}\n" \
 	"local retention = tonumber(ARGV[3])\n" \
 	"local n = tonumber(ARGV[4])\n" \
+	"local resend = ARGV[5] == '1'\n" \
+	"-- Sent back (outcome 4): a firing alert sent without its content\n" \
+	"-- (pagerd thought Redis held the same) that needs it: new, fired\n" \
+	"-- again, or changed. Every later alert of that fingerprint goes\n" \
+	"-- back too, so that pagerd's resend (resend = '1': all of this\n" \
+	"-- call) keeps the order they came in: in this call through back,\n" \
+	"-- in calls already on their way through P ingest:deferred\n" \
+	"-- (fingerprint -> when), which the resend clears. An entry older\n" \
+	"-- than a minute is a pagerd that died first (its sender got no\n" \
+	"-- answer and sends again): dropped.\n" \
+	"local dkey = P .. 'ingest:deferred'\n" \
+	"local back = {}\n" \
+	"local dl = redis.call('HGETALL', dkey)\n" \
+	"for j = 1, #dl, 2 do\n" \
+	"  if (tonumber(dl[j + 1]) or 0) + 60000 > now then\n" \
+	"    back[dl[j]] = true\n" \
+	"  else\n" \
+	"    redis.call('HDEL', dkey, dl[j])\n" \
+	"  end\n" \
+	"end\n" \
 	"local out = {}\n" \
-	"local i = 5\n" \
+	"local i = 6\n" \
 	"for _ = 1, n do\n" \
 	"  local fp, st = ARGV[i], ARGV[i + 1]\n" \
 	"  local ends = ARGV[i + 3]\n" \
 	"  if not string.match(ends, '^[1-9]%d*$') then ends = '0' end\n" \
 	"  local dg = ARGV[i + 4]\n" \
+	"  local short = ARGV[i + 5] == ''\n" \
 	"  local akey = P .. 'alert:' .. fp\n" \
-	"  local cur = redis.call('HMGET', akey, 's', 'i', 'h', 'e', 't',\n" \
-	"      'c')\n" \
-	"  local incs = cur[2] or '0'\n" \
-	"  local inc = tonumber(incs) or 0\n" \
-	"  if st == 'firing' and cur[1] == 'firing' then\n" \
+	"  local cur, incs, inc = false, '0', 0\n" \
+	"  if back[fp] and resend then\n" \
+	"    back[fp] = nil\n" \
+	"    redis.call('HDEL', dkey, fp)\n" \
+	"  end\n" \
+	"  if not back[fp] then\n" \
+	"    cur = redis.call('HMGET', akey, 's', 'i', 'h', 'e', 't', 'c')\n" \
+	"    incs = cur[2] or '0'\n" \
+	"    inc = tonumber(incs) or 0\n" \
+	"  end\n" \
+	"  if not cur or (short and st == 'firing' and\n" \
+	"      (cur[1] ~= 'firing' or cur[3] ~= dg)) then\n" \
+	"    if not back[fp] then\n" \
+	"      back[fp] = true\n" \
+	"      redis.call('HSET', dkey, fp, nows)\n" \
+	"    end\n" \
+	"    out[#out + 1] = 4\n" \
+	"    inc = 0\n" \
+	"  elseif st == 'firing' and cur[1] == 'firing' then\n" \
 	"    -- The hot path: a repeat of a firing alert. One short HMGET\n" \
 	"    -- (above) and one HSET of the count, last_seen and the times\n" \
 	"    -- that moved, when the digest says nothing else changed: the\n" \

@@ -96,6 +96,13 @@
  *                                       one per alert) still work.
  *   P alerts:shape              string  "2": the alert hashes have the
  *                                       short field names (migrated)
+ *   P ingest:deferred           hash    fingerprint -> when (ms): alerts
+ *                                       the ingest script sent back for
+ *                                       their content; until pagerd's
+ *                                       resend clears the entry, every
+ *                                       other call sends the fingerprint
+ *                                       back too (order); ignored and
+ *                                       dropped after a minute
  *   P silence:seq               string  INCR: silence ids
  *   P silence:ID                hash    id, matchers (API v2 JSON text),
  *                                       starts_at, ends_at, created_by,
@@ -128,19 +135,25 @@
 
 enum store_script {
 	/*
-	 * ARGV: prefix, now_ms, retention_ms, N, then per alert 6
+	 * ARGV: prefix, now_ms, retention_ms, N, resend ("1": every alert
+	 * of this call was sent back by an earlier one), then per alert 6
 	 * arguments: fingerprint, status ("firing"|"resolved"),
 	 * timestamp_ms ("0" when absent), ends_at_ms ("0": none), dg
 	 * (fingerprint.h fp_digest() of summary, severity, details_json,
-	 * level, silenced, inhibit_src, inhibit_tgt as sent), and the rest,
-	 * each string followed by a NUL: summary, source, severity,
-	 * labels_json, details_json, dedup_key, level ("1".."3"; else 3),
-	 * service ("": default), group_key ("": an incident of its own),
-	 * group_wait_ms, group_interval_ms, repeat_interval_ms,
+	 * level, silenced, inhibit_src, inhibit_tgt as sent), and the
+	 * content, each string followed by a NUL: summary, source,
+	 * severity, labels_json, details_json, dedup_key, level ("1".."3";
+	 * else 3), service ("": default), group_key ("": an incident of its
+	 * own), group_wait_ms, group_interval_ms, repeat_interval_ms,
 	 * auto_resolve ("1"|"0"), policy, silenced (silence ids,
 	 * comma-separated; "" = none), inhibit_src and inhibit_tgt
-	 * (silence.h inhibit_mark(); "" = none). Returns {outcome,
-	 * incident} * N as integers; outcome is enum store_outcome.
+	 * (silence.h inhibit_mark(); "" = none). The content may be ""
+	 * (left out) for a resolve, and for a firing alert pagerd thinks
+	 * Redis holds with digest dg (lib/seen.h). Returns {outcome,
+	 * incident} * N as integers; outcome is enum store_outcome, or 4:
+	 * sent back (the alert needs its content, or an alert of its
+	 * fingerprint was sent back before it: P ingest:deferred), nothing
+	 * done, incident 0.
 	 */
 	STORE_SCRIPT_INGEST = 0,
 	/*

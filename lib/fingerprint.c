@@ -70,7 +70,7 @@ fp_labels(const struct label *labels, size_t n)
  * by an older pagerd only makes that alert's next repeat write its
  * content once.
  */
-void
+uint64_t
 fp_digest(const char *const *v, size_t n, char out[FP_DIGEST_LEN])
 {
 	XXH64_hash_t	 h = 0;
@@ -82,6 +82,7 @@ fp_digest(const char *const *v, size_t n, char out[FP_DIGEST_LEN])
 		h = XXH3_64bits_withSeed(s, strlen(s), h);
 	}
 	(void)decimal_i64(out, (int64_t)h);
+	return h;
 }
 
 void

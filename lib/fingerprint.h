@@ -23,9 +23,10 @@ void		fp_format(uint64_t fp, char out[17]);
  * digest matches changed nothing the store keeps but its times): XXH3
  * (64 bits) of the strings v[0..n) in turn (NULL hashes as ""), each
  * seeded with the hash before it, as a signed decimal integer plus NUL.
+ * Returns the hash (lib/seen.h keeps it).
  */
 #define FP_DIGEST_LEN	21
-void		fp_digest(const char *const *v, size_t n,
+uint64_t	fp_digest(const char *const *v, size_t n,
 		    char out[FP_DIGEST_LEN]);
 
 #endif /* PAGERD_FINGERPRINT_H */

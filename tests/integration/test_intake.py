@@ -137,11 +137,11 @@ def _():
         R.cmd("CONFIG", "SET", "slowlog-log-slower-than", "10000")
         R.cmd("SLOWLOG", "RESET")
     eq([r["fingerprint"] for r in res], keys, "fingerprints in order")
-    # An ingest call: EVALSHA sha 0 prefix now retention N fp1 ...
+    # An ingest call: EVALSHA sha 0 prefix now retention N resend fp1 ...
     first = {k: i for i, k in enumerate(keys)}
-    calls = sorted((first[e[3][7].decode()], int(e[3][6]))
-                   for e in log if len(e[3]) > 7 and
-                   e[3][7].decode() in first)
+    calls = sorted((first[e[3][8].decode()], int(e[3][6]))
+                   for e in log if len(e[3]) > 8 and
+                   e[3][8].decode() in first)
     eq(sum(n for _, n in calls), 1000, "alerts over the script calls")
     check(len(calls) >= 4, "%d script calls for ~900 KB" % len(calls))
     check(all(n * 900 <= 288 * 1024 for _, n in calls),
@@ -518,6 +518,103 @@ def _():
     check(400 <= r.status < 500, "id abc: %r" % r)
     expect_error(pd.incidents("?status=bogus"), 400, what="status=bogus")
     expect_error(pd.incidents("?limit=abc"), 400, what="limit=abc")
+
+
+# ---- repeats sent without their content (lib/seen.h, store_lua.h) ----
+
+def store_counts():
+    m = pd.metrics()
+    return (m.value("pagerd_store_short_repeats_total"),
+            m.value("pagerd_store_sent_back_total"))
+
+
+def resolve_by_person(iid):
+    r = pd.request("POST", "/api/v1/incidents/%s/resolve" % iid,
+                   json.dumps({"by": "alice"}).encode(),
+                   {"Authorization": "Bearer " + pt.TOKEN,
+                    "Content-Type": "application/json"})
+    expect_status(r, 200, "resolve #%s" % iid)
+
+
+@t.case("a repeat whose content Redis holds is sent without it; a changed "
+        "one with it: counts, times and content all land")
+def _():
+    up()
+    a = alert()
+    fp = pd.post_ok(a)[0]["fingerprint"]
+    eq(pd.post_ok(a)[0]["result"], "deduplicated", "first repeat (full)")
+    short0, back0 = store_counts()
+    eq(pd.post_ok(a)[0]["result"], "deduplicated", "second repeat")
+    eq(pd.post_ok(a)[0]["result"], "deduplicated", "third repeat")
+    short1, back1 = store_counts()
+    eq(short1 - short0, 2, "repeats sent without their content")
+    eq(back1, back0, "sent back")
+    eq(R.alert(fp).get("count"), "4", "count")
+    b = dict(a, summary=uniq("changed"))
+    eq(pd.post_ok(b)[0]["result"], "deduplicated", "changed repeat")
+    eq(store_counts(), (short1, back0), "a change goes with its content")
+    eq(R.alert(fp).get("summary"), b["summary"], "stored summary")
+    eq(pd.post_ok(b)[0]["result"], "deduplicated", "repeat of the change")
+    eq(store_counts(), (short1 + 1, back0), "and then without it again")
+    eq(R.alert(fp).get("count"), "6", "count")
+
+
+@t.case("a repeat sent without its content whose incident a person "
+        "resolved meanwhile is sent back and fires again, whole, in a new "
+        "incident; a resolve behind it in the same request stays behind")
+def _():
+    up()
+    a = alert(labels={"alertname": uniq("Refire"), "service": "web",
+                      "team": "x"})
+    first = pd.post_ok(a)[0]
+    pd.post_ok(a)
+    fp, iid = first["fingerprint"], first["incident"]
+    resolve_by_person(iid)
+    eq(R.alert(fp).get("status"), "resolved", "alert after the resolve")
+    short0, back0 = store_counts()
+    res = pd.post_ok(a)[0]
+    short1, back1 = store_counts()
+    eq((short1 - short0, back1 - back0), (1, 1), "short, then sent back")
+    eq(res["result"], "new", "result")
+    check(res["incident"] not in (0, iid), "new incident %r" % res["incident"])
+    h = R.alert(fp)
+    eq((h.get("status"), h.get("summary"), h.get("incident")),
+       ("firing", a["summary"], str(res["incident"])), "stored again")
+    eq(json.loads(h["labels"]), a["labels"], "labels stored again")
+    eq(R.hgetall(pt.PREFIX + "ingest:deferred"), {}, "deferred left")
+    # Once more, with the sender's resolve right behind it.
+    pd.post_ok(a)
+    resolve_by_person(res["incident"])
+    short0, back0 = store_counts()
+    out = pd.post_ok([a, dict(a, status="resolved")])
+    eq(store_counts(), (short0 + 1, back0 + 2), "both sent back")
+    eq([o["result"] for o in out], ["new", "resolved"], "in order")
+    eq(out[0]["incident"], out[1]["incident"], "one incident")
+    eq(R.alert(fp).get("status"), "resolved", "last word")
+    eq(R.incident(out[0]["incident"]).get("status"), "resolved", "incident")
+
+
+@t.case("an alert in P ingest:deferred (sent back, not yet resent) waits for "
+        "its resend, which clears it; an entry older than a minute is "
+        "dropped")
+def _():
+    up()
+    dkey = pt.PREFIX + "ingest:deferred"
+    a = alert()
+    fp = pt.fingerprint(a["labels"])
+    R.cmd("HSET", dkey, fp, str(int(time.time() * 1000)))
+    short0, back0 = store_counts()
+    res = pd.post_ok(a)[0]
+    eq(res["result"], "new", "result")
+    eq(store_counts(), (short0, back0 + 1), "sent back once")
+    check(R.alert(fp).get("status") == "firing", "stored")
+    eq(R.hgetall(dkey), {}, "entry cleared by the resend")
+    b = alert()
+    fpb = pt.fingerprint(b["labels"])
+    R.cmd("HSET", dkey, fpb, str(int(time.time() * 1000) - 61000))
+    eq(pd.post_ok(b)[0]["result"], "new", "result")
+    eq(store_counts(), (short0, back0 + 1), "a stale entry holds nothing")
+    eq(R.hgetall(dkey), {}, "stale entry dropped")
 
 
 t.run()
