@@ -9,7 +9,11 @@
  *
  *	loadgen [-m http|udp|latency] [-p PORT] [-c CONNS] [-d SECS]
  *	    [-n REQUESTS] [-b BATCH] [-f dedup|new] [-k KEY] [-r RATE]
- *	    [-S SINKPORT] [-w WINDOW_SECS] [-u PATH] [-R RUNID]
+ *	    [-S SINKPORT] [-w WINDOW_SECS] [-u PATH] [-R RUNID] [-E]
+ *
+ * -E: each time the dedup set comes round again its alerts carry an
+ * endsAt one second later, as Prometheus re-sends a firing alert with
+ * a fresh end at every evaluation (without it the end is fixed).
  */
 #include "autoconf.h"
 
@@ -69,6 +73,8 @@ struct run {
 	long			 win_last;
 
 	char			 starts[32], ends[32];
+	int			 fresh_ends;	/* -E */
+	time_t			 ends_t;
 	char			*body;		/* scratch */
 	size_t			 bodycap;
 	struct conn		*conns;
@@ -164,7 +170,15 @@ next_alert(struct run *r)
 static int
 am_alert(struct run *r, char *p, size_t len, uint64_t n)
 {
-	return am_alert_format(p, len, n, r->runid, r->starts, r->ends);
+	char	 ends[32];
+
+	if (!r->fresh_ends)
+		return am_alert_format(p, len, n, r->runid, r->starts,
+		    r->ends);
+	/* next_alert() has counted this one: its round of the set. */
+	rfc3339(ends, sizeof(ends), r->ends_t +
+	    (time_t)((r->seq - 1) / DEDUP_SET));
+	return am_alert_format(p, len, n, r->runid, r->starts, ends);
 }
 
 /*
@@ -589,7 +603,7 @@ usage(void)
 	fprintf(stderr, "usage: loadgen [-m http|udp|latency] [-H HOST] "
 	    "[-p PORT] [-u PATH] [-k KEY]\n\t[-c CONNS] [-d SECS] "
 	    "[-n COUNT] [-b BATCH] [-f dedup|new] [-r RATE]\n\t"
-	    "[-S SINKPORT] [-w WINDOW_SECS] [-R RUNID]\n");
+	    "[-S SINKPORT] [-w WINDOW_SECS] [-R RUNID] [-E]\n");
 	exit(2);
 }
 
@@ -616,12 +630,13 @@ main(int argc, char *argv[])
 	r.udpfd = -1;
 	snprintf(runid, sizeof(runid), "%lx-%d", (long)now, (int)getpid());
 	r.runid = runid;
-	while ((ch = getopt(argc, argv, "b:c:d:f:H:k:m:n:p:r:R:S:u:w:")) !=
+	while ((ch = getopt(argc, argv, "b:c:d:Ef:H:k:m:n:p:r:R:S:u:w:")) !=
 	    -1) {
 		switch (ch) {
 		case 'b': r.batch = atoi(optarg); break;
 		case 'c': r.nconns = atoi(optarg); break;
 		case 'd': r.secs = atof(optarg); break;
+		case 'E': r.fresh_ends = 1; break;
 		case 'f':
 			if (strcmp(optarg, "dedup") == 0)
 				r.dedup = 1;
@@ -659,7 +674,8 @@ main(int argc, char *argv[])
 	if (r.mode == MODE_LATENCY)
 		r.nconns = 1;
 	rfc3339(r.starts, sizeof(r.starts), now);
-	rfc3339(r.ends, sizeof(r.ends), now + 3600);
+	r.ends_t = now + 3600;
+	rfc3339(r.ends, sizeof(r.ends), r.ends_t);
 	if ((r.base = event_base_new()) == NULL ||
 	    (r.conns = calloc((size_t)r.nconns, sizeof(*r.conns))) == NULL) {
 		fprintf(stderr, "loadgen: out of memory\n");

@@ -365,7 +365,12 @@
 	"    -- P alerts:ends holds one member per incident, never later\n" \
 	"    -- than its alerts' ends_at (LT): an end that moved later, or\n" \
 	"    -- went, is found when the member comes due (LUA_FIRE_ENDS).\n" \
-	"    if moved and ends ~= '0' then\n" \
+	"    -- So only an end that is new or earlier is written: the\n" \
+	"    -- member is at or before the old one already. (Prometheus\n" \
+	"    -- moves every firing alert's end later at each evaluation.)\n" \
+	"    local was = tonumber(cur[4]) or 0\n" \
+	"    if moved and ends ~= '0' and\n" \
+	"        (was <= 0 or tonumber(ends) < was) then\n" \
 	"      redis.call('ZADD', P .. 'alerts:ends', 'LT', ends,\n" \
 	"          'incident:' .. incs)\n" \
 	"    end\n" \

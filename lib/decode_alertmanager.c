@@ -375,10 +375,16 @@ details_annotations(struct out *o, const struct jscan *js, uint32_t ann)
  * text json_dumps(JSON_COMPACT | JSON_SORT_KEYS) would give for an
  * object of these fields, written straight from the tokens. Measures
  * when o->p is NULL.
+ *
+ * A firing alert's endsAt is left out (ends: 0): Prometheus sends a
+ * fresh one with every evaluation, and in the details it would make
+ * every repeat a change of content, which the store writes again in
+ * full and notes as the incident's last change (store_lua.c). The end
+ * is kept as the alert's ends_at all the same.
  */
 static int
 details(struct out *o, const struct jscan *js, const struct am_alert *f,
-    const struct am_group *g)
+    const struct am_group *g, int ends)
 {
 	static const struct am_group	 none;
 
@@ -391,7 +397,8 @@ details(struct out *o, const struct jscan *js, const struct am_alert *f,
 			return -1;
 	}
 	/* In strcmp() order of the names. */
-	details_field(o, js, "endsAt", f->ends);
+	if (ends)
+		details_field(o, js, "endsAt", f->ends);
 	details_field(o, js, "externalURL", g->external_url);
 	details_field(o, js, "generatorURL", f->generator_url);
 	details_field(o, js, "groupKey", g->group_key);
@@ -417,12 +424,13 @@ put_str(const struct jscan *js, uint32_t t, char **p)
 /*
  * Everything the alert owns from the body, in one allocation
  * (a->strings): the label array, then labels, fingerprint, summary and
- * details. Severity is the severity label's value itself. Called once
- * every check has passed, so it fails only for memory.
+ * details (with endsAt when ends). Severity is the severity label's
+ * value itself. Called once every check has passed, so it fails only
+ * for memory.
  */
 static int
 make_alert(const struct jscan *js, const struct am_alert *f,
-    const struct am_group *g, const struct alert_limits *lim,
+    const struct am_group *g, const struct alert_limits *lim, int ends,
     struct alert *a)
 {
 	struct out	 d = { NULL, 0 };
@@ -434,7 +442,7 @@ make_alert(const struct jscan *js, const struct am_alert *f,
 	    16;
 	sum = summary_source(js, f);
 	sumlen = sum != 0 ? jscan_str_len(js, sum) : 6 + fplen;
-	if (details(&d, js, f, g) == -1)
+	if (details(&d, js, f, g, ends) == -1)
 		return -1;
 	size = f->nlabels * sizeof(*a->labels) + f->label_bytes + fplen + 1 +
 	    sumlen + 1 + d.n + 1;
@@ -481,7 +489,7 @@ make_alert(const struct jscan *js, const struct am_alert *f,
 
 	d.p = a->details_json = p;
 	d.n = 0;
-	if (details(&d, js, f, g) == -1)
+	if (details(&d, js, f, g, ends) == -1)
 		return -1;
 	p[d.n] = '\0';
 	return 0;
@@ -538,7 +546,7 @@ webhook_alert(const struct jscan *js, uint32_t o, long index,
 			    lim->max_dedup_key);
 	}
 
-	if (make_alert(js, &f, g, lim, a) == -1)
+	if (make_alert(js, &f, g, lim, a->status == ALERT_RESOLVED, a) == -1)
 		return decode_nomem(err, index);
 	a->timestamp_ms = f.starts_ms;
 	/* Alertmanager sends the resolution itself; nothing expires here. */
@@ -707,9 +715,6 @@ api_alert(const struct jscan *js, uint32_t o, long index,
 		return decode_set_err(err, 400, index, "invalid_value",
 		    "endsAt: before startsAt");
 
-	if (make_alert(js, &f, NULL, lim, a) == -1)
-		return decode_nomem(err, index);
-
 	/*
 	 * Alertmanager's postAlertsHandler: without an end, the alert ends
 	 * resolve_timeout from now unless sent again (Prometheus re-sends
@@ -718,6 +723,10 @@ api_alert(const struct jscan *js, uint32_t o, long index,
 	 */
 	a->status = f.ends != 0 && f.ends_ms <= now_ms ? ALERT_RESOLVED :
 	    ALERT_FIRING;
+	if (make_alert(js, &f, NULL, lim, a->status == ALERT_RESOLVED,
+	    a) == -1)
+		return decode_nomem(err, index);
+
 	a->ends_at_ms = f.ends != 0 ? f.ends_ms :
 	    now_ms + resolve_timeout_ms;
 	a->timestamp_ms = f.starts != 0 ? f.starts_ms : f.ends_ms;

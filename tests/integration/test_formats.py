@@ -144,6 +144,44 @@ def _():
         eq(R.alert(got["fingerprint"]).get("status"), "firing", "status")
 
 
+@t.case("POST /api/v2/alerts: Prometheus re-sending a firing alert with a "
+        "fresh endsAt is a plain repeat: its end moves, its content and "
+        "its incident's last change do not, and Redis gets no content")
+def _():
+    def iso(ms):
+        return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms / 1000)) \
+            + ".%03dZ" % (ms % 1000)
+
+    now = int(time.time() * 1000)
+    a = {"labels": {"alertname": pt.uniq("Fresh"), "job": "node"},
+         "annotations": {"summary": "disk almost full"},
+         "startsAt": iso(now - 60000),
+         "generatorURL": "http://prometheus.example.org/graph"}
+    metrics = up().metrics
+    short0 = metrics().value("pagerd_store_short_repeats_total")
+    fp, seen = None, []
+    for k in range(4):
+        # What Prometheus does: endsAt = evaluation + 4 intervals.
+        r = post("/api/v2/alerts", [dict(a, endsAt=iso(now + 240000 +
+                                                       15000 * k))])
+        pt.expect_status(r, 200, "send %d" % k)
+        fp = r.json()["alerts"][0]["fingerprint"]
+        h = R.alert(fp)
+        seen.append((h.get("details"), h.get("ends_at"),
+                     R.incident(h["incident"]).get("updated")))
+        time.sleep(0.01)
+    eq(len(set(d for d, _, _ in seen)), 1, "details over the re-sends")
+    check("endsAt" not in seen[0][0], "endsAt in details %r" % seen[0][0])
+    eq([int(e) for _, e, _ in seen],
+       [now + 240000 + 15000 * k for k in range(4)], "ends_at moves")
+    # (The first repeat stores the digest and counts as a change.)
+    eq(len(set(u for _, _, u in seen[1:])), 1, "incident updated")
+    eq(R.alert(fp).get("count"), "4", "count")
+    # The first repeat goes with its content; the next two without.
+    eq(metrics().value("pagerd_store_short_repeats_total") - short0, 2,
+       "repeats sent without their content")
+
+
 @t.case("POST /api/v2/alerts: an alert without labels is a 400 naming "
         "labels and its index")
 def _():

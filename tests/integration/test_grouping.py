@@ -397,6 +397,18 @@ def _():
     eq(incident(iid)["status"], "resolved", "incident")
 
 
+def send_v2(labels, end_ms):
+    """POST /api/v2/alerts: one alert ending at end_ms (ms since the
+    epoch), as Prometheus sends it."""
+    body = [{"labels": labels, "annotations": {"summary": "ends"},
+             "endsAt": time.strftime("%Y-%m-%dT%H:%M:%S",
+                                     time.gmtime(end_ms / 1000.0)) +
+             ".%03dZ" % (end_ms % 1000)}]
+    r = pt.http_request(pd.port, "POST", "/api/v2/alerts", body,
+                        {"Authorization": "Bearer " + pt.KEY})
+    expect_status(r, 200, "POST /api/v2/alerts")
+
+
 @t.case("Alertmanager API v2 endsAt: the alert resolves by itself when it "
         "passes, a re-send moves it, and the incident resolves")
 def _():
@@ -405,14 +417,7 @@ def _():
     fp = pt.fingerprint(labels)
 
     def send(ends_in_ms):
-        end = time.time() + ends_in_ms / 1000.0
-        body = [{"labels": labels, "annotations": {"summary": "ends"},
-                 "endsAt": time.strftime("%Y-%m-%dT%H:%M:%S",
-                                         time.gmtime(end)) +
-                 ".%03dZ" % (int(end * 1000) % 1000)}]
-        r = pt.http_request(pd.port, "POST", "/api/v2/alerts", body,
-                            {"Authorization": "Bearer " + pt.KEY})
-        expect_status(r, 200, "POST /api/v2/alerts")
+        send_v2(labels, int(time.time() * 1000) + ends_in_ms)
     def fired():
         # Whichever instance claims the timer fires it.
         return sum(d.metrics().value("pagerd_timers_fired_total",
@@ -445,6 +450,35 @@ def _():
     eq(R.cmd("ZSCORE", pt.PREFIX + "alerts:ends", member), None,
        "left in alerts:ends")
     eq(fired(), before + 1, "pagerd_timers_fired_total{kind=ends}")
+
+
+@t.case("Alertmanager API v2 endsAt: an end moved later leaves the "
+        "incident's alerts:ends member where it was; an end moved earlier "
+        "moves it, and the alert resolves then")
+def _():
+    up()
+    labels = {"alertname": uniq("Earlier"), "team": "nobody"}
+    fp = pt.fingerprint(labels)
+
+    def send(end_ms):
+        send_v2(labels, end_ms)
+
+    def member():
+        v = R.cmd("ZSCORE", pt.PREFIX + "alerts:ends",
+                  "incident:" + R.alert(fp)["incident"])
+        return None if v is None else int(float(v))
+
+    t0 = int(time.time() * 1000)
+    send(t0 + 60000)
+    eq(member(), t0 + 60000, "member at the first end")
+    send(t0 + 120000)
+    eq(R.alert(fp)["ends_at"], str(t0 + 120000), "ends_at moved later")
+    eq(member(), t0 + 60000, "member after a later end")
+    send(t0 + 1000)
+    eq(R.alert(fp)["ends_at"], str(t0 + 1000), "ends_at moved earlier")
+    eq(member(), t0 + 1000, "member after an earlier end")
+    wait_until(lambda: R.alert(fp).get("status") == "resolved", 5,
+               what="the alert to resolve at its earlier end")
 
 
 # ------------------------------------------------------------ config

@@ -412,7 +412,8 @@ details_field(struct strbuf *sb, const char *name, const json_t *v)
  * text json_dumps(JSON_COMPACT | JSON_SORT_KEYS) would give for an
  * object of these fields, written directly (every alert of every body
  * comes through here; building a json_t to dump it cost more than
- * parsing the alert).
+ * parsing the alert). A firing alert's endsAt is left out: it is the
+ * alert's ends_at, and Prometheus moves it at every evaluation.
  */
 static int
 set_details(const struct am_alert *f, const struct am_group *g,
@@ -428,7 +429,8 @@ set_details(const struct am_alert *f, const struct am_group *g,
 			sb.oom = 1;
 	}
 	/* In strcmp() order of the names. */
-	details_field(&sb, "endsAt", f->ends);
+	if (a->status == ALERT_RESOLVED)
+		details_field(&sb, "endsAt", f->ends);
 	details_field(&sb, "externalURL", g != NULL ? g->external_url : NULL);
 	details_field(&sb, "generatorURL", f->generator_url);
 	details_field(&sb, "groupKey", g != NULL ? g->group_key : NULL);
@@ -637,10 +639,6 @@ api_alert(json_t *o, long index, const struct alert_limits *lim,
 		return decode_set_err(err, 400, index, "invalid_value",
 		    "endsAt: before startsAt");
 
-	if (set_fingerprint(a) == -1 || set_summary(&f, lim, a) == -1 ||
-	    set_severity(&f, a) == -1 || set_details(&f, NULL, a) == -1)
-		return decode_nomem(err, index);
-
 	/*
 	 * Alertmanager's postAlertsHandler: without an end, the alert ends
 	 * resolve_timeout from now unless sent again (Prometheus re-sends
@@ -649,6 +647,10 @@ api_alert(json_t *o, long index, const struct alert_limits *lim,
 	 */
 	a->status = f.ends != NULL && f.ends_ms <= now_ms ? ALERT_RESOLVED :
 	    ALERT_FIRING;
+	if (set_fingerprint(a) == -1 || set_summary(&f, lim, a) == -1 ||
+	    set_severity(&f, a) == -1 || set_details(&f, NULL, a) == -1)
+		return decode_nomem(err, index);
+
 	a->ends_at_ms = f.ends != NULL ? f.ends_ms :
 	    now_ms + resolve_timeout_ms;
 	a->timestamp_ms = f.starts != NULL ? f.starts_ms : f.ends_ms;

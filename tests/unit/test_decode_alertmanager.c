@@ -693,11 +693,12 @@ test_api_fixture_follows_alertmanager_semantics(void **state)
 	assert_string_equal(a[0].labels[3].name, "prometheus");
 	assert_int_equal(a[0].timestamp_ms, 1795600800123LL);
 	assert_int_equal(a[0].ends_at_ms, 1795601040123LL);
+	/* A firing alert's end is its ends_at, not part of its details. */
 	assert_string_equal(a[0].details_json,
 	    "{\"annotations\":{\"description\":\"p99 latency is 2.3s "
 	    "(threshold 1s)\",\"runbook_url\":\"https://runbooks.example.org"
 	    "/HighLatency\",\"summary\":\"High request latency on "
-	    "api-1:9100\"},\"endsAt\":\"2026-11-25T10:04:00.123456789Z\","
+	    "api-1:9100\"},"
 	    "\"generatorURL\":\"" GEN_URL "\",\"startsAt\":"
 	    "\"2026-11-25T10:00:00.123456789Z\"}");
 
@@ -706,8 +707,44 @@ test_api_fixture_follows_alertmanager_semantics(void **state)
 	assert_string_equal(a[1].fingerprint, "fc4c2eb6d8ab75fa");
 	assert_int_equal(a[1].timestamp_ms, 1795600500000LL);
 	assert_int_equal(a[1].ends_at_ms, 1795600830000LL);
+	assert_true(has(a[1].details_json, "\"endsAt\""));
 	alert_array_free(a, 2);
 	free(body);
+}
+
+/*
+ * Prometheus re-sends a firing alert with a fresh endsAt at every
+ * evaluation: the details stay the same (the store would take each
+ * re-send for a change of content), the end moves.
+ */
+static void
+test_api_fresh_end_is_not_new_content(void **state)
+{
+	struct alert_limits	 lim;
+	struct decode_err	 err;
+	struct alert		*a, *b;
+	size_t			 n;
+	const char		*one = "[{\"labels\":{\"a\":\"b\"},"
+	    "\"annotations\":{\"summary\":\"s\"},"
+	    "\"startsAt\":\"2026-11-25T10:00:00Z\","
+	    "\"endsAt\":\"2026-11-25T10:06:00Z\"}]";
+	const char		*two = "[{\"labels\":{\"a\":\"b\"},"
+	    "\"annotations\":{\"summary\":\"s\"},"
+	    "\"startsAt\":\"2026-11-25T10:00:00Z\","
+	    "\"endsAt\":\"2026-11-25T10:07:00Z\"}]";
+
+	alert_limits_default(&lim);
+	assert_int_equal(decode_am_alerts(one, strlen(one), &lim, NOW_MS,
+	    AM_RESOLVE_TIMEOUT_MS, &a, &n, &err), 0);
+	assert_int_equal(decode_am_alerts(two, strlen(two), &lim, NOW_MS,
+	    AM_RESOLVE_TIMEOUT_MS, &b, &n, &err), 0);
+	assert_int_equal(a->status, ALERT_FIRING);
+	assert_int_equal(b->status, ALERT_FIRING);
+	assert_string_equal(a->details_json, b->details_json);
+	assert_false(has(a->details_json, "endsAt"));
+	assert_int_equal(b->ends_at_ms - a->ends_at_ms, 60000);
+	alert_array_free(a, 1);
+	alert_array_free(b, 1);
 }
 
 static void
@@ -1067,6 +1104,7 @@ main(void)
 		cmocka_unit_test(
 		    test_api_fixture_follows_alertmanager_semantics),
 		cmocka_unit_test(test_api_status_and_end_around_now),
+		cmocka_unit_test(test_api_fresh_end_is_not_new_content),
 		cmocka_unit_test(test_api_without_end_resolves_after_timeout),
 		cmocka_unit_test(test_api_empty_array_is_valid),
 		cmocka_unit_test(test_body_need_not_be_nul_terminated),
