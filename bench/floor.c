@@ -16,7 +16,7 @@
  *		only after its reply
  *
  * Alerts are found by scanning for `{"labels"` and fingerprinted by
- * hashing their bytes: no JSON parse, no routing, no incidents. Not a
+ * hashing their labels' bytes: no JSON parse, no routing, no incidents. Not a
  * server for anything but benchmarks.
  *
  *	floor [-M 0|1|2|3] [-p PORT] [-s REDIS_SOCKET]
@@ -166,12 +166,17 @@ argv_start(struct floor *f)
 	argv_push(f, now, strlen(now));
 }
 
-/* The alerts of a body: one fingerprint per `{"labels"`. */
+/*
+ * The alerts of a body: one fingerprint per `{"labels"`, of the bytes of
+ * its labels object (up to its first `}`: loadgen's label values have
+ * none), so that a repeat with a later endsAt (loadgen -E, as Prometheus
+ * sends them) is the same alert.
+ */
 static size_t
 push_fingerprints(struct floor *f, const char *body, size_t len)
 {
 	static const char	 mark[] = "{\"labels\"";
-	const char		*p = body, *end = body + len, *next;
+	const char		*p = body, *end = body + len, *next, *close;
 	char			 fp[FP_LEN];
 	size_t			 n = 0;
 
@@ -181,8 +186,10 @@ push_fingerprints(struct floor *f, const char *body, size_t len)
 		    sizeof(mark) - 1);
 		if (next == NULL)
 			next = end;
+		close = memchr(p + sizeof(mark) - 1, '}',
+		    (size_t)(next - p) - (sizeof(mark) - 1));
 		snprintf(fp, sizeof(fp), "%016" PRIx64,
-		    fnv1a(p, (size_t)(next - p)));
+		    fnv1a(p, (size_t)((close != NULL ? close : next) - p)));
 		argv_push(f, fp, 16);
 		n++;
 		p = next;
