@@ -486,7 +486,8 @@
 	"      -- incident: raise() and unmute() are called only when they\n" \
 	"      -- have something to do (they read again, rarely).\n" \
 	"      local total = tonumber(h[3]) or 0\n" \
-	"      if redis.call('SADD', ikey .. ':alerts', fp) == 1 then\n" \
+	"      local added = redis.call('SADD', ikey .. ':alerts', fp) == 1\n" \
+	"      if added then\n" \
 	"        total = total + 1\n" \
 	"      end\n" \
 	"      local title = h[2] or R[1]\n" \
@@ -498,8 +499,19 @@
 	"          'firing_count', firing, 'title', title, 'updated', nows)\n" \
 	"      h[3], h[4] = total, firing\n" \
 	"      touched[ikey] = true\n" \
-	"      redis.call('XADD', ikey .. ':timeline', '*',\n" \
-	"          'event', 'alert_added', 'fingerprint', fp, 'at', nows)\n" \
+	"      -- The timeline names the first 25 alerts of an incident;\n" \
+	"      -- the 26th writes one more_alerts, and the rest are in its\n" \
+	"      -- alert list (with first_seen) and alert_count only. A storm\n" \
+	"      -- of thousands of alerts in one incident would make its\n" \
+	"      -- timeline (and the API's answer) that long, at ~3 usec and\n" \
+	"      -- ~60 bytes of Redis an entry.\n" \
+	"      if total <= 25 then\n" \
+	"        redis.call('XADD', ikey .. ':timeline', '*',\n" \
+	"            'event', 'alert_added', 'fingerprint', fp, 'at', nows)\n" \
+	"      elseif total == 26 and added then\n" \
+	"        redis.call('XADD', ikey .. ':timeline', '*',\n" \
+	"            'event', 'more_alerts', 'after', 25, 'at', nows)\n" \
+	"      end\n" \
 	"      if (tonumber(h[5]) or 4) > lvl then\n" \
 	"        raise(P, inc, ikey, lvl, now)\n" \
 	"        h[5] = lvl\n" \
@@ -812,7 +824,8 @@
 	"  {'from', 's'}, {'to', 's'}, {'owner', 's'}, {'until', 'n'},\n" \
 	"  {'by', 's'}, {'via', 's'}, {'person', 's'}, {'notifier', 's'},\n" \
 	"  {'target', 's'}, {'reason', 's'}, {'step', 'n'}, {'round', 'n'},\n" \
-	"  {'code', 'n'}, {'attempt', 'n'}, {'provider_id', 's'}}\n" \
+	"  {'code', 'n'}, {'attempt', 'n'}, {'provider_id', 's'},\n" \
+	"  {'after', 'n'}}\n" \
 	"local P, id = ARGV[1], ARGV[2]\n" \
 	"local tm = redis.call('TIME')\n" \
 	"local now = tonumber(tm[1]) * 1000 + math.floor(tonumber(tm[2]) / 1000)\n" \
@@ -879,7 +892,7 @@
 	"  events[#events + 1] = render({f.event, f.fingerprint, f.at,\n" \
 	"      f.from, f.to, f.owner, f['until'], f.by, f.via, f.person,\n" \
 	"      f.notifier, f.target, f.reason, f.step, f['round'], f.code,\n" \
-	"      f.attempt, f.provider_id}, EVENT)\n" \
+	"      f.attempt, f.provider_id, f.after}, EVENT)\n" \
 	"end\n" \
 	"return '{\"incident\":' .. render(h, INCIDENT,\n" \
 	"    '\"alerts\":[' .. table.concat(alerts, ',') ..\n" \

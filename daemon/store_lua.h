@@ -68,11 +68,14 @@
  *   P incident:ID:alerts        set     fingerprints of the incident's
  *                                       alerts
  *   P incident:ID:timeline      stream  XADD event=created|alert_added|
- *                                       alert_resolved|resolved|
- *                                       severity_raised|group_wait_elapsed|
- *                                       silenced|inhibited,
- *                                       fingerprint, from, to (severity
- *                                       events), at
+ *                                       more_alerts|alert_resolved|
+ *                                       resolved|severity_raised|
+ *                                       group_wait_elapsed|silenced|
+ *                                       inhibited, fingerprint, from, to
+ *                                       (severity events), after
+ *                                       (more_alerts), at; alert_added
+ *                                       for the first 25 alerts only,
+ *                                       then one more_alerts
  *   P incidents                 zset    every incident, score = id
  *   P incidents:triggered       zset    open incidents, score = id
  *   P incidents:resolved        zset    resolved incidents, score = id
