@@ -154,6 +154,14 @@ def fingerprint(labels):
     return "%016x" % h
 
 
+def rfc3339(ms):
+    """ms since the epoch as RFC 3339 UTC with milliseconds, as
+    Prometheus and Alertmanager write times."""
+    ms = int(ms)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms / 1000.0)) + \
+        ".%03dZ" % (ms % 1000)
+
+
 def free_port(kind=socket.SOCK_STREAM):
     """A loopback port nobody listens on right now (bind 0, close)."""
     s = socket.socket(socket.AF_INET, kind)

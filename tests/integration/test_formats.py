@@ -148,21 +148,17 @@ def _():
         "fresh endsAt is a plain repeat: its end moves, its content and "
         "its incident's last change do not, and Redis gets no content")
 def _():
-    def iso(ms):
-        return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms / 1000)) \
-            + ".%03dZ" % (ms % 1000)
-
     now = int(time.time() * 1000)
     a = {"labels": {"alertname": pt.uniq("Fresh"), "job": "node"},
          "annotations": {"summary": "disk almost full"},
-         "startsAt": iso(now - 60000),
+         "startsAt": pt.rfc3339(now - 60000),
          "generatorURL": "http://prometheus.example.org/graph"}
     metrics = up().metrics
     short0 = metrics().value("pagerd_store_short_repeats_total")
     fp, seen = None, []
     for k in range(4):
         # What Prometheus does: endsAt = evaluation + 4 intervals.
-        r = post("/api/v2/alerts", [dict(a, endsAt=iso(now + 240000 +
+        r = post("/api/v2/alerts", [dict(a, endsAt=pt.rfc3339(now + 240000 +
                                                        15000 * k))])
         pt.expect_status(r, 200, "send %d" % k)
         fp = r.json()["alerts"][0]["fingerprint"]

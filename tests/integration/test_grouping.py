@@ -406,9 +406,7 @@ def send_v2(labels, end_ms):
     """POST /api/v2/alerts: one alert ending at end_ms (ms since the
     epoch), as Prometheus sends it."""
     body = [{"labels": labels, "annotations": {"summary": "ends"},
-             "endsAt": time.strftime("%Y-%m-%dT%H:%M:%S",
-                                     time.gmtime(end_ms / 1000.0)) +
-             ".%03dZ" % (end_ms % 1000)}]
+             "endsAt": pt.rfc3339(end_ms)}]
     r = pt.http_request(pd.port, "POST", "/api/v2/alerts", body,
                         {"Authorization": "Bearer " + pt.KEY})
     expect_status(r, 200, "POST /api/v2/alerts")

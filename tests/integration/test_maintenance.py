@@ -22,9 +22,7 @@ def hhmm(secs_from_now):
 
 
 def rfc3339(secs_from_now):
-    ms = int((time.time() + secs_from_now) * 1000)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms / 1000.0)) + \
-        ".%03dZ" % (ms % 1000)
+    return pt.rfc3339((time.time() + secs_from_now) * 1000)
 
 
 def service(name, window):

@@ -10,7 +10,7 @@ import re
 import time
 
 import pagerd_test as pt
-from pagerd_test import check, eq
+from pagerd_test import check, eq, rfc3339
 
 t = pt.TestFile("overrides")
 D = os.path.join(t.dir, "cfg")
@@ -133,11 +133,6 @@ def clear():
     for o in listing():
         if o["source"] == "api":
             eq(delete(o["id"]).status, 200, "cleanup delete")
-
-
-def rfc3339(ms):
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms / 1000)) + \
-        ".%03dZ" % (ms % 1000)
 
 
 @t.case("add: 201 with the stored override; oncall shows it inside only")

@@ -10,7 +10,8 @@ import os
 import time
 
 import pagerd_test as pt
-from pagerd_test import check, eq, expect_status, uniq, wait_until
+from pagerd_test import check, eq, expect_status, rfc3339, uniq, \
+    wait_until
 
 t = pt.TestFile("silences")
 redis = t.redis()
@@ -39,11 +40,6 @@ configure(pd2)
 def up(*daemons):
     pt.ensure_up(redis, *(daemons or (pd,)))
     return pd
-
-
-def rfc3339(ms):
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms / 1000.0)) + \
-        ".%03dZ" % (ms % 1000)
 
 
 def now_ms():

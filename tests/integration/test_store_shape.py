@@ -11,7 +11,8 @@ each alert at its own endsAt."""
 import time
 
 import pagerd_test as pt
-from pagerd_test import check, eq, expect_status, uniq, wait_until
+from pagerd_test import check, eq, expect_status, rfc3339, uniq, \
+    wait_until
 
 t = pt.TestFile("store_shape")
 redis = t.redis()
@@ -42,11 +43,6 @@ def up():
 
 def now_ms():
     return int(time.time() * 1000)
-
-
-def rfc3339(ms):
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms / 1000.0)) + \
-        ".%03dZ" % (ms % 1000)
 
 
 def send(labels, summary="s", ends_ms=None, key=KEY, **annotations):
