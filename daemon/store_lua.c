@@ -244,6 +244,8 @@
 	"-- (Separate tables, not fields of the reply: a hash part added to\n" \
 	"-- each reply costs more than the lookups it saves.)\n" \
 	"local joined, jinc, unmuted = {}, {}, {}\n" \
+	"-- Alerts of an incident that its timeline names (alert_added).\n" \
+	"local NAMED = 25\n" \
 	"local retention = tonumber(ARGV[3])\n" \
 	"local n = tonumber(ARGV[4])\n" \
 	"local resend = ARGV[5] == '1'\n" \
@@ -499,18 +501,18 @@
 	"          'firing_count', firing, 'title', title, 'updated', nows)\n" \
 	"      h[3], h[4] = total, firing\n" \
 	"      touched[ikey] = true\n" \
-	"      -- The timeline names the first 25 alerts of an incident;\n" \
-	"      -- the 26th writes one more_alerts, and the rest are in its\n" \
+	"      -- The timeline names the first NAMED alerts of an incident;\n" \
+	"      -- the next writes one more_alerts, and the rest are in its\n" \
 	"      -- alert list (with first_seen) and alert_count only. A storm\n" \
 	"      -- of thousands of alerts in one incident would make its\n" \
 	"      -- timeline (and the API's answer) that long, at ~3 usec and\n" \
 	"      -- ~60 bytes of Redis an entry.\n" \
-	"      if total <= 25 then\n" \
+	"      if total <= NAMED then\n" \
 	"        redis.call('XADD', ikey .. ':timeline', '*',\n" \
 	"            'event', 'alert_added', 'fingerprint', fp, 'at', nows)\n" \
-	"      elseif total == 26 and added then\n" \
+	"      elseif total == NAMED + 1 and added then\n" \
 	"        redis.call('XADD', ikey .. ':timeline', '*',\n" \
-	"            'event', 'more_alerts', 'after', 25, 'at', nows)\n" \
+	"            'event', 'more_alerts', 'after', NAMED, 'at', nows)\n" \
 	"      end\n" \
 	"      if (tonumber(h[5]) or 4) > lvl then\n" \
 	"        raise(P, inc, ikey, lvl, now)\n" \
