@@ -37,6 +37,7 @@ struct pagerd {
 	 */
 	struct store		*page_store;
 	struct redis_spawn	*spawn;		/* NULL unless redis.spawn */
+	struct redis_nice	*redis_nice;	/* its forks' priority */
 	struct http_server	*http;
 	struct udp_server	*udp;
 	struct timers		*timers;	/* group_wait, endsAt */

@@ -8,6 +8,7 @@
 #include "autoconf.h"
 
 #include <sys/queue.h>
+#include <sys/socket.h>
 
 #include <errno.h>
 #include <inttypes.h>
@@ -2084,6 +2085,21 @@ int
 store_ready(const struct store *s)
 {
 	return s->state == ST_READY && !s->shutting;
+}
+
+int
+store_peer(const struct store *s, pid_t *pid, uid_t *uid)
+{
+	struct ucred	 cr;
+	socklen_t	 len = sizeof(cr);
+
+	if (s->path == NULL || s->state != ST_READY || s->ac == NULL ||
+	    getsockopt(s->ac->c.fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) ==
+	    -1 || cr.pid <= 0)
+		return -1;
+	*pid = cr.pid;
+	*uid = cr.uid;
+	return 0;
 }
 
 const char *

@@ -8,6 +8,8 @@
 #ifndef PAGERD_STORE_H
 #define PAGERD_STORE_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -77,6 +79,13 @@ int		 store_configure(struct store *, const struct store_settings *);
 
 /* 1 when connected and the scripts are loaded: intake may submit. */
 int		 store_ready(const struct store *);
+
+/*
+ * The redis-server at the other end of a unix socket connection: its
+ * pid and user (SO_PEERCRED). -1 over TCP, while not connected, or when
+ * the peer is in another pid namespace.
+ */
+int		 store_peer(const struct store *, pid_t *pid, uid_t *uid);
 
 /* Why the store is not ready ("connecting to unix:/x", "redis: ..."). */
 const char	*store_reason(const struct store *);

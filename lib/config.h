@@ -98,6 +98,7 @@ struct config {
 	int64_t			 redis_connect_timeout_ms;
 	int64_t			 redis_reconnect_max_ms;
 	int64_t			 redis_command_timeout_ms; /* no reply: reconnect */
+	int			 redis_child_nice; /* its forks; 0: as they are */
 
 	/* http { } */
 	char			**http_listen;	/* "host:port" each */
