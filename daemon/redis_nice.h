@@ -3,9 +3,12 @@
  * snapshot) the CPU priority redis.child_nice. During an alert storm a
  * rewrite copies everything stored so far; at the priority of Redis
  * itself it takes up to half of the core that intake runs on, just when
- * intake needs it. At nice 19 it runs on what the storm leaves over and
- * finishes after it. Nothing is less durable meanwhile: Redis keeps
- * appending every write to its AOF.
+ * intake needs it. At nice 10 it gets about a tenth of a busy core and
+ * takes seconds longer. Not 19: a rewrite then lasts minutes, and Redis
+ * does not grow its key table while a fork lives (copy-on-write), so
+ * lookups slow down as a storm adds keys (docs/BENCHMARKS.md, figure 2).
+ * Nothing is less durable meanwhile: Redis keeps appending every write
+ * to its AOF.
  *
  * Applies to a redis-server this process may renice: the embedded one,
  * and one of the same user on a unix socket (found by the socket's peer

@@ -290,11 +290,11 @@ static const struct ckey redis_keys[] = {
 	  .doc = "A Redis that does not answer a command within this is "
 	    "disconnected and reconnected." },
 	{ .name = "child_nice", .type = CK_INT, .off = CFG(redis_child_nice),
-	  .def = "19", .min = "0", .max = "19",
+	  .def = "10", .min = "0", .max = "19",
 	  .doc = "The nice value pagerd gives Redis's fork children (the "
 	    "AOF rewrite, a snapshot), so that a rewrite during an alert "
-	    "storm runs on the CPU the storm leaves over instead of "
-	    "halving intake. Applies to the spawned Redis and to one of "
+	    "storm takes about a tenth of a busy core instead of "
+	    "half. Applies to the spawned Redis and to one of "
 	    "the same user on a unix socket; 0: leave them alone." },
 };
 

@@ -25,7 +25,7 @@ EMB = pt.RedisClient(os.path.join(STATE, "redis.sock"))
 # A Redis of the same user on a unix socket (the harness's).
 redis = t.redis()
 ext = t.pagerd(redis, name="external")
-ext.config["redis"]["child_nice"] = 10
+ext.config["redis"]["child_nice"] = 15
 
 
 def nice_of(pid):
@@ -78,20 +78,20 @@ def end_fork(client, kid):
     wait_until(idle, 5, what="Redis to see its fork end")
 
 
-@t.case("the embedded Redis's snapshot child runs at nice 19 (the "
+@t.case("the embedded Redis's snapshot child runs at nice 10 (the "
         "default) within a second, counted and logged")
 def _():
     emb.ensure()
     off = emb.log_size()
     kid = slow_fork(EMB)
     t0 = time.monotonic()
-    wait_until(lambda: nice_of(kid) == 19, 2,
-               what="the fork at nice 19 (now %s)" % nice_of(kid))
+    wait_until(lambda: nice_of(kid) == 10, 2,
+               what="the fork at nice 10 (now %s)" % nice_of(kid))
     pt.diag("reniced %.0f ms after the fork was seen"
             % ((time.monotonic() - t0) * 1000))
     eq(emb.metrics().value("pagerd_redis_children_reniced_total"), 1,
        "pagerd_redis_children_reniced_total")
-    wait_until(lambda: "now at nice 19" in emb.log_text(off), 2,
+    wait_until(lambda: "now at nice 10" in emb.log_text(off), 2,
                what="the log line")
     eq(nice_of(redis_pid(EMB)), 0, "redis-server's own nice")
     eq(nice_of(emb.pid), 0, "pagerd's own nice")
@@ -99,12 +99,12 @@ def _():
 
 
 @t.case("an AOF rewrite of a same-user Redis on a unix socket gets "
-        "child_nice (10)")
+        "child_nice (15)")
 def _():
     pt.ensure_up(redis, ext)
     kid = slow_fork(redis.client, "BGREWRITEAOF")
-    wait_until(lambda: nice_of(kid) == 10, 2,
-               what="the fork at nice 10 (now %s)" % nice_of(kid))
+    wait_until(lambda: nice_of(kid) == 15, 2,
+               what="the fork at nice 15 (now %s)" % nice_of(kid))
     eq(ext.metrics().value("pagerd_redis_children_reniced_total"), 1,
        "pagerd_redis_children_reniced_total")
     end_fork(redis.client, kid)
@@ -126,7 +126,7 @@ def _():
     eq(ext.metrics().value("pagerd_redis_children_reniced_total"), before,
        "pagerd_redis_children_reniced_total")
     end_fork(redis.client, kid)
-    ext.config["redis"]["child_nice"] = 10
+    ext.config["redis"]["child_nice"] = 15
     ext.write_config()
     ext.reload()
 
@@ -138,7 +138,7 @@ def _():
         ext.write_config()
         r = pt.run([pt.PAGERD, "-t", "-c", ext.conf_path])
     finally:
-        ext.config["redis"]["child_nice"] = 10
+        ext.config["redis"]["child_nice"] = 15
         ext.write_config()
     check(r.returncode != 0, "pagerd -t accepted child_nice = 20")
     out = r.stdout + r.stderr
