@@ -263,8 +263,8 @@ main(int argc, char **argv)
 	unew = pass(c, sha, &a, 0, n, batch, run, 1795000000000LL, 0);
 	m1 = used_memory(c);
 	/*
-	 * The first repeat of an alert writes its content and digest
-	 * (store_lua.h: a new alert has none); from the second on a
+	 * The first repeat of an alert reads its content back to compare
+	 * and writes the digest (store_lua.h: a new alert has none); from the second on a
 	 * repeat is the steady state of a sender re-sending every round.
 	 */
 	ufirst = pass(c, sha, &a, 0, n, batch, run, 1795000100000LL, 0);

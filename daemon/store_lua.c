@@ -312,13 +312,26 @@
 	"      set[#set + 1] = 'e'\n" \
 	"      set[#set + 1] = ends\n" \
 	"    end\n" \
+	"    local R, lvl, lvs, sil, isrc, itgt, old\n" \
 	"    if cur[3] ~= dg then\n" \
-	"      -- Its content changed (or this is its first repeat, or the\n" \
-	"      -- hash predates digests: no h): write\n" \
-	"      -- what a repeat may change, unread, and look at what the\n" \
-	"      -- old level, silences and inhibition mean now.\n" \
-	"      local R, lvl, lvs, sil, isrc, itgt = rest(i)\n" \
-	"      local old = redis.call('HMGET', akey, 'v', 'x', 'a', 'g')\n" \
+	"      R, lvl, lvs, sil, isrc, itgt = rest(i)\n" \
+	"      old = redis.call('HMGET', akey, 'v', 'x', 'a', 'g', 'm', 'y',\n" \
+	"          'd')\n" \
+	"      -- No digest yet (its first repeat, or a hash older than\n" \
+	"      -- digests): the content as stored decides whether it changed.\n" \
+	"      if not cur[3] and (tonumber(old[1]) or 3) == lvl and\n" \
+	"          (old[2] or '') == sil and (old[3] or '') == isrc and\n" \
+	"          (old[4] or '') == itgt and (old[5] or '') == R[1] and\n" \
+	"          (old[6] or '') == R[3] and (old[7] or '') == R[5] then\n" \
+	"        set[#set + 1] = 'h'\n" \
+	"        set[#set + 1] = dg\n" \
+	"        R = false\n" \
+	"      end\n" \
+	"    end\n" \
+	"    if R then\n" \
+	"      -- Its content changed (or the hash predates digests and\n" \
+	"      -- differs): write what a repeat may change, unread, and look\n" \
+	"      -- at what the old level, silences and inhibition mean now.\n" \
 	"      local del = {}\n" \
 	"      set[#set + 1] = 'h'\n" \
 	"      set[#set + 1] = dg\n" \
@@ -422,7 +435,7 @@
 	"    -- key's end), no group_key, no source and service when they\n" \
 	"    -- are its incident's (GET takes them from there), no level 3,\n" \
 	"    -- no count 1, no last_seen equal to first_seen, no digest (the\n" \
-	"    -- first repeat writes the content again, and the digest), and an\n" \
+	"    -- first repeat compares the content and writes the digest), an\n" \
 	"    -- optional field that is empty, or 0 for timestamp and ends_at,\n" \
 	"    -- is left out: absent reads back as empty everywhere, and GET\n" \
 	"    -- renders both as null.\n" \

@@ -35,8 +35,10 @@
  *                                           same h writes only c, l and
  *                                           the times that moved;
  *                                           absent until the first
- *                                           repeat (which writes the
- *                                           content, unread)
+ *                                           repeat, which compares
+ *                                           the content as stored and
+ *                                           rewrites it only when it
+ *                                           differs
  *                                       Sparse: an empty optional field (m,
  *                                       y, d, k, x, a, g; 0 for t and e; r
  *                                       while firing) is not stored, and

@@ -457,15 +457,34 @@ def _():
     eq(ids, sorted(ids, reverse=True), "newest first")
 
 
-@t.case("an incident's updated is its last change: a repeat that changes "
-        "nothing leaves it, a changed summary moves it")
+@t.case("a first repeat with other details stores them and moves the "
+        "incident's updated")
 def _():
     up()
-    a = alert(summary=uniq("Disk full"))
+    a = alert(details={"disk": "/var", "used": "91%"})
     inc = pd.post_ok(a)[0]["incident"]
-    pd.post_ok(a)               # the first repeat writes the digest
     first = pd.incident(inc).json()["incident"]["updated"]
     time.sleep(0.05)
+    pd.post_ok(dict(a, details={"disk": "/var", "used": "97%"}))
+    got = pd.incident(inc).json()["incident"]
+    check(got["updated"] > first, "updated %r not moved by new details "
+          "(was %r)" % (got["updated"], first))
+    eq(got["alerts"][0].get("details"), {"disk": "/var", "used": "97%"},
+       "the stored details")
+
+
+@t.case("an incident's updated is its last change: a repeat that changes "
+        "nothing leaves it (the first repeat too), a changed summary "
+        "moves it")
+def _():
+    up()
+    a = alert(summary=uniq("Disk full"), details={"disk": "/var"})
+    inc = pd.post_ok(a)[0]["incident"]
+    first = pd.incident(inc).json()["incident"]["updated"]
+    time.sleep(0.05)
+    pd.post_ok(a)               # the first repeat writes the digest
+    eq(pd.incident(inc).json()["incident"]["updated"], first,
+       "updated after the first repeat, which changed nothing")
     pd.post_ok(a)
     pd.post_ok(a)
     got = pd.incident(inc).json()["incident"]
