@@ -3,10 +3,11 @@
  * snapshot) the CPU priority redis.child_nice. During an alert storm a
  * rewrite copies everything stored so far; at the priority of Redis
  * itself it takes up to half of the core that intake runs on, just when
- * intake needs it. At nice 10 it gets about a tenth of a busy core and
- * takes seconds longer. Not 19: a rewrite then lasts minutes, and Redis
- * does not grow its key table while a fork lives (copy-on-write), so
- * lookups slow down as a storm adds keys (docs/BENCHMARKS.md, figure 2).
+ * intake needs it. At nice 10 it gets about a tenth of a busy core, for
+ * about ten times as long. Not 19: a rewrite then outlasts a storm, and
+ * Redis does not grow its key table while a fork lives (copy-on-write),
+ * so lookups slow down as a storm adds keys (docs/BENCHMARKS.md,
+ * figure 2).
  * Nothing is less durable meanwhile: Redis keeps appending every write
  * to its AOF.
  *
