@@ -67,7 +67,7 @@ read_children(pid_t pid, pid_t *out, int max)
 }
 
 static int
-seen_before(const struct redis_nice *rn, pid_t kid)
+known_kid(const struct redis_nice *rn, pid_t kid)
 {
 	int	 i;
 
@@ -134,7 +134,7 @@ look(evutil_socket_t fd, short ev, void *arg)
 		rn->nkids = 0;
 	}
 	for (i = 0; i < n; i++)
-		if (!seen_before(rn, kids[i]))
+		if (!known_kid(rn, kids[i]))
 			renice(rn, kids[i], nice);
 	memcpy(rn->kids, kids, n * sizeof(kids[0]));
 	rn->nkids = n;

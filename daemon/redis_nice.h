@@ -13,8 +13,8 @@
  *
  * Applies to a redis-server this process may renice: the embedded one,
  * and one of the same user on a unix socket (found by the socket's peer
- * credentials). A Redis over TCP, or of another user, is left alone
- * (logged once).
+ * credentials). A Redis over TCP is left alone; so is one of another
+ * user (logged once).
  */
 #ifndef PAGERD_REDIS_NICE_H
 #define PAGERD_REDIS_NICE_H

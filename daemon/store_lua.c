@@ -315,10 +315,15 @@
 	"    local R, lvl, lvs, sil, isrc, itgt, old\n" \
 	"    if cur[3] ~= dg then\n" \
 	"      R, lvl, lvs, sil, isrc, itgt = rest(i)\n" \
-	"      old = redis.call('HMGET', akey, 'v', 'x', 'a', 'g', 'm', 'y',\n" \
-	"          'd')\n" \
 	"      -- No digest yet (its first repeat, or a hash older than\n" \
-	"      -- digests): the content as stored decides whether it changed.\n" \
+	"      -- digests): the content as stored decides whether it changed\n" \
+	"      -- (with a digest, a different one says so: not read back).\n" \
+	"      if cur[3] then\n" \
+	"        old = redis.call('HMGET', akey, 'v', 'x', 'a', 'g')\n" \
+	"      else\n" \
+	"        old = redis.call('HMGET', akey, 'v', 'x', 'a', 'g', 'm',\n" \
+	"            'y', 'd')\n" \
+	"      end\n" \
 	"      if not cur[3] and (tonumber(old[1]) or 3) == lvl and\n" \
 	"          (old[2] or '') == sil and (old[3] or '') == isrc and\n" \
 	"          (old[4] or '') == itgt and (old[5] or '') == R[1] and\n" \

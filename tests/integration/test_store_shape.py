@@ -71,9 +71,10 @@ def api_alert(iid, fp):
     raise AssertionError("alert %s not in incident %s" % (fp, iid))
 
 
-@t.case("the first repeat writes the content and its digest; a repeat "
-        "with the same digest writes count and last_seen only; a changed "
-        "one writes its content and a new digest")
+@t.case("a first repeat whose stored content differs writes the content "
+        "and its digest; a repeat with the same digest writes count and "
+        "last_seen only; a changed one writes its content and a new "
+        "digest")
 def _():
     up()
     labels = {"alertname": uniq("Same"), "team": "x"}
@@ -81,7 +82,9 @@ def _():
     send(labels, "first", description="d1")
     h = R.alert(fp)
     check("dg" not in h, "a digest stored before the first repeat: %r" % h)
-    # The first repeat writes the content, unread, and the digest.
+    # The stored details differ from what is sent (changed behind
+    # pagerd's back): the first repeat compares, so it writes the
+    # content and the digest.
     R.cmd("HSET", pt.PREFIX + "alert:" + fp, "d", '{"marker":0}')
     send(labels, "first", description="d1")
     h = R.alert(fp)
