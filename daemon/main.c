@@ -27,6 +27,7 @@
 #include "notifier_host.h"
 #include "pagerd.h"
 #include "perr.h"
+#include "redis_aof_cache.h"
 #include "redis_nice.h"
 #include "redis_spawn.h"
 #include "replies.h"
@@ -447,7 +448,8 @@ main(int argc, char *argv[])
 	    (pd.timers = timers_start(&pd)) == NULL ||
 	    (pd.silences = silences_start(&pd)) == NULL ||
 	    (pd.rota_overrides = overrides_start(&pd)) == NULL ||
-	    (pd.redis_nice = redis_nice_start(&pd)) == NULL)
+	    (pd.redis_nice = redis_nice_start(&pd)) == NULL ||
+	    (pd.redis_aof_cache = redis_aof_cache_start(&pd)) == NULL)
 		fatalx("out of memory");
 
 	pd.ev_sighup = evsignal_new(pd.base, SIGHUP, reload, &pd);
@@ -484,6 +486,7 @@ out:
 	/* After the store and the engine: their calls have been answered. */
 	replies_free(pd.replies);
 	redis_nice_free(pd.redis_nice);
+	redis_aof_cache_free(pd.redis_aof_cache);
 	if (pd.spawn != NULL)
 		redis_spawn_stop(pd.spawn);
 	if (pd.ev_sighup != NULL)

@@ -296,6 +296,12 @@ static const struct ckey redis_keys[] = {
 	    "storm takes about a tenth of a busy core instead of "
 	    "half. Applies to the spawned Redis and to one of "
 	    "the same user on a unix socket; 0: leave them alone." },
+	{ .name = "drop_aof_cache", .type = CK_BOOL,
+	  .off = CFG(redis_drop_aof_cache), .def = "true",
+	  .doc = "Drop from the page cache what Redis has written to its "
+	    "AOF files (read back only at a restart), so that an alert "
+	    "storm does not grow memory by ~1 KB per alert beyond Redis's "
+	    "own. Applies where child_nice does." },
 };
 
 /*

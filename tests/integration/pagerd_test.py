@@ -1213,6 +1213,16 @@ class TestFile:
         self.daemons.append(p)
         return p
 
+    def spawning_pagerd(self, name="embedded"):
+        """A pagerd that spawns its own redis-server in its state_dir,
+        and a client of that Redis's socket."""
+        p = self.pagerd(None, name=name)
+        state = os.path.join(self.dir, name + "-state")
+        p.config["state_dir"] = state
+        p.config["redis"] = {"spawn": True, "server": REDIS_SERVER,
+                             "prefix": PREFIX}
+        return p, RedisClient(os.path.join(state, "redis.sock"))
+
     def case(self, desc, timeout=60):
         """Decorator: register fn as a test case."""
         def deco(fn):

@@ -15,12 +15,7 @@ from pagerd_test import check, eq, wait_until
 t = pt.TestFile("redis_nice")
 
 # The embedded Redis.
-STATE = os.path.join(t.dir, "state")
-emb = t.pagerd(None, name="embedded")
-emb.config["state_dir"] = STATE
-emb.config["redis"] = {"spawn": True, "server": pt.REDIS_SERVER,
-                       "prefix": pt.PREFIX}
-EMB = pt.RedisClient(os.path.join(STATE, "redis.sock"))
+emb, EMB = t.spawning_pagerd()
 
 # A Redis of the same user on a unix socket (the harness's).
 redis = t.redis()
