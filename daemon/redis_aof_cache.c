@@ -32,6 +32,12 @@
 #include "store.h"
 
 #define LOOK_MS		1000
+/*
+ * A Redis with no AOF open (appendonly no) is looked for again after
+ * this many looks: its fds are read one readlink() each, and a shared
+ * Redis may have thousands of clients.
+ */
+#define RETRY_LOOKS	30
 
 struct redis_aof_cache {
 	struct pagerd	*pd;
@@ -39,6 +45,7 @@ struct redis_aof_cache {
 	pid_t		 redis;		/* whose AOF directory dir is */
 	char		 dir[PATH_MAX];	/* "": none found */
 	pid_t		 told;		/* the Redis we logged we skip */
+	int		 wait;		/* looks until the next search */
 };
 
 static int
@@ -144,12 +151,19 @@ look(evutil_socket_t fd, short ev, void *arg)
 		skip(ac, pid, "redis-server runs as another user");
 		return;
 	}
+	if (pid != ac->redis)
+		ac->wait = 0;
 	if (pid != ac->redis || ac->dir[0] == '\0') {
 		ac->redis = pid;
 		ac->dir[0] = '\0';
+		if (ac->wait > 0) {
+			ac->wait--;
+			return;
+		}
 		if (find_aof_dir(pid, ac->dir, sizeof(ac->dir)) == -1) {
 			/* appendonly no, or turned on later: looked at again. */
 			ac->dir[0] = '\0';
+			ac->wait = RETRY_LOOKS;
 			return;
 		}
 		log_info("redis: keeping redis-server %ld's AOF files in %s "
