@@ -4,8 +4,8 @@
  * Redis through /proc/PID/fd (the incremental .aof it appends to);
  * every second each .aof and .rdb file there (the base, the increments,
  * a rewrite's temporary file) gets POSIX_FADV_DONTNEED over its whole
- * length. The kernel skips dirty pages, which the next look drops once
- * Redis's fsync has written them.
+ * length. The kernel keeps dirty pages (it starts writing them out, as
+ * Redis's own fsync does each second) and the next look drops them.
  */
 #include "autoconf.h"
 
