@@ -27,8 +27,7 @@
 #include "notifier_host.h"
 #include "pagerd.h"
 #include "perr.h"
-#include "redis_aof_cache.h"
-#include "redis_nice.h"
+#include "redis_host.h"
 #include "redis_spawn.h"
 #include "replies.h"
 #include "rota_check.h"
@@ -448,8 +447,7 @@ main(int argc, char *argv[])
 	    (pd.timers = timers_start(&pd)) == NULL ||
 	    (pd.silences = silences_start(&pd)) == NULL ||
 	    (pd.rota_overrides = overrides_start(&pd)) == NULL ||
-	    (pd.redis_nice = redis_nice_start(&pd)) == NULL ||
-	    (pd.redis_aof_cache = redis_aof_cache_start(&pd)) == NULL)
+	    (pd.redis_host = redis_host_start(&pd)) == NULL)
 		fatalx("out of memory");
 
 	pd.ev_sighup = evsignal_new(pd.base, SIGHUP, reload, &pd);
@@ -485,8 +483,7 @@ out:
 	escalation_free(pd.escalation);	/* after the host and the store */
 	/* After the store and the engine: their calls have been answered. */
 	replies_free(pd.replies);
-	redis_nice_free(pd.redis_nice);
-	redis_aof_cache_free(pd.redis_aof_cache);
+	redis_host_free(pd.redis_host);
 	if (pd.spawn != NULL)
 		redis_spawn_stop(pd.spawn);
 	if (pd.ev_sighup != NULL)

@@ -17,7 +17,7 @@ struct http_server;
 struct metrics;
 struct notifier_host;
 struct overrides;
-struct redis_aof_cache;
+struct redis_host;
 struct redis_spawn;
 struct replies;
 struct store;
@@ -38,8 +38,7 @@ struct pagerd {
 	 */
 	struct store		*page_store;
 	struct redis_spawn	*spawn;		/* NULL unless redis.spawn */
-	struct redis_nice	*redis_nice;	/* its forks' priority */
-	struct redis_aof_cache	*redis_aof_cache; /* its AOF's page cache */
+	struct redis_host	*redis_host;	/* its forks, its AOF's cache */
 	struct http_server	*http;
 	struct udp_server	*udp;
 	struct timers		*timers;	/* group_wait, endsAt */

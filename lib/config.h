@@ -99,7 +99,7 @@ struct config {
 	int64_t			 redis_reconnect_max_ms;
 	int64_t			 redis_command_timeout_ms; /* no reply: reconnect */
 	int			 redis_child_nice; /* its forks; 0: as they are */
-	int			 redis_drop_aof_cache; /* redis_aof_cache.h */
+	int			 redis_drop_aof_cache; /* redis_host.h */
 
 	/* http { } */
 	char			**http_listen;	/* "host:port" each */
