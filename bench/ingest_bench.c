@@ -264,8 +264,9 @@ main(int argc, char **argv)
 	m1 = used_memory(c);
 	/*
 	 * The first repeat of an alert reads its content back to compare
-	 * and writes the digest (store_lua.h: a new alert has none); from the second on a
-	 * repeat is the steady state of a sender re-sending every round.
+	 * and writes the digest (store_lua.h: a new alert has none); from
+	 * the second on a repeat is the steady state of a sender re-sending
+	 * every round.
 	 */
 	ufirst = pass(c, sha, &a, 0, n, batch, run, 1795000100000LL, 0);
 	udup = pass(c, sha, &a, 0, n, batch, run, 1795000200000LL, 0);
