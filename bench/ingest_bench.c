@@ -8,7 +8,11 @@
  * after the new alerts.
  *
  *     bench/ingest_bench -s /path/redis.sock [-n ALERTS] [-b BATCH]
- *         [-g GROUPS]
+ *         [-g GROUPS] [-S SCRIPT]
+ *     bench/ingest_bench -P
+ *
+ * -P prints the ingest script; -S runs a script read from a file in its
+ * place, so that a change to it is measured without a rebuild.
  *
  * Point it at a redis-server of its own (it FLUSHALLs). It prints
  * "new", "first_repeat" (the same alerts again, unchanged), "dedup"
@@ -224,6 +228,29 @@ used_memory(redisContext *c)
 	return v;
 }
 
+/* The whole of file path, NUL-terminated; NULL with errno set. */
+static char *
+read_file(const char *path)
+{
+	FILE	*f = fopen(path, "r");
+	char	*text = NULL;
+	long	 len;
+
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 &&
+	    fseek(f, 0, SEEK_SET) == 0 &&
+	    (text = malloc((size_t)len + 1)) != NULL) {
+		if (fread(text, 1, (size_t)len, f) != (size_t)len) {
+			free(text);
+			text = NULL;
+		} else
+			text[len] = '\0';
+	}
+	fclose(f);
+	return text;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -231,19 +258,29 @@ main(int argc, char **argv)
 	redisContext		*c;
 	redisReply		*r;
 	const char		*sock = NULL;
-	char			 sha[48], run[16];
+	char			*text = NULL, sha[48], run[16];
 	double			 m0, m1, unew, ufirst, udup, ushort;
 	int			 ch, n = 20000, batch = 100;
 
-	while ((ch = getopt(argc, argv, "s:n:b:g:")) != -1) {
+	while ((ch = getopt(argc, argv, "s:n:b:g:S:P")) != -1) {
 		switch (ch) {
+		case 'P':
+			fputs(store_scripts[STORE_SCRIPT_INGEST].text, stdout);
+			return 0;
+		case 'S':
+			if ((text = read_file(optarg)) == NULL) {
+				perror(optarg);
+				return 2;
+			}
+			break;
 		case 's': sock = optarg; break;
 		case 'n': n = atoi(optarg); break;
 		case 'b': batch = atoi(optarg); break;
 		case 'g': groups = strtoull(optarg, NULL, 10); break;
 		default:
 			fprintf(stderr, "usage: ingest_bench -s SOCKET "
-			    "[-n ALERTS] [-b BATCH] [-g GROUPS]\n");
+			    "[-n ALERTS] [-b BATCH] [-g GROUPS] [-S SCRIPT]\n"
+			    "       ingest_bench -P\n");
 			return 2;
 		}
 	}
@@ -255,7 +292,8 @@ main(int argc, char **argv)
 	if ((c = redisConnectUnix(sock)) == NULL || c->err)
 		die(sock, c);
 	freeReplyObject(cmd(c, "FLUSHALL", NULL));
-	r = cmd(c, "SCRIPT LOAD %s", store_scripts[STORE_SCRIPT_INGEST].text);
+	r = cmd(c, "SCRIPT LOAD %s", text != NULL ? text :
+	    store_scripts[STORE_SCRIPT_INGEST].text);
 	snprintf(sha, sizeof(sha), "%s", r->str);
 	freeReplyObject(r);
 	snprintf(run, sizeof(run), "r%d", (int)getpid());
@@ -278,5 +316,6 @@ main(int argc, char **argv)
 	printf("dedup_short: %.2f usec/alert\n", ushort);
 	printf("bytes_per_alert: %.0f\n", (m1 - m0) / n);
 	redisFree(c);
+	free(text);
 	return 0;
 }

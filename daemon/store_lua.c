@@ -272,8 +272,9 @@
 	"local i = 6\n" \
 	"for _ = 1, n do\n" \
 	"  local fp, st = ARGV[i], ARGV[i + 1]\n" \
+	"  -- '0' or digits from 1 on (store.c decimal_i64(): no pattern\n" \
+	"  -- match here, a visible cost per repeat).\n" \
 	"  local ends = ARGV[i + 3]\n" \
-	"  if not string.match(ends, '^[1-9]%d*$') then ends = '0' end\n" \
 	"  local dg = ARGV[i + 4]\n" \
 	"  local short = ARGV[i + 5] == ''\n" \
 	"  local akey = P .. 'alert:' .. fp\n" \
@@ -388,9 +389,10 @@
 	"    -- So only an end that is new or earlier is written: the\n" \
 	"    -- member is at or before the old one already. (Prometheus\n" \
 	"    -- moves every firing alert's end later at each evaluation.)\n" \
-	"    local was = tonumber(cur[4]) or 0\n" \
-	"    if moved and ends ~= '0' and\n" \
-	"        (was <= 0 or tonumber(ends) < was) then\n" \
+	"    -- (Numbers parsed only when it moved: strtod is a visible\n" \
+	"    -- cost per repeat.)\n" \
+	"    if moved and ends ~= '0' and ((tonumber(cur[4]) or 0) <= 0 or\n" \
+	"        tonumber(ends) < tonumber(cur[4])) then\n" \
 	"      redis.call('ZADD', P .. 'alerts:ends', 'LT', ends,\n" \
 	"          'incident:' .. incs)\n" \
 	"    end\n" \
