@@ -301,100 +301,111 @@
 	"    -- (above) and one HSET of the count, last_seen and the times\n" \
 	"    -- that moved, when the digest says nothing else changed: the\n" \
 	"    -- details (~450 bytes) are neither read back nor written.\n" \
-	"    local ikey = P .. 'incident:' .. incs\n" \
-	"    local set = {'c', (tonumber(cur[6]) or 1) + 1, 'l', nows}\n" \
 	"    local ts = ARGV[i + 2]\n" \
-	"    if (cur[5] or '0') ~= ts then\n" \
-	"      set[#set + 1] = 't'\n" \
-	"      set[#set + 1] = ts\n" \
-	"    end\n" \
-	"    local moved = (cur[4] or '0') ~= ends\n" \
-	"    if moved then\n" \
-	"      set[#set + 1] = 'e'\n" \
-	"      set[#set + 1] = ends\n" \
-	"    end\n" \
-	"    local R, lvl, lvs, sil, isrc, itgt, old\n" \
-	"    if cur[3] ~= dg then\n" \
-	"      R, lvl, lvs, sil, isrc, itgt = rest(i)\n" \
-	"      -- No digest yet (its first repeat, or a hash older than\n" \
-	"      -- digests): the content as stored decides whether it changed\n" \
-	"      -- (with a digest, a different one says so: not read back).\n" \
-	"      if cur[3] then\n" \
-	"        old = redis.call('HMGET', akey, 'v', 'x', 'a', 'g')\n" \
-	"      else\n" \
-	"        old = redis.call('HMGET', akey, 'v', 'x', 'a', 'g', 'm',\n" \
-	"            'y', 'd')\n" \
+	"    if cur[3] == dg and (cur[4] or '0') == ends and\n" \
+	"        (cur[5] or '0') == ts then\n" \
+	"      -- The commonest of all: only the count and last_seen.\n" \
+	"      redis.call('HSET', akey, 'c', (tonumber(cur[6]) or 1) + 1,\n" \
+	"          'l', nows)\n" \
+	"    else\n" \
+	"      local set = {'c', (tonumber(cur[6]) or 1) + 1, 'l', nows}\n" \
+	"      if (cur[5] or '0') ~= ts then\n" \
+	"        set[#set + 1] = 't'\n" \
+	"        set[#set + 1] = ts\n" \
 	"      end\n" \
-	"      if not cur[3] and (tonumber(old[1]) or 3) == lvl and\n" \
-	"          (old[2] or '') == sil and (old[3] or '') == isrc and\n" \
-	"          (old[4] or '') == itgt and (old[5] or '') == R[1] and\n" \
-	"          (old[6] or '') == R[3] and (old[7] or '') == R[5] then\n" \
-	"        set[#set + 1] = 'h'\n" \
-	"        set[#set + 1] = dg\n" \
-	"        R = false\n" \
+	"      local moved = (cur[4] or '0') ~= ends\n" \
+	"      if moved then\n" \
+	"        set[#set + 1] = 'e'\n" \
+	"        set[#set + 1] = ends\n" \
 	"      end\n" \
-	"    end\n" \
-	"    if R then\n" \
-	"      -- Its content changed (or the hash predates digests and\n" \
-	"      -- differs): write what a repeat may change, unread, and look\n" \
-	"      -- at what the old level, silences and inhibition mean now.\n" \
-	"      local del = {}\n" \
-	"      set[#set + 1] = 'h'\n" \
-	"      set[#set + 1] = dg\n" \
-	"      for _, f in ipairs(FIELDS) do\n" \
-	"        local v = R[f[2]]\n" \
-	"        if not f[3] then\n" \
-	"        elseif v ~= f[4] then\n" \
-	"          set[#set + 1] = f[1]\n" \
-	"          set[#set + 1] = v\n" \
+	"      local R, lvl, lvs, sil, isrc, itgt, old\n" \
+	"      if cur[3] ~= dg then\n" \
+	"        R, lvl, lvs, sil, isrc, itgt = rest(i)\n" \
+	"        -- No digest yet (its first repeat, or a hash older than\n" \
+	"        -- digests): the content as stored decides whether it\n" \
+	"        -- changed (with a digest, a different one says so: not\n" \
+	"        -- read back).\n" \
+	"        if cur[3] then\n" \
+	"          old = redis.call('HMGET', akey, 'v', 'x', 'a', 'g')\n" \
 	"        else\n" \
-	"          del[#del + 1] = f[1]\n" \
+	"          old = redis.call('HMGET', akey, 'v', 'x', 'a', 'g', 'm',\n" \
+	"              'y', 'd')\n" \
+	"        end\n" \
+	"        if not cur[3] and (tonumber(old[1]) or 3) == lvl and\n" \
+	"            (old[2] or '') == sil and (old[3] or '') == isrc and\n" \
+	"            (old[4] or '') == itgt and (old[5] or '') == R[1] and\n" \
+	"            (old[6] or '') == R[3] and (old[7] or '') == R[5] then\n" \
+	"          set[#set + 1] = 'h'\n" \
+	"          set[#set + 1] = dg\n" \
+	"          R = false\n" \
 	"        end\n" \
 	"      end\n" \
-	"      -- Level 3 (sev3, the most common) is not stored either.\n" \
-	"      local raised = (tonumber(old[1]) or 3) ~= lvl\n" \
-	"      if raised and lvl == 3 then\n" \
-	"        del[#del + 1] = 'v'\n" \
-	"      elseif raised then\n" \
-	"        set[#set + 1] = 'v'\n" \
-	"        set[#set + 1] = lvs\n" \
+	"      if R then\n" \
+	"        -- Its content changed (or the hash predates digests and\n" \
+	"        -- differs): write what a repeat may change, unread, and\n" \
+	"        -- look at what the old level, silences and inhibition\n" \
+	"        -- mean now.\n" \
+	"        local del = {}\n" \
+	"        set[#set + 1] = 'h'\n" \
+	"        set[#set + 1] = dg\n" \
+	"        for _, f in ipairs(FIELDS) do\n" \
+	"          local v = R[f[2]]\n" \
+	"          if not f[3] then\n" \
+	"          elseif v ~= f[4] then\n" \
+	"            set[#set + 1] = f[1]\n" \
+	"            set[#set + 1] = v\n" \
+	"          else\n" \
+	"            del[#del + 1] = f[1]\n" \
+	"          end\n" \
+	"        end\n" \
+	"        -- Level 3 (sev3, the most common) is not stored either.\n" \
+	"        local raised = (tonumber(old[1]) or 3) ~= lvl\n" \
+	"        if raised and lvl == 3 then\n" \
+	"          del[#del + 1] = 'v'\n" \
+	"        elseif raised then\n" \
+	"          set[#set + 1] = 'v'\n" \
+	"          set[#set + 1] = lvs\n" \
+	"        end\n" \
+	"        redis.call('HSET', akey, unpack(set))\n" \
+	"        if #del > 0 then redis.call('HDEL', akey, unpack(del)) end\n" \
+	"        if (old[3] or '') ~= isrc then\n" \
+	"          -- In before out: a key that stays never drops to 0.\n" \
+	"          sources(P, isrc, 1, now)\n" \
+	"          sources(P, old[3], -1, now)\n" \
+	"        end\n" \
+	"        -- No longer silenced, or its inhibit targets changed (a\n" \
+	"        -- config reload): it may notify now. An alert whose\n" \
+	"        -- targets stay is not looked at again: when the last\n" \
+	"        -- source of a key that held its incident goes, sources()\n" \
+	"        -- re-arms it.\n" \
+	"        if sil == '' and ((old[2] or '') ~= '' or\n" \
+	"            (itgt ~= (old[4] or '') and (old[4] or '') ~= '')) and\n" \
+	"            #inhibitors(P, itgt, isrc) == 0 then\n" \
+	"          unmute(P, inc, now)\n" \
+	"        end\n" \
+	"        local ikey = P .. 'incident:' .. incs\n" \
+	"        if raised then raise(P, inc, ikey, lvl, now) end\n" \
+	"        -- The incident's updated is its last change: an alert of\n" \
+	"        -- it changed. A repeat that changes nothing leaves it\n" \
+	"        -- (the alert's last_seen says when it was last sent).\n" \
+	"        touch(ikey)\n" \
+	"      else\n" \
+	"        redis.call('HSET', akey, unpack(set))\n" \
 	"      end\n" \
-	"      redis.call('HSET', akey, unpack(set))\n" \
-	"      if #del > 0 then redis.call('HDEL', akey, unpack(del)) end\n" \
-	"      if (old[3] or '') ~= isrc then\n" \
-	"        -- In before out: a key that stays never drops to 0.\n" \
-	"        sources(P, isrc, 1, now)\n" \
-	"        sources(P, old[3], -1, now)\n" \
+	"      -- P alerts:ends holds one member per incident, never later\n" \
+	"      -- than its alerts' ends_at (LT): an end that moved later,\n" \
+	"      -- or went, is found when the member comes due\n" \
+	"      -- (LUA_FIRE_ENDS). So only an end that is new or earlier is\n" \
+	"      -- written: the member is at or before the old one already.\n" \
+	"      -- (Prometheus moves every firing alert's end later at each\n" \
+	"      -- evaluation.) (Numbers parsed only when it moved: strtod\n" \
+	"      -- is a visible cost per repeat.)\n" \
+	"      if moved and ends ~= '0' and\n" \
+	"          ((tonumber(cur[4]) or 0) <= 0 or\n" \
+	"          tonumber(ends) < tonumber(cur[4])) then\n" \
+	"        redis.call('ZADD', P .. 'alerts:ends', 'LT', ends,\n" \
+	"            'incident:' .. incs)\n" \
 	"      end\n" \
-	"      -- No longer silenced, or its inhibit targets changed (a\n" \
-	"      -- config reload): it may notify now. An alert whose targets\n" \
-	"      -- stay is not looked at again: when the last source of a key\n" \
-	"      -- that held its incident goes, sources() re-arms it.\n" \
-	"      if sil == '' and ((old[2] or '') ~= '' or\n" \
-	"          (itgt ~= (old[4] or '') and (old[4] or '') ~= '')) and\n" \
-	"          #inhibitors(P, itgt, isrc) == 0 then\n" \
-	"        unmute(P, inc, now)\n" \
-	"      end\n" \
-	"      if raised then raise(P, inc, ikey, lvl, now) end\n" \
-	"      -- The incident's updated is its last change: an alert of it\n" \
-	"      -- changed. A repeat that changes nothing leaves it (the\n" \
-	"      -- alert's last_seen says when it was last sent).\n" \
-	"      touch(ikey)\n" \
-	"    else\n" \
-	"      redis.call('HSET', akey, unpack(set))\n" \
-	"    end\n" \
-	"    -- P alerts:ends holds one member per incident, never later\n" \
-	"    -- than its alerts' ends_at (LT): an end that moved later, or\n" \
-	"    -- went, is found when the member comes due (LUA_FIRE_ENDS).\n" \
-	"    -- So only an end that is new or earlier is written: the\n" \
-	"    -- member is at or before the old one already. (Prometheus\n" \
-	"    -- moves every firing alert's end later at each evaluation.)\n" \
-	"    -- (Numbers parsed only when it moved: strtod is a visible\n" \
-	"    -- cost per repeat.)\n" \
-	"    if moved and ends ~= '0' and ((tonumber(cur[4]) or 0) <= 0 or\n" \
-	"        tonumber(ends) < tonumber(cur[4])) then\n" \
-	"      redis.call('ZADD', P .. 'alerts:ends', 'LT', ends,\n" \
-	"          'incident:' .. incs)\n" \
 	"    end\n" \
 	"    out[#out + 1] = 1\n" \
 	"  elseif st == 'firing' then\n" \

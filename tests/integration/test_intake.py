@@ -73,6 +73,27 @@ def _():
         eq(R.alert(first["fingerprint"]).get("count"), str(n), "count")
 
 
+@t.case("a repeat that brings nothing new writes count and last_seen "
+        "only; one with a new timestamp (the content the same) stores it")
+def _():
+    up()
+    a = alert(timestamp="2024-03-01T12:00:00Z")
+    fp = pd.post_ok(a)[0]["fingerprint"]
+    eq(R.alert(fp).get("timestamp"), "1709294400000", "first timestamp")
+    pd.post_ok(a)           # the first repeat writes the content's digest
+    before = R.alert_raw(fp)
+    time.sleep(0.01)        # a later last_seen
+    eq(pd.post_ok(a)[0]["result"], "deduplicated", "plain repeat")
+    after = R.alert_raw(fp)
+    eq(sorted(k for k in after if after[k] != before.get(k)), ["c", "l"],
+       "fields a plain repeat wrote")
+    eq(after.get("c"), "3", "count")
+    r = pd.post_ok(dict(a, timestamp="2024-03-01T12:05:00Z"))[0]
+    eq(r["result"], "deduplicated", "repeat with a new timestamp")
+    eq(R.alert(fp).get("timestamp"), "1709294700000", "timestamp after")
+    eq(R.alert(fp).get("count"), "4", "count after")
+
+
 @t.case("dedup_key is the fingerprint when given; labels then do not "
         "matter")
 def _():
