@@ -302,18 +302,22 @@
 	"    -- that moved, when the digest says nothing else changed: the\n" \
 	"    -- details (~450 bytes) are neither read back nor written.\n" \
 	"    local ts = ARGV[i + 2]\n" \
-	"    if cur[3] == dg and (cur[4] or '0') == ends and\n" \
-	"        (cur[5] or '0') == ts then\n" \
-	"      -- The commonest of all: only the count and last_seen.\n" \
-	"      redis.call('HSET', akey, 'c', (tonumber(cur[6]) or 1) + 1,\n" \
-	"          'l', nows)\n" \
+	"    local moved = (cur[4] or '0') ~= ends\n" \
+	"    if cur[3] == dg and (cur[5] or '0') == ts then\n" \
+	"      -- The commonest of all: the count, last_seen and maybe the\n" \
+	"      -- end (Prometheus moves it at every evaluation), no table.\n" \
+	"      local c = (tonumber(cur[6]) or 1) + 1\n" \
+	"      if moved then\n" \
+	"        redis.call('HSET', akey, 'c', c, 'l', nows, 'e', ends)\n" \
+	"      else\n" \
+	"        redis.call('HSET', akey, 'c', c, 'l', nows)\n" \
+	"      end\n" \
 	"    else\n" \
 	"      local set = {'c', (tonumber(cur[6]) or 1) + 1, 'l', nows}\n" \
 	"      if (cur[5] or '0') ~= ts then\n" \
 	"        set[#set + 1] = 't'\n" \
 	"        set[#set + 1] = ts\n" \
 	"      end\n" \
-	"      local moved = (cur[4] or '0') ~= ends\n" \
 	"      if moved then\n" \
 	"        set[#set + 1] = 'e'\n" \
 	"        set[#set + 1] = ends\n" \
@@ -392,17 +396,18 @@
 	"      else\n" \
 	"        redis.call('HSET', akey, unpack(set))\n" \
 	"      end\n" \
-	"      -- P alerts:ends holds one member per incident, never later\n" \
-	"      -- than its alerts' ends_at (LT): an end that moved later,\n" \
-	"      -- or went, is found when the member comes due\n" \
-	"      -- (LUA_FIRE_ENDS). So only an end that is new or earlier is\n" \
-	"      -- written: the member is at or before the old one already.\n" \
-	"      -- (Prometheus moves every firing alert's end later at each\n" \
-	"      -- evaluation.) (Numbers parsed only when it moved: strtod\n" \
-	"      -- is a visible cost per repeat.)\n" \
-	"      if moved and ends ~= '0' and\n" \
-	"          ((tonumber(cur[4]) or 0) <= 0 or\n" \
-	"          tonumber(ends) < tonumber(cur[4])) then\n" \
+	"    end\n" \
+	"    -- P alerts:ends holds one member per incident, never later\n" \
+	"    -- than its alerts' ends_at (LT): an end that moved later, or\n" \
+	"    -- went, is found when the member comes due (LUA_FIRE_ENDS).\n" \
+	"    -- So only an end that is new or earlier is written: the\n" \
+	"    -- member is at or before the old one already. (Prometheus\n" \
+	"    -- moves every firing alert's end later at each evaluation.)\n" \
+	"    -- (Numbers parsed only when it moved: strtod is a visible\n" \
+	"    -- cost per repeat.)\n" \
+	"    if moved and ends ~= '0' then\n" \
+	"      local was = tonumber(cur[4]) or 0\n" \
+	"      if was <= 0 or tonumber(ends) < was then\n" \
 	"        redis.call('ZADD', P .. 'alerts:ends', 'LT', ends,\n" \
 	"            'incident:' .. incs)\n" \
 	"      end\n" \
