@@ -8,9 +8,11 @@
  * after the new alerts.
  *
  *     bench/ingest_bench -s /path/redis.sock [-n ALERTS] [-b BATCH]
- *         [-g GROUPS] [-S SCRIPT]
+ *         [-g GROUPS] [-E] [-S SCRIPT]
  *     bench/ingest_bench -P
  *
+ * -E gives each pass's alerts an end 5 minutes on, so that every repeat
+ * moves its end later, as Prometheus' re-sends do (bench/loadgen -E).
  * -P prints the ingest script; -S runs a script read from a file in its
  * place, so that a change to it is measured without a rebuild.
  *
@@ -76,6 +78,13 @@ info_num(const char *text, const char *key)
 }
 
 static uint64_t groups = 997;	/* loadgen: instance = host-(n % 997) */
+/*
+ * -E: each pass's alerts end 5 minutes after it, so that every repeat
+ * moves its end later, as Prometheus' re-sends do (loadgen -E); else
+ * they have no end.
+ */
+static int	fresh_ends;
+static int64_t	ends_at;
 
 static void
 fill(struct args *a, int k, uint64_t n, const char *run)
@@ -101,7 +110,7 @@ fill(struct args *a, int k, uint64_t n, const char *run)
 	    "bucket%%5B5m%%5D%%29%%29+%%3E+0.5&g0.tab=1\",\"startsAt\":"
 	    "\"2026-11-25T20:00:00Z\"}", n % groups);
 	strcpy(f[7], "");
-	strcpy(f[8], "0");
+	snprintf(f[8], 640, "%" PRId64, fresh_ends ? ends_at : 0);
 	strcpy(f[9], "3");
 	strcpy(f[10], "bench");
 	snprintf(f[11], 640, "bench\n{alertname=\"BenchHighLatency\","
@@ -169,6 +178,7 @@ pass(redisContext *c, const char *sha, struct args *a, uint64_t first,
 	int		 done, k, j, m, argc;
 
 	freeReplyObject(cmd(c, "CONFIG RESETSTAT", NULL));
+	ends_at = now + 300000;
 	for (done = 0; done < count; done += m) {
 		m = count - done < batch ? count - done : batch;
 		/* EVALSHA sha 0 prefix now retention n 0, then the alerts. */
@@ -262,8 +272,9 @@ main(int argc, char **argv)
 	double			 m0, m1, unew, ufirst, udup, ushort;
 	int			 ch, n = 20000, batch = 100;
 
-	while ((ch = getopt(argc, argv, "s:n:b:g:S:P")) != -1) {
+	while ((ch = getopt(argc, argv, "s:n:b:g:S:PE")) != -1) {
 		switch (ch) {
+		case 'E': fresh_ends = 1; break;
 		case 'P':
 			fputs(store_scripts[STORE_SCRIPT_INGEST].text, stdout);
 			return 0;
@@ -279,7 +290,8 @@ main(int argc, char **argv)
 		case 'g': groups = strtoull(optarg, NULL, 10); break;
 		default:
 			fprintf(stderr, "usage: ingest_bench -s SOCKET "
-			    "[-n ALERTS] [-b BATCH] [-g GROUPS] [-S SCRIPT]\n"
+			    "[-n ALERTS] [-b BATCH] [-g GROUPS] [-E] "
+			    "[-S SCRIPT]\n"
 			    "       ingest_bench -P\n");
 			return 2;
 		}

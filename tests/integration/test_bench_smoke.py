@@ -153,4 +153,53 @@ def _():
     check(all(float(u) > 0 for _, _, u in got), "usec counted: %r" % got)
 
 
+def with_redis(*argv):
+    """argv run by bench/with-redis against a redis-server of its own."""
+    r = subprocess.run(["/bin/sh", os.path.join(pt.SRCDIR, "bench",
+                                                "with-redis"),
+                        pt.REDIS_SERVER] + list(argv),
+                       stdin=subprocess.DEVNULL, capture_output=True,
+                       text=True, timeout=120)
+    eq(r.returncode, 0, "exit status (stderr %r)" % r.stderr)
+    return r.stdout
+
+
+@t.case("bench/ingest_bench: -P prints the ingest script, -S runs a "
+        "script from a file in its place, -E moves every repeat's end")
+def _():
+    ingest = os.path.join(BENCH, "ingest_bench")
+    text = pt.run([ingest, "-P"]).stdout
+    check("redis.call('HMGET'" in text and text.count("\n") > 100,
+          "the script printed: %r" % text[:200])
+    path = os.path.join(t.dir, "ingest.lua")
+    with open(path, "w") as f:
+        f.write(text)
+    for argv in ([], ["-S", path], ["-E"]):
+        out = with_redis(ingest, "-n", "200", "-b", "100", *argv)
+        got = re.findall(r"^(new|dedup_short): ([0-9.]+) usec", out, re.M)
+        eq([k for k, _ in got], ["new", "dedup_short"],
+           "figures %s" % (argv or "built in"))
+        check(all(float(u) > 0 for _, u in got), "usec counted: %r" % got)
+    # A script that is not the ingest script's shape: it says so, exit 2.
+    with open(path, "w") as f:
+        f.write("return 1\n")
+    r = subprocess.run(["/bin/sh", os.path.join(pt.SRCDIR, "bench",
+                                                "with-redis"),
+                        pt.REDIS_SERVER, ingest, "-n", "100", "-S", path],
+                       stdin=subprocess.DEVNULL, capture_output=True,
+                       text=True, timeout=60)
+    check(r.returncode != 0 and "ingest_bench" in r.stderr,
+          "a wrong script fails: %d %r" % (r.returncode, r.stderr))
+
+
+@t.case("bench/new_floor: a new alert's seven calls three ways")
+def _():
+    out = with_redis(os.path.join(pt.SRCDIR, "bench", "new_floor"),
+                     "-n", "300", "-r", "1")
+    got = re.findall(r"^(lua|plain|nocontent): ([0-9.]+) usec/alert", out,
+                     re.M)
+    eq([k for k, _ in got], ["lua", "plain", "nocontent"], "the three ways")
+    check(all(float(u) > 0 for _, u in got), "usec counted: %r" % got)
+
+
 t.run()
