@@ -101,6 +101,10 @@ def _():
     m = runs["memory"]
     check(m["rss_mb"] > 0 and m["redis_bytes_per_alert"] > 0,
           "memory figures: %s" % m)
+    # Read once Redis's key table was not half rehashed (DEBUG HTSTATS).
+    check(len(m["redis_rehash_wait_s"]) == 2 and
+          all(w >= 0 for w in m["redis_rehash_wait_s"]),
+          "rehash waits: %s" % m)
     check(runs["pagerd dedup"]["cpu_us_per_alert"] > 0, "CPU per alert")
     check(runs["rota"]["ns_per_query"] > 0, "rota ns/query")
 
