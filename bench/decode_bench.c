@@ -21,6 +21,7 @@
 #include "decode_alertmanager.h"
 
 #include "am_alert.h"
+#include "now_ns.h"
 
 /*
  * Count allocations by interposing malloc(): the executable's definition
@@ -57,15 +58,6 @@ realloc(void *p, size_t n)
 	return __libc_realloc(p, n);
 }
 #endif
-
-static int64_t
-now_ns(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 int
 main(int argc, char *argv[])

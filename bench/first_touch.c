@@ -22,16 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "now_ns.h"
+
 #define PAGE	4096
-
-static int64_t
-now_ns(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static void
 usage(void)

@@ -20,14 +20,7 @@
 #include "rota.h"
 #include "tz.h"
 
-static int64_t
-now_ns(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
+#include "now_ns.h"
 
 /* xorshift64*: the same instants on every run. */
 static uint64_t
