@@ -303,17 +303,17 @@
 	"    -- details (~450 bytes) are neither read back nor written.\n" \
 	"    local ts = ARGV[i + 2]\n" \
 	"    local moved = (cur[4] or '0') ~= ends\n" \
+	"    local c = (tonumber(cur[6]) or 1) + 1\n" \
 	"    if cur[3] == dg and (cur[5] or '0') == ts then\n" \
 	"      -- The commonest of all: the count, last_seen and maybe the\n" \
 	"      -- end (Prometheus moves it at every evaluation), no table.\n" \
-	"      local c = (tonumber(cur[6]) or 1) + 1\n" \
 	"      if moved then\n" \
 	"        redis.call('HSET', akey, 'c', c, 'l', nows, 'e', ends)\n" \
 	"      else\n" \
 	"        redis.call('HSET', akey, 'c', c, 'l', nows)\n" \
 	"      end\n" \
 	"    else\n" \
-	"      local set = {'c', (tonumber(cur[6]) or 1) + 1, 'l', nows}\n" \
+	"      local set = {'c', c, 'l', nows}\n" \
 	"      if (cur[5] or '0') ~= ts then\n" \
 	"        set[#set + 1] = 't'\n" \
 	"        set[#set + 1] = ts\n" \
