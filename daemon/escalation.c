@@ -3,7 +3,9 @@
  * an incident falls due, the planner (lib/esc_plan.c) says whom to page
  * with the config of now, and one script (escalation_lua.c) checks the
  * step is still due and queues it all atomically; the outbox
- * (outbox.c) sends. Also the actions people take (ack, resolve,
+ * (outbox.c) sends. The first step of an incident that pages at once
+ * (group_wait 0) is planned as its alert is stored and done by the
+ * ingest script that opens it (store.h store_first_step). Also the actions people take (ack, resolve,
  * escalate) and the delivery reports the notifiers pass on.
  */
 #include "autoconf.h"
@@ -22,6 +24,7 @@
 #include "escalation.h"
 #include "escalation_lua.h"
 #include "log.h"
+#include "maint.h"
 #include "metrics.h"
 #include "notifier_host.h"
 #include "outbox.h"
@@ -135,6 +138,73 @@ add_rules(struct argv *a, const struct config *cfg,
 }
 
 /*
+ * Plan step (from 0) of round of an incident at level in service svc
+ * with policy (NULL or "": the service's) with the config of now, as
+ * the step script's ARGV from "what" on (escalation_step_lua.h); *np:
+ * how many people it pages. Returns what.
+ */
+static enum esc_what
+plan_args(struct escalation *e, const char *service, const char *policy,
+    int level, int step, int round, int64_t now, struct argv *a,
+    size_t *np)
+{
+	static const char *const what[] = { "page", "skip", "defer", "stop" };
+	const struct config		*cfg = e->pd->cfg;
+	const struct esc_policy		*pol = NULL;
+	const struct service		*svc;
+	const struct rota_person	*who;
+	struct esc_plan			 plan;
+	char				 reason[96] = "";
+	size_t				 i;
+
+	svc = config_find_service(cfg, service);
+	if (policy != NULL && policy[0] != '\0')
+		pol = config_find_policy(cfg, policy);
+	else if (svc != NULL)
+		pol = config_find_policy(cfg, svc->policy);
+	memset(&plan, 0, sizeof(plan));
+	plan.what = ESC_STOP;
+	plan.next_step = -1;
+	if (pol == NULL)
+		snprintf(reason, sizeof(reason), "no escalation policy%s%s",
+		    policy && policy[0] ? ": unknown " : "",
+		    policy ? policy : "");
+	else if (cfg->rotas == NULL)
+		snprintf(reason, sizeof(reason), "no rotas");
+	else {
+		esc_plan(pol, step, round, level, now, cfg->rotas,
+		    overrides_extra(e->pd->rota_overrides),
+		    svc ? svc->hours : NULL, &plan);
+		if (plan.what == ESC_SKIP)
+			snprintf(reason, sizeof(reason), "nobody on call");
+		else if (plan.what == ESC_STOP)
+			snprintf(reason, sizeof(reason), "policy %s has no "
+			    "step %d in round %d for sev%d", pol->name,
+			    step + 1, round + 1, level);
+	}
+	argv_str(a, what[plan.what]);
+	argv_add(a, "%d", plan.next_step);
+	argv_add(a, "%d", plan.next_round);
+	argv_add(a, "%" PRId64, plan.next_ms);
+	argv_str(a, reason);
+	*np = plan.what == ESC_PAGE ? plan.n_pages : 0;
+	argv_add(a, "%zu", *np);
+	for (i = 0; i < *np; i++) {
+		who = rota_set_person(cfg->rotas, plan.pages[i].person);
+		argv_str(a, who->id);
+		argv_str(a, plan.pages[i].target);
+		argv_str(a, plan.pages[i].reason);
+		argv_str(a, who->phone);
+		add_rules(a, cfg, who);
+	}
+	if (plan.truncated)
+		log_warnx("escalation: policy %s: more than %d people in one "
+		    "step; paging the first %d", pol->name, ESC_MAX_PAGES,
+		    ESC_MAX_PAGES);
+	return plan.what;
+}
+
+/*
  * The incident as the claim read it (v: status, level, service, policy,
  * esc_step, esc_round, esc_epoch; NULL for absent): plan the step with
  * the config of now, then let the script check and do it.
@@ -144,29 +214,14 @@ plan_step(struct fire *f, const char *const *v)
 {
 	static const char *const what[] = { "page", "skip", "defer", "stop" };
 	struct escalation		*e = f->e;
-	const struct config		*cfg = e->pd->cfg;
-	const struct esc_policy		*pol = NULL;
-	const struct service		*svc;
-	const struct rota_person	*who;
 	const char			*st = v[0];
 	const char			*step = v[4];
 	const char			*round = v[5], *epoch;
-	struct esc_plan			 plan;
 	struct argv			 a = { 0 };
-	char				 reason[96] = "";
-	size_t				 i;
-	int				 level;
+	enum esc_what			 w;
+	size_t				 np;
 
 	epoch = v[6] ? v[6] : "0";
-	svc = config_find_service(cfg, v[2]);
-	if (v[3] != NULL && v[3][0] != '\0')
-		pol = config_find_policy(cfg, v[3]);
-	else if (svc != NULL)
-		pol = config_find_policy(cfg, svc->policy);
-	level = v[1] ? atoi(v[1]) : 3;
-	memset(&plan, 0, sizeof(plan));
-	plan.what = ESC_STOP;
-	plan.next_step = -1;
 	if (st == NULL || step == NULL || round == NULL || atoi(step) < 0) {
 		/* Not ours to page (gone, or nothing left): drop the timer. */
 		argv_str(&a, "ZREM");
@@ -182,47 +237,15 @@ plan_step(struct fire *f, const char *const *v)
 		fire_end(f, 0, 0);
 		return;
 	}
-	if (pol == NULL)
-		snprintf(reason, sizeof(reason), "no escalation policy%s%s",
-		    v[3] && v[3][0] ? ": unknown " : "", v[3] ? v[3] : "");
-	else if (cfg->rotas == NULL)
-		snprintf(reason, sizeof(reason), "no rotas");
-	else {
-		esc_plan(pol, atoi(step), atoi(round), level, f->now,
-		    cfg->rotas, overrides_extra(e->pd->rota_overrides),
-		    svc ? svc->hours : NULL, &plan);
-		if (plan.what == ESC_SKIP)
-			snprintf(reason, sizeof(reason), "nobody on call");
-		else if (plan.what == ESC_STOP)
-			snprintf(reason, sizeof(reason), "policy %s has no "
-			    "step %d in round %d for sev%d", pol->name,
-			    atoi(step) + 1, atoi(round) + 1, level);
-	}
-	f->what = what[plan.what];
 	argv_str(&a, store_prefix(e->pd->page_store));
 	argv_add(&a, "%" PRId64, f->now);
 	argv_str(&a, f->id);
 	argv_str(&a, step);
 	argv_str(&a, round);
 	argv_str(&a, epoch);
-	argv_str(&a, what[plan.what]);
-	argv_add(&a, "%d", plan.next_step);
-	argv_add(&a, "%d", plan.next_round);
-	argv_add(&a, "%" PRId64, plan.next_ms);
-	argv_str(&a, reason);
-	argv_add(&a, "%zu", plan.what == ESC_PAGE ? plan.n_pages : 0);
-	for (i = 0; plan.what == ESC_PAGE && i < plan.n_pages; i++) {
-		who = rota_set_person(cfg->rotas, plan.pages[i].person);
-		argv_str(&a, who->id);
-		argv_str(&a, plan.pages[i].target);
-		argv_str(&a, plan.pages[i].reason);
-		argv_str(&a, who->phone);
-		add_rules(&a, cfg, who);
-	}
-	if (plan.truncated)
-		log_warnx("escalation: incident %s: more than %d people in "
-		    "one step; paging the first %d", f->id, ESC_MAX_PAGES,
-		    ESC_MAX_PAGES);
+	w = plan_args(e, v[2], v[3], v[1] ? atoi(v[1]) : 3, atoi(step),
+	    atoi(round), f->now, &a, &np);
+	f->what = what[w];
 	if (send_args(e, &esc_lua_step, &a, stepped, f) == -1) {
 		fire_end(f, 0, 0);
 		return;
@@ -232,7 +255,56 @@ plan_step(struct fire *f, const char *const *v)
 	 * script, so it finds the pages the script queues: a round trip
 	 * less to the page. The kick of stepped() stays the guarantee.
 	 */
-	if (plan.what == ESC_PAGE && plan.n_pages > 0)
+	if (np > 0)
+		outbox_kick(e->outbox);
+}
+
+/* ------------------------------------------------------- first steps */
+
+/*
+ * store_first_step plan(): the first step of the incident alert a
+ * opens, when its service has no group_wait and a policy, and is not in
+ * a maintenance window (the notify timer holds it then). The ingest
+ * script does it as it opens the incident (store.h).
+ */
+static int
+first_step_plan(void *arg, const struct alert *a, int64_t now,
+    struct argv *out)
+{
+	struct escalation	*e = arg;
+	const struct service	*svc;
+	struct maint_answer	 m;
+	size_t			 np;
+
+	if (a->status != ALERT_FIRING || a->group_wait_ms != 0 ||
+	    a->policy == NULL || a->policy[0] == '\0' || a->service == NULL)
+		return 0;
+	svc = config_find_service(e->pd->cfg, a->service);
+	if (svc != NULL && maint_active(svc->maint, now, &m))
+		return 0;
+	(void)plan_args(e, a->service, a->policy,
+	    a->level >= 1 && a->level <= 3 ? a->level : 3, 0, 0, now, out,
+	    &np);
+	return 0;
+}
+
+/* store_first_step done(): as the notify timer and stepped() count it. */
+static void
+first_step_done(void *arg, long long incident, const char *what,
+    long long result)
+{
+	struct escalation	*e = arg;
+	const char		*notify[2] = { "kind", "notify" };
+	const char		*kv[2] = { "result", what };
+
+	metrics_add(e->pd->metrics, "pagerd_timers_fired_total", 1, 1,
+	    notify);
+	if (result >= 0) {
+		metrics_add(e->pd->metrics, "pagerd_escalation_steps_total",
+		    1, 1, kv);
+		log_info("escalation: incident %lld: step %s", incident, what);
+	}
+	if (result > 0)
 		outbox_kick(e->outbox);
 }
 
@@ -466,6 +538,7 @@ struct escalation *
 escalation_start(struct pagerd *pd)
 {
 	struct escalation	*e;
+	struct store_first_step	 fs;
 
 	if (esc_lua_init() == -1 || (e = calloc(1, sizeof(*e))) == NULL)
 		return NULL;
@@ -481,6 +554,10 @@ escalation_start(struct pagerd *pd)
 	if (pd->notifiers != NULL)
 		notifier_host_set_delivery_handler(pd->notifiers, on_delivery,
 		    e);
+	fs.plan = first_step_plan;
+	fs.done = first_step_done;
+	fs.arg = e;
+	store_set_first_step(pd->store, &fs);
 	return e;
 }
 
@@ -493,8 +570,10 @@ escalation_reconfigure(struct escalation *e)
 void
 escalation_stop(struct escalation *e)
 {
-	if (e != NULL)
-		outbox_stop(e->outbox);
+	if (e == NULL)
+		return;
+	store_set_first_step(e->pd->store, NULL);
+	outbox_stop(e->outbox);
 }
 
 void

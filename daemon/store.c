@@ -28,6 +28,7 @@
 #include <jansson.h>
 #include <openssl/sha.h>
 
+#include "argv.h"
 #include "decimal.h"
 #include "fingerprint.h"
 #include "log.h"
@@ -224,6 +225,7 @@ struct store {
 	redisAsyncContext	*ac;
 	char			 sha[STORE_SCRIPT_COUNT][41];
 	struct seen		*seen;		/* digests of repeats */
+	struct store_first_step	 first_step;	/* plan NULL: none */
 	int			 setup_left;
 	int			 setup_failed;
 	int			 migrating;	/* logged */
@@ -989,6 +991,32 @@ rest_add(struct bytes *o, const struct alert *a, char num[][DECIMAL_LEN])
 	return 0;
 }
 
+/*
+ * After the content, the plan of the first escalation step for an
+ * incident the alert would open (store_first_step): only where the
+ * content goes out now, as a repeat the store has seen opens nothing
+ * (sent back for its content, it goes by the notify timer). A plan
+ * that does not fit in memory is left out: the notify timer pages.
+ */
+static int
+first_step_add(struct store *s, struct bytes *o, const struct alert *a,
+    int64_t now_ms)
+{
+	struct argv	 pa = { 0 };
+	size_t		 i;
+	int		 rv = 0;
+
+	if (s->first_step.plan(s->first_step.arg, a, now_ms, &pa) == -1 ||
+	    pa.oom) {
+		argv_free(&pa);
+		return 0;
+	}
+	for (i = 0; i < pa.n && rv == 0; i++)
+		rv = buf_add(o, pa.v[i], 1);
+	argv_free(&pa);
+	return rv;
+}
+
 /* Room for one more struct sent. */
 static int
 sent_reserve(struct batch *b)
@@ -1058,6 +1086,8 @@ batch_add_alert(struct store *s, struct batch *b, const struct alert *a)
 	    arg_add(b, num[4]) == -1 ||
 	    arg_add(b, dg) == -1 ||
 	    (firing && rest_add(rest, a, num) == -1) ||
+	    (firing && rest == &b->args && s->first_step.plan != NULL &&
+	    first_step_add(s, rest, a, b->now_ms) == -1) ||
 	    arg_end(b) == -1) {
 		b->args.len = len;
 		b->side.len = side;
@@ -1097,14 +1127,34 @@ batch_complete(struct batch *b, int ok)
 	batch_free(b);
 }
 
+/* The result of the batch's k-th alert. */
+static struct store_result *
+batch_res(struct batch *b, size_t k)
+{
+	size_t	 i;
+
+	for (i = 0; i < b->nslices; i++) {
+		if (k < b->slices[i].n)
+			return &b->slices[i].sub->res[b->slices[i].first + k];
+		k -= b->slices[i].n;
+	}
+	return NULL;
+}
+
+/*
+ * The reply: outcome and incident of each alert, then index, what and
+ * result of each first step done (store_first_step).
+ */
 static int
 batch_parse(struct batch *b, const redisReply *r)
 {
 	const struct slice	*sl;
 	const redisReply	*o, *inc;
-	size_t			 i, j, k;
+	size_t			 i, j, k, n2 = 2 * b->nalerts;
+	long long		 x, w;
 
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 * b->nalerts)
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < n2 ||
+	    (r->elements - n2) % 3 != 0)
 		return -1;
 	for (i = 0; i < r->elements; i++)
 		if (r->element[i]->type != REDIS_REPLY_INTEGER)
@@ -1124,7 +1174,31 @@ batch_parse(struct batch *b, const redisReply *r)
 			sl->sub->res[sl->first + j].incident = inc->integer;
 		}
 	}
+	for (i = n2; i < r->elements; i += 3) {
+		x = r->element[i]->integer;
+		w = r->element[i + 1]->integer;
+		if (x < 0 || (size_t)x >= b->nalerts || w < 0 || w > 3)
+			return -1;
+		batch_res(b, (size_t)x)->stepped = 1;
+	}
 	return 0;
+}
+
+/* Tell the escalation engine of the first steps the script did. */
+static void
+first_steps_done(struct store *s, struct batch *b, const redisReply *r)
+{
+	static const char *const what[] = { "page", "skip", "defer", "stop" };
+	const struct store_result	*res;
+	size_t				 i;
+
+	for (i = 2 * b->nalerts; i + 2 < r->elements; i += 3) {
+		res = batch_res(b, (size_t)r->element[i]->integer);
+		if (s->first_step.done != NULL)
+			s->first_step.done(s->first_step.arg, res->incident,
+			    what[r->element[i + 1]->integer],
+			    r->element[i + 2]->integer);
+	}
 }
 
 static void	batch_reply(redisAsyncContext *, void *, void *);
@@ -1343,6 +1417,7 @@ batch_reply(redisAsyncContext *ac, void *r, void *priv)
 		batch_complete(b, 0);
 	} else {
 		back = batch_settle(s, b, reply, &shorts);
+		first_steps_done(s, b, reply);
 		count(s, "pagerd_store_commits_total", 1);
 		count(s, "pagerd_store_commit_alerts_total", (double)(n - back));
 		count(s, "pagerd_store_short_repeats_total", (double)shorts);
@@ -2160,6 +2235,15 @@ store_submit(struct store *s, const struct alert *alerts, size_t n,
 	} while (i < n);
 	flush_schedule(s);
 	return 0;
+}
+
+void
+store_set_first_step(struct store *s, const struct store_first_step *fs)
+{
+	if (fs != NULL)
+		s->first_step = *fs;
+	else
+		memset(&s->first_step, 0, sizeof(s->first_step));
 }
 
 void

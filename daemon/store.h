@@ -15,6 +15,7 @@
 
 #include "alert.h"
 
+struct argv;
 struct event_base;
 struct metrics;
 struct store;
@@ -30,7 +31,33 @@ enum store_outcome {
 struct store_result {
 	long long		 incident;	/* 0 when none */
 	enum store_outcome	 outcome;
+	int			 stepped;	/* it opened the incident and
+						 * did its first step in the
+						 * same call (store_first_step) */
 };
+
+/*
+ * An incident that pages as soon as it opens (group_wait 0) has its
+ * first escalation step done by the ingest script that opens it, not
+ * by a notify timer two round trips and two script calls later
+ * (daemon/escalation.c plans it). plan() appends to out the step
+ * script's ARGV from "what" on for alert a at now_ms, or nothing when
+ * the alert would not page at once; the script still falls back to
+ * the timer when it is silenced or inhibited. done() is told of each
+ * step so done: the incident, what ("page", "skip", "defer", "stop")
+ * and the step script's result (notifications queued; -1 not due).
+ */
+struct store_first_step {
+	int	(*plan)(void *arg, const struct alert *a, int64_t now_ms,
+		    struct argv *out);
+	void	(*done)(void *arg, long long incident, const char *what,
+		    long long result);
+	void	 *arg;
+};
+
+/* fs NULL: no more (the timers do every first step). */
+void		 store_set_first_step(struct store *,
+		    const struct store_first_step *fs);
 
 /* Store settings, copied by store_configure(). */
 struct store_settings {

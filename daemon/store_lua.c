@@ -5,6 +5,7 @@
  */
 #include "autoconf.h"
 
+#include "escalation_step_lua.h"
 #include "store_lua.h"
 
 /*
@@ -209,18 +210,47 @@
 	"-- 11 group_interval, 12 repeat_interval, 13 auto_resolve,\n" \
 	"-- 14 policy, 15 silenced, 16 inhibit_src, 17 inhibit_tgt, and\n" \
 	"-- 18 the timestamp (in the place of where unpack() ended: a\n" \
-	"-- 19th element would grow the table).\n" \
+	"-- 19th element would grow the table). After the 17 strings the\n" \
+	"-- rest may go on with the plan of the first escalation step, for\n" \
+	"-- an alert that pages as soon as it opens an incident: the step\n" \
+	"-- script's ARGV from 'what' on, each NUL-terminated (first_step()\n" \
+	"-- below); pos is where it starts.\n" \
 	"local REST = string.rep('s', 17)\n" \
 	"local function rest(i)\n" \
-	"  local a, b, c, d, e, f, g, h, j, k, l, m, n, o, p, q, r =\n" \
+	"  local a, b, c, d, e, f, g, h, j, k, l, m, n, o, p, q, r, pos =\n" \
 	"      struct.unpack(REST, ARGV[i + 5])\n" \
 	"  local R = {a, b, c, d, e, f, g, h, j, k, l, m, n, o, p, q, r,\n" \
 	"      ARGV[i + 2]}\n" \
 	"  local lvs = R[7]\n" \
 	"  local lvl = LVL[lvs]\n" \
 	"  if not lvl then lvl, lvs = 3, '3' end\n" \
-	"  return R, lvl, lvs, R[15], R[16], R[17]\n" \
+	"  return R, lvl, lvs, R[15], R[16], R[17], pos\n" \
 	"end\n" \
+	"-- An incident that alert i opens pages at once, in this call, when\n" \
+	"-- its service has no group_wait and pagerd planned the step (not\n" \
+	"-- in a maintenance window: daemon/escalation.c), and the alert is\n" \
+	"-- neither silenced nor inhibited: the step's ARGV, as the step\n" \
+	"-- script would get it for step 1 of incident incs. Otherwise\n" \
+	"-- false: a notify timer does it (LUA_NOTIFY_FN, with all its\n" \
+	"-- checks), which is what the claim used to do for every incident,\n" \
+	"-- and two round trips and two script calls later.\n" \
+	"local function first_step(i, pos, incs, wait, sil, isrc, itgt)\n" \
+	"  local s = ARGV[i + 5]\n" \
+	"  if wait ~= 0 or sil ~= '' or pos > #s or\n" \
+	"      (itgt ~= '' and #inhibitors(P, itgt, isrc) > 0) then\n" \
+	"    return false\n" \
+	"  end\n" \
+	"  local A = {P, nows, incs, '0', '0', '0'}\n" \
+	"  for v in string.gmatch(string.sub(s, pos), '(%Z*)%z') do\n" \
+	"    A[#A + 1] = v\n" \
+	"  end\n" \
+	"  return A\n" \
+	"end\n" \
+	"-- Steps done in this call: alert index (from 0), what (0 page,\n" \
+	"-- 1 skip, 2 defer, 3 stop) and the step's result, appended to the\n" \
+	"-- reply after the alerts' pairs.\n" \
+	"local WHAT = {page = 0, skip = 1, defer = 2, stop = 3}\n" \
+	"local stepped = {}\n" \
 	"-- The alert's optional fields: name, index in R, whether a repeat\n" \
 	"-- may change it, and the empty value, which is not stored (absent =\n" \
 	"-- empty). What a repeat may change (but timestamp) is what pagerd's\n" \
@@ -270,7 +300,7 @@
 	"end\n" \
 	"local out = {}\n" \
 	"local i = 6\n" \
-	"for _ = 1, n do\n" \
+	"for k = 1, n do\n" \
 	"  local fp, st = ARGV[i], ARGV[i + 1]\n" \
 	"  -- '0' or digits from 1 on (store.c decimal_i64(): no pattern\n" \
 	"  -- match here, a visible cost per repeat).\n" \
@@ -416,7 +446,7 @@
 	"  elseif st == 'firing' then\n" \
 	"    -- New, or firing again after it resolved: join the open\n" \
 	"    -- incident of its group, or open one.\n" \
-	"    local R, lvl, lvs, sil, isrc, itgt = rest(i)\n" \
+	"    local R, lvl, lvs, sil, isrc, itgt, pos = rest(i)\n" \
 	"    local svc, gk = R[8], R[9]\n" \
 	"    if svc == '' then svc = 'default' end\n" \
 	"    local gkey, h = false, false\n" \
@@ -495,13 +525,14 @@
 	"    end\n" \
 	"    if opened then\n" \
 	"      local wait = tonumber(R[10]) or 0\n" \
+	"      local A = first_step(i, pos, incs, wait, sil, isrc, itgt)\n" \
 	"      redis.call('HSET', ikey, 'id', inc, 'title', R[1],\n" \
 	"          'summary', R[1], 'status', 'triggered',\n" \
 	"          'level', lvl, 'severity', SEV[lvl], 'service', svc,\n" \
 	"          'group_key', gk, 'policy', R[14],\n" \
 	"          'group_wait', wait, 'group_interval', R[11],\n" \
 	"          'repeat_interval', R[12],\n" \
-	"          'auto_resolve', R[13], 'notified_at', '',\n" \
+	"          'auto_resolve', R[13], 'notified_at', A and nows or '',\n" \
 	"          'source', R[2], 'created', now, 'updated', now,\n" \
 	"          'resolved_at', '', 'alert_count', 1, 'firing_count', 1)\n" \
 	"      redis.call('SADD', ikey .. ':alerts', fp)\n" \
@@ -510,12 +541,26 @@
 	"      redis.call('ZADD', P .. 'incidents', inc, inc)\n" \
 	"      redis.call('ZADD', P .. 'incidents:triggered', inc, inc)\n" \
 	"      if gkey then redis.call('SET', gkey, inc) end\n" \
-	"      -- In Redis, not in a libevent timer: it survives a restart\n" \
-	"      -- and any instance may fire it (daemon/timers.c).\n" \
-	"      redis.call('ZADD', P .. 'timers', now + wait, 'notify:' .. inc)\n" \
+	"      if A then\n" \
+	"        -- What notify() does once group_wait is over, then step 1\n" \
+	"        -- (it arms the next step itself).\n" \
+	"        redis.call('HSET', ikey, 'esc_step', 0, 'esc_round', 0,\n" \
+	"            'esc_due', nows, 'esc_epoch', 0)\n" \
+	"        redis.call('XADD', ikey .. ':timeline', '*',\n" \
+	"            'event', 'group_wait_elapsed', 'at', nows)\n" \
+	"        stepped[#stepped + 1] = k - 1\n" \
+	"        stepped[#stepped + 1] = WHAT[A[7]] or 3\n" \
+	"        stepped[#stepped + 1] = esc_step(A)\n" \
+	"      else\n" \
+	"        -- In Redis, not in a libevent timer: it survives a\n" \
+	"        -- restart and any instance may fire it (daemon/timers.c).\n" \
+	"        redis.call('ZADD', P .. 'timers', now + wait,\n" \
+	"            'notify:' .. inc)\n" \
+	"      end\n" \
 	"      touched[ikey] = true\n" \
 	"      if gkey then\n" \
-	"        joined[gk] = {'triggered', R[1], '1', '1', lvs, '',\n" \
+	"        joined[gk] = {'triggered', R[1], '1', '1', lvs,\n" \
+	"            A and nows or '',\n" \
 	"            R[2], svc}\n" \
 	"        jinc[gk] = incs\n" \
 	"      end\n" \
@@ -576,6 +621,7 @@
 	"  out[#out + 1] = inc\n" \
 	"  i = i + 6\n" \
 	"end\n" \
+	"for _, v in ipairs(stepped) do out[#out + 1] = v end\n" \
 	"return out\n"
 
 /*
@@ -1098,7 +1144,8 @@
 const char store_lua_write_lib[] = LUA_WRITE_LIB;
 
 const struct store_script_def store_scripts[STORE_SCRIPT_COUNT] = {
-	[STORE_SCRIPT_INGEST] = { "ingest", LUA_WRITE_LIB LUA_INGEST },
+	[STORE_SCRIPT_INGEST] = { "ingest",
+	    LUA_WRITE_LIB ESC_STEP_FN LUA_INGEST },
 	[STORE_SCRIPT_LIST] = { "list", LUA_COMMON LUA_LIST },
 	[STORE_SCRIPT_GET] = { "get", LUA_COMMON LUA_GET },
 	[STORE_SCRIPT_CLAIM] = { "claim",

@@ -89,7 +89,12 @@
  *                                       from, to, at (capped near 100,000)
  *   P timers                    zset    member "notify:ID" (group_wait of
  *                                       incident ID), score = due time; a
- *                                       claimed member's score is its lease
+ *                                       claimed member's score is its lease.
+ *                                       None for an incident that pages at
+ *                                       once (group_wait 0, a planned first
+ *                                       step, nothing holding it): the
+ *                                       ingest script does its notify and
+ *                                       first step as it opens it
  *   P alerts:ends               zset    "incident:ID" for each incident
  *                                       with a firing alert that has an
  *                                       endsAt; score <= the earliest

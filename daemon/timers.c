@@ -210,7 +210,8 @@ timers_ingested(struct timers *t, const unsigned char *pages_now,
 	size_t	 i;
 
 	for (i = 0; pages_now != NULL && i < n; i++)
-		if (res[i].outcome == STORE_NEW && pages_now[i]) {
+		if (res[i].outcome == STORE_NEW && pages_now[i] &&
+		    !res[i].stepped) {
 			timers_kick(t);
 			return;
 		}

@@ -42,8 +42,10 @@ int		 timers_pages_now(const struct alert *);
  * After alerts were persisted (res as store_submit_cb's): kick when one
  * of them is new and pages_now[i] (timers_pages_now() of alert i; NULL:
  * none does), so its notify timer, due now, is done (and its first step
- * claimed) now rather than up to a tick later. Services that page no one wait for the tick (no
- * claim per request under load).
+ * claimed) now rather than up to a tick later. Not for one whose first
+ * step the ingest script did itself (res[i].stepped: store.h
+ * store_first_step; it left no notify timer). Services that page no
+ * one wait for the tick (no claim per request under load).
  */
 void		 timers_ingested(struct timers *, const unsigned char *pages_now,
 		    const struct store_result *, size_t);

@@ -723,6 +723,28 @@ def _cfg_setting(k, v, indent):
     return "%s%s %s;" % (k, sep, _cfg_value(v, indent))
 
 
+def add_paging(c, person="pat"):
+    """Give config c what a policy needs to page someone (through the
+    log notifier): a person always on call in a rota of their own, and
+    the policy returned, one step. A service with group_wait 0 and this
+    policy pages in the ingest script that opens its incident unless
+    the alert is held (silenced, inhibited, in maintenance)."""
+    c["notifiers"] = dict(c.get("notifiers", {}),
+                          log={"type": "log", "level": "info"})
+    c["people"] = dict(c.get("people", {}),
+                       **{person: {"phone": "+31600000099"}})
+    layer = {"shift": "1w", "handoff": "mon 09:00", "anchor": "2026-01-05",
+             "members": [person]}
+    c["rotas"] = dict(c.get("rotas", {}), pagelog={
+        "time_zone": "UTC",
+        "levels": [{"name": "primary", "layers": [layer]}]})
+    c["contact_defaults"] = [{"notifier": "log"}]
+    c.setdefault("policies", []).append(
+        {"name": "page-log", "repeat": 0,
+         "steps": [{"targets": ["rota:pagelog"], "delay": "1h"}]})
+    return "page-log"
+
+
 def render_config(cfg):
     """A nested dict as libconfig text: dicts are groups, lists of dicts
     (or tuples) are lists, other lists are arrays, Raw is verbatim."""

@@ -16,6 +16,7 @@ import http.server
 import json
 import os
 import re
+import socket
 import threading
 import time
 
@@ -204,6 +205,38 @@ def act(iid, action, body=None, headers=AUTH):
                       data, headers)
 
 
+class Monitor:
+    """Redis MONITOR on a connection of its own: every command Redis
+    runs (a script's own calls as "[0 lua]" lines), as text lines, until
+    stop()."""
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(5)
+        self.sock.connect(path)
+        self.sock.sendall(b"*1\r\n$7\r\nMONITOR\r\n")
+        self.f = self.sock.makefile("rb")
+        eq(self.f.readline(), b"+OK\r\n", "MONITOR")
+        self.sock.settimeout(None)
+        self.lines = []
+        self.th = threading.Thread(target=self._run, daemon=True)
+        self.th.start()
+
+    def _run(self):
+        try:
+            for line in self.f:
+                self.lines.append(line.decode("utf-8", "replace"))
+        except (OSError, ValueError):
+            pass
+
+    def stop(self):
+        self.sock.shutdown(socket.SHUT_RDWR)
+        self.th.join(2)
+        self.f.close()
+        self.sock.close()
+        return self.lines
+
+
 def wait_pages(iid, n, timeout=5, daemons=(pd,)):
     return wait_until(lambda: len(pages(iid, daemons)) >= n and
                       pages(iid, daemons), timeout=timeout,
@@ -225,6 +258,32 @@ def _():
     paged = events(iid, "paged")[0]
     eq((paged["step"], paged["target"], paged["reason"], paged["code"]),
        (1, "rota:ops", "rotation", 1), "paged event")
+
+
+@t.case("group_wait 0: the script call that opens the incident pages "
+        "(no notify timer, no claim and no step call in between)")
+def _():
+    up()
+    mon = Monitor(R.path)
+    try:
+        iid = fire("main")
+        wait_pages(iid, 1)
+    finally:
+        lines = mon.stop()
+    eq([ln for ln in lines if '"notify:%d"' % iid in ln], [],
+       "commands on timer notify:%d" % iid)
+    opened = [i for i, ln in enumerate(lines)
+              if re.search(r'"HSET" "[^"]*incident:%d" "id"' % iid, ln)]
+    queued = [i for i, ln in enumerate(lines)
+              if re.search(r'"XADD" "[^"]*outbox" "\*" "incident" "%d"'
+                           % iid, ln)]
+    check(opened and queued, "the incident opened and a page queued")
+    between = [ln for ln in lines[opened[0]:queued[0]] if "[0 lua]" not in ln]
+    eq(between, [], "calls between opening the incident and its page")
+    eq([e["event"] for e in events(iid)][:3],
+       ["created", "group_wait_elapsed", "paged"], "timeline")
+    eq(incident(iid)["notified_at"], incident(iid)["created"],
+       "notified when created")
 
 
 @t.case("no ack: step 2 pages after its delay, then escalation ends")

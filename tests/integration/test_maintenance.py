@@ -26,12 +26,16 @@ def rfc3339(secs_from_now):
 
 
 def service(name, window):
+    # page-log (pt.add_paging): a window must hold the page the ingest
+    # script would otherwise do at once (group_wait 0).
     return {"name": name, "group_by": ["alertname"], "group_wait": "0s",
-            "maintenance": [window]}
+            "policy": "page-log", "maintenance": [window]}
 
 
 def configure(p, short_until):
     c = p.config
+    c.pop("policies", None)     # configured again for pd_short
+    pt.add_paging(c)
     c["services"] = [
         # From two minutes ago to ten minutes on: covers now (a window
         # across midnight is fine, rotas allow 23:55-00:07).

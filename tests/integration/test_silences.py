@@ -21,8 +21,10 @@ KEY = "sil-key-0123456789"
 
 def configure(p):
     c = p.config
+    # A policy: a held alert must hold the page the ingest script would
+    # otherwise do at once (group_wait 0).
     c["services"] = [{"name": "sil", "group_by": ["alertname"],
-                      "group_wait": "0s"}]
+                      "group_wait": "0s", "policy": pt.add_paging(c)}]
     c["integrations"] = c["integrations"] + [
         {"name": "sil", "key": KEY, "service": "sil"}]
     c["silences"] = {"max_duration": "2d"}
