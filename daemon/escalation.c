@@ -5,8 +5,9 @@
  * step is still due and queues it all atomically; the outbox
  * (outbox.c) sends. The first step of an incident that pages at once
  * (group_wait 0) is planned as its alert is stored and done by the
- * ingest script that opens it (store.h store_first_step). Also the actions people take (ack, resolve,
- * escalate) and the delivery reports the notifiers pass on.
+ * ingest script that opens it (store.h store_first_step). Also the
+ * actions people take (ack, resolve, escalate) and the delivery reports
+ * the notifiers pass on.
  */
 #include "autoconf.h"
 
