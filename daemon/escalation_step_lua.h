@@ -71,8 +71,12 @@
 	"local id, step, round, epoch = ARGV[3], ARGV[4], ARGV[5], ARGV[6]\n" \
 	"local what = ARGV[7]\n" \
 	"local ikey = P .. 'incident:' .. id\n" \
-	"local h = redis.call('HMGET', ikey, 'status', 'esc_step',\n" \
-	"    'esc_round', 'esc_epoch', 'esc_due')\n" \
+	"-- ARGV.fresh: the caller opened the incident in this call with\n" \
+	"-- this step due now and nothing armed (the ingest script): no\n" \
+	"-- need to read it back, or to disarm a timer it never had.\n" \
+	"local h = ARGV.fresh and {'triggered', step, round, epoch, ARGV[2]} or\n" \
+	"    redis.call('HMGET', ikey, 'status', 'esc_step', 'esc_round',\n" \
+	"        'esc_epoch', 'esc_due')\n" \
 	"if h[1] ~= 'triggered' then\n" \
 	"  disarm(id, 'esc:' .. id)\n" \
 	"  return -1\n" \
@@ -189,7 +193,7 @@
 	"  arm(id, 'esc:' .. id, tonumber(ARGV[10]))\n" \
 	"else\n" \
 	"  redis.call('HSET', ikey, 'esc_step', -1)\n" \
-	"  disarm(id, 'esc:' .. id)\n" \
+	"  if not ARGV.fresh then disarm(id, 'esc:' .. id) end\n" \
 	"end\n" \
 	"return sent\n"
 

@@ -240,7 +240,7 @@
 	"      (itgt ~= '' and #inhibitors(P, itgt, isrc) > 0) then\n" \
 	"    return false\n" \
 	"  end\n" \
-	"  local A = {P, nows, incs, '0', '0', '0'}\n" \
+	"  local A = {P, nows, incs, '0', '0', '0', fresh = true}\n" \
 	"  for v in string.gmatch(string.sub(s, pos), '(%Z*)%z') do\n" \
 	"    A[#A + 1] = v\n" \
 	"  end\n" \
@@ -526,7 +526,7 @@
 	"    if opened then\n" \
 	"      local wait = tonumber(R[10]) or 0\n" \
 	"      local A = first_step(i, pos, incs, wait, sil, isrc, itgt)\n" \
-	"      redis.call('HSET', ikey, 'id', inc, 'title', R[1],\n" \
+	"      local set = {'id', inc, 'title', R[1],\n" \
 	"          'summary', R[1], 'status', 'triggered',\n" \
 	"          'level', lvl, 'severity', SEV[lvl], 'service', svc,\n" \
 	"          'group_key', gk, 'policy', R[14],\n" \
@@ -534,7 +534,16 @@
 	"          'repeat_interval', R[12],\n" \
 	"          'auto_resolve', R[13], 'notified_at', A and nows or '',\n" \
 	"          'source', R[2], 'created', now, 'updated', now,\n" \
-	"          'resolved_at', '', 'alert_count', 1, 'firing_count', 1)\n" \
+	"          'resolved_at', '', 'alert_count', 1, 'firing_count', 1}\n" \
+	"      if A then\n" \
+	"        -- What notify() writes once group_wait is over, in the\n" \
+	"        -- same HSET: step 1 due now.\n" \
+	"        for _, v in ipairs({'esc_step', 0, 'esc_round', 0,\n" \
+	"            'esc_due', nows, 'esc_epoch', 0}) do\n" \
+	"          set[#set + 1] = v\n" \
+	"        end\n" \
+	"      end\n" \
+	"      redis.call('HSET', ikey, unpack(set))\n" \
 	"      redis.call('SADD', ikey .. ':alerts', fp)\n" \
 	"      redis.call('XADD', ikey .. ':timeline', '*',\n" \
 	"          'event', 'created', 'fingerprint', fp, 'at', now)\n" \
@@ -542,10 +551,7 @@
 	"      redis.call('ZADD', P .. 'incidents:triggered', inc, inc)\n" \
 	"      if gkey then redis.call('SET', gkey, inc) end\n" \
 	"      if A then\n" \
-	"        -- What notify() does once group_wait is over, then step 1\n" \
-	"        -- (it arms the next step itself).\n" \
-	"        redis.call('HSET', ikey, 'esc_step', 0, 'esc_round', 0,\n" \
-	"            'esc_due', nows, 'esc_epoch', 0)\n" \
+	"        -- Then step 1 (it arms the next step itself).\n" \
 	"        redis.call('XADD', ikey .. ':timeline', '*',\n" \
 	"            'event', 'group_wait_elapsed', 'at', nows)\n" \
 	"        stepped[#stepped + 1] = k - 1\n" \

@@ -479,6 +479,13 @@ def _():
     d = wait_until(lambda: events(out, "deferred"), what="deferred")[0]
     check(d["until"] > int(time.time() * 1000) + 5 * 3600 * 1000,
           "deferred to the window ~6h away: %r" % d)
+    # What the claim will read when the window opens: step 1 still due
+    # (the page the ingest script deferred must not be lost).
+    h = R.incident(out)
+    eq((h.get("esc_step"), h.get("esc_round"), h.get("esc_due")),
+       ("0", "0", str(d["until"])), "the deferred step in the incident")
+    eq(R.cmd("ZSCORE", pt.PREFIX + "timers", "esc:%d" % out),
+       str(d["until"]).encode(), "its timer")
     time.sleep(3)
     eq(who(out), [], "nothing outside working hours")
     eq(who(inn), ["alice"], "sev3 never goes past low_urgency_steps")
