@@ -101,6 +101,9 @@ stepped(void *arg, const redisReply *r)
 	fire_end(f, 1, r->integer >= 0);
 }
 
+/* enum esc_what as the step script and the metric name it. */
+static const char *const what_name[] = { "page", "skip", "defer", "stop" };
+
 /* Where notifier reaches the person: phone, e-mail or the id. */
 static const char *
 address_of(const struct config *cfg, const char *notifier, const char *id,
@@ -149,7 +152,6 @@ plan_args(struct escalation *e, const char *service, const char *policy,
     int level, int step, int round, int64_t now, struct argv *a,
     size_t *np)
 {
-	static const char *const what[] = { "page", "skip", "defer", "stop" };
 	const struct config		*cfg = e->pd->cfg;
 	const struct esc_policy		*pol = NULL;
 	const struct service		*svc;
@@ -183,7 +185,7 @@ plan_args(struct escalation *e, const char *service, const char *policy,
 			    "step %d in round %d for sev%d", pol->name,
 			    step + 1, round + 1, level);
 	}
-	argv_str(a, what[plan.what]);
+	argv_str(a, what_name[plan.what]);
 	argv_add(a, "%d", plan.next_step);
 	argv_add(a, "%d", plan.next_round);
 	argv_add(a, "%" PRId64, plan.next_ms);
@@ -213,7 +215,6 @@ plan_args(struct escalation *e, const char *service, const char *policy,
 static void
 plan_step(struct fire *f, const char *const *v)
 {
-	static const char *const what[] = { "page", "skip", "defer", "stop" };
 	struct escalation		*e = f->e;
 	const char			*st = v[0];
 	const char			*step = v[4];
@@ -246,7 +247,7 @@ plan_step(struct fire *f, const char *const *v)
 	argv_str(&a, epoch);
 	w = plan_args(e, v[2], v[3], v[1] ? atoi(v[1]) : 3, atoi(step),
 	    atoi(round), f->now, &a, &np);
-	f->what = what[w];
+	f->what = what_name[w];
 	if (send_args(e, &esc_lua_step, &a, stepped, f) == -1) {
 		fire_end(f, 0, 0);
 		return;
@@ -268,7 +269,7 @@ plan_step(struct fire *f, const char *const *v)
  * a maintenance window (the notify timer holds it then). The ingest
  * script does it as it opens the incident (store.h).
  */
-static int
+static void
 first_step_plan(void *arg, const struct alert *a, int64_t now,
     struct argv *out)
 {
@@ -279,31 +280,31 @@ first_step_plan(void *arg, const struct alert *a, int64_t now,
 
 	if (a->status != ALERT_FIRING || a->group_wait_ms != 0 ||
 	    a->policy == NULL || a->policy[0] == '\0' || a->service == NULL)
-		return 0;
+		return;
 	svc = config_find_service(e->pd->cfg, a->service);
 	if (svc != NULL && maint_active(svc->maint, now, &m))
-		return 0;
+		return;
 	(void)plan_args(e, a->service, a->policy,
 	    a->level >= 1 && a->level <= 3 ? a->level : 3, 0, 0, now, out,
 	    &np);
-	return 0;
 }
 
 /* store_first_step done(): as the notify timer and stepped() count it. */
 static void
-first_step_done(void *arg, long long incident, const char *what,
+first_step_done(void *arg, long long incident, int what,
     long long result)
 {
 	struct escalation	*e = arg;
 	const char		*notify[2] = { "kind", "notify" };
-	const char		*kv[2] = { "result", what };
+	const char		*kv[2] = { "result", what_name[what] };
 
 	metrics_add(e->pd->metrics, "pagerd_timers_fired_total", 1, 1,
 	    notify);
 	if (result >= 0) {
 		metrics_add(e->pd->metrics, "pagerd_escalation_steps_total",
 		    1, 1, kv);
-		log_info("escalation: incident %lld: step %s", incident, what);
+		log_info("escalation: incident %lld: step %s", incident,
+		    what_name[what]);
 	}
 	if (result > 0)
 		outbox_kick(e->outbox);

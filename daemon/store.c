@@ -1006,12 +1006,8 @@ first_step_add(struct store *s, struct bytes *o, const struct alert *a,
 	size_t		 i;
 	int		 rv = 0;
 
-	if (s->first_step.plan(s->first_step.arg, a, now_ms, &pa) == -1 ||
-	    pa.oom) {
-		argv_free(&pa);
-		return 0;
-	}
-	for (i = 0; i < pa.n && rv == 0; i++)
+	s->first_step.plan(s->first_step.arg, a, now_ms, &pa);
+	for (i = 0; !pa.oom && i < pa.n && rv == 0; i++)
 		rv = buf_add(o, pa.v[i], 1);
 	argv_free(&pa);
 	return rv;
@@ -1188,7 +1184,6 @@ batch_parse(struct batch *b, const redisReply *r)
 static void
 first_steps_done(struct store *s, struct batch *b, const redisReply *r)
 {
-	static const char *const what[] = { "page", "skip", "defer", "stop" };
 	const struct store_result	*res;
 	size_t				 i;
 
@@ -1196,7 +1191,7 @@ first_steps_done(struct store *s, struct batch *b, const redisReply *r)
 		res = batch_res(b, (size_t)r->element[i]->integer);
 		if (s->first_step.done != NULL)
 			s->first_step.done(s->first_step.arg, res->incident,
-			    what[r->element[i + 1]->integer],
+			    (int)r->element[i + 1]->integer,
 			    r->element[i + 2]->integer);
 	}
 }

@@ -43,14 +43,15 @@ struct store_result {
  * (daemon/escalation.c plans it). plan() appends to out the step
  * script's ARGV from "what" on for alert a at now_ms, or nothing when
  * the alert would not page at once; the script still falls back to
- * the timer when it is silenced or inhibited. done() is told of each
- * step so done: the incident, what ("page", "skip", "defer", "stop")
- * and the step script's result (notifications queued; -1 not due).
+ * the timer when it is silenced or inhibited (out->oom: the timer
+ * too). done() is told of each step so done: the incident, what (the
+ * plan's enum esc_what, lib/esc_plan.h) and the step script's result
+ * (notifications queued; -1 not due).
  */
 struct store_first_step {
-	int	(*plan)(void *arg, const struct alert *a, int64_t now_ms,
+	void	(*plan)(void *arg, const struct alert *a, int64_t now_ms,
 		    struct argv *out);
-	void	(*done)(void *arg, long long incident, const char *what,
+	void	(*done)(void *arg, long long incident, int what,
 		    long long result);
 	void	 *arg;
 };
