@@ -144,7 +144,7 @@ add_rules(struct argv *a, const struct config *cfg,
 /*
  * Plan step (from 0) of round of an incident at level in service svc
  * with policy (NULL or "": the service's) with the config of now, as
- * the step script's ARGV from "what" on (escalation_step_lua.h); *np:
+ * the step script's ARGV from "what" on (escalation_shared_lua.h); *np:
  * how many people it pages. Returns what.
  */
 static enum esc_what
@@ -306,8 +306,24 @@ first_step_done(void *arg, long long incident, int what,
 		log_info("escalation: incident %lld: step %s", incident,
 		    what_name[what]);
 	}
-	if (result > 0)
-		outbox_kick(e->outbox);
+}
+
+/* store_first_step read(): this pagerd's outbox reads with the steps. */
+static void
+first_step_read(void *arg, struct argv *out)
+{
+	struct escalation	*e = arg;
+
+	outbox_read_args(e->outbox, out);
+}
+
+/* store_first_step pages(): what the steps queued, read already. */
+static void
+first_step_pages(void *arg, const redisReply *list)
+{
+	struct escalation	*e = arg;
+
+	outbox_take(e->outbox, list);
 }
 
 /* ------------------------------------------------------------ timers */
@@ -558,6 +574,8 @@ escalation_start(struct pagerd *pd)
 		    e);
 	fs.plan = first_step_plan;
 	fs.done = first_step_done;
+	fs.read = first_step_read;
+	fs.pages = first_step_pages;
 	fs.arg = e;
 	store_set_first_step(pd->store, &fs);
 	return e;

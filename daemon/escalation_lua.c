@@ -14,7 +14,7 @@
 #include <stdlib.h>
 
 #include "escalation_lua.h"
-#include "escalation_step_lua.h"
+#include "escalation_shared_lua.h"
 #include "store_lua.h"
 
 /*
@@ -147,68 +147,6 @@
 	"    '0',\n" \
 	"    'MKSTREAM')\n" \
 	"return redis.call('XLEN', P .. 'outbox')\n"
-
-/*
- * The consumer's read, filtered in the same call so that a page needs
- * one round trip from the queue to its send. ARGV: P, now, consumer,
- * count, idle_ms (0: new entries, XREADGROUP ">"; else take over those
- * pending longer than that, XAUTOCLAIM from the start), then the
- * notifiers that send to phones (for the optout check). An entry whose
- * incident is no longer triggered, or whose phone opted out, is acked
- * and deleted (timeline "dropped"); incident "": an
- * escalation_inform() entry, which only the optout drops. Returns per
- * entry read {stream id, {field, value, ...}, info}, info {} for a
- * dropped one, else {title, summary, severity, status, service}. A
- * missing group is Redis's NOGROUP error.
- */
-#define LUA_READ \
-	"local me, count, idle = ARGV[3], ARGV[4], tonumber(ARGV[5])\n" \
-	"local key, phones, list = P .. 'outbox', {}, {}\n" \
-	"for j = 6, #ARGV do phones[ARGV[j]] = true end\n" \
-	"if idle > 0 then\n" \
-	"  list = redis.call('XAUTOCLAIM', key, 'pagerd', me, idle, '0-0',\n" \
-	"      'COUNT', count)[2]\n" \
-	"else\n" \
-	"  local r = redis.call('XREADGROUP', 'GROUP', 'pagerd', me,\n" \
-	"      'COUNT', count, 'STREAMS', key, '>')\n" \
-	"  if r then list = r[1][2] end\n" \
-	"end\n" \
-	"local out = {}\n" \
-	"for _, it in ipairs(list) do\n" \
-	"  if type(it) == 'table' and type(it[2]) == 'table' then\n" \
-	"    local eid, f = it[1], fields(it[2])\n" \
-	"    local id = f.incident or ''\n" \
-	"    local h = {'triggered'}\n" \
-	"    if id ~= '' then\n" \
-	"      h = redis.call('HMGET', P .. 'incident:' .. id, 'status',\n" \
-	"          'title', 'summary', 'severity', 'service')\n" \
-	"    end\n" \
-	"    local why = false\n" \
-	"    if h[1] ~= 'triggered' then\n" \
-	"      why = 'incident ' .. (h[1] or 'gone')\n" \
-	"    elseif phones[f.notifier or ''] and f.address and\n" \
-	"        redis.call('SISMEMBER', P .. 'optout', f.address) == 1\n" \
-	"        then\n" \
-	"      why = 'opted out'\n" \
-	"    end\n" \
-	"    local info = {}\n" \
-	"    if why then\n" \
-	"      redis.call('XACK', key, 'pagerd', eid)\n" \
-	"      redis.call('XDEL', key, eid)\n" \
-	"      if h[1] and id ~= '' then\n" \
-	"        tl(id, 'event', 'dropped', 'person', f.person or '',\n" \
-	"            'notifier', f.notifier or '', 'reason', why,\n" \
-	"            'at', now)\n" \
-	"      end\n" \
-	"    else\n" \
-	"      if id == '' then h[1] = '' end\n" \
-	"      info = {h[2] or '', h[3] or '', h[4] or '', h[1],\n" \
-	"          h[5] or ''}\n" \
-	"    end\n" \
-	"    out[#out + 1] = {eid, it[2], info}\n" \
-	"  end\n" \
-	"end\n" \
-	"return out\n"
 
 /*
  * A send's result. ARGV: P, now, stream id, result ("delivered",

@@ -302,26 +302,45 @@ entry_of(struct outbox *ob, const redisReply *it)
 	return en;
 }
 
-/* The read script's answer: send what still matters. */
-static void
-read_done(void *arg, const redisReply *r)
+/* The read script's answer (an array): send what still matters. */
+static size_t
+send_read(struct outbox *ob, const redisReply *r)
 {
-	struct outbox	*ob = arg;
 	struct entry	*en;
-	size_t		 i, n = 0;
+	size_t		 i;
 
-	if (r != NULL && r->type == REDIS_REPLY_ERROR &&
-	    strncmp(r->str, "NOGROUP", 7) == 0)
-		ob->group_ok = 0;	/* the stream went away (FLUSHALL) */
-	if (r != NULL && r->type == REDIS_REPLY_ARRAY)
-		n = r->elements;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < r->elements; i++) {
 		if ((en = entry_of(ob, r->element[i])) == NULL)
 			continue;
 		TAILQ_INSERT_TAIL(&ob->flight, en, link);
 		send_one(ob, en);
 	}
+	return r->elements;
+}
+
+static void
+read_done(void *arg, const redisReply *r)
+{
+	struct outbox	*ob = arg;
+	size_t		 n = 0;
+
+	if (r != NULL && r->type == REDIS_REPLY_ERROR &&
+	    strncmp(r->str, "NOGROUP", 7) == 0)
+		ob->group_ok = 0;	/* the stream went away (FLUSHALL) */
+	if (r != NULL && r->type == REDIS_REPLY_ARRAY)
+		n = send_read(ob, r);
 	cycle_done(ob, n >= OUTBOX_BATCH);
+}
+
+void
+outbox_take(struct outbox *ob, const redisReply *r)
+{
+	if (ob == NULL)
+		return;
+	/* A full batch may have left more behind. */
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY ||
+	    send_read(ob, r) >= OUTBOX_BATCH)
+		outbox_kick(ob);
 }
 
 static void
@@ -338,23 +357,36 @@ grouped(void *arg, const redisReply *r)
 }
 
 /*
- * The read script's arguments: idle_ms 0 reads new entries, else takes
- * over those a dead instance left pending that long.
+ * The read script's arguments from the third on: idle_ms 0 reads new
+ * entries, else takes over those a dead instance left pending that long.
  */
 static void
-read_args(struct outbox *ob, struct argv *a, int64_t now, int idle_ms)
+read_tail(const struct outbox *ob, struct argv *a, int idle_ms)
 {
 	const struct config	*cfg = ob->pd->cfg;
 	size_t			 i;
 
-	argv_str(a, store_prefix(ob->pd->page_store));
-	argv_add(a, "%" PRId64, now);
 	argv_str(a, ob->consumer);
 	argv_add(a, "%d", OUTBOX_BATCH);
 	argv_add(a, "%d", idle_ms);
 	for (i = 0; i < cfg->n_notifiers; i++)
 		if (cfg->notifiers[i].address == CONFIG_ADDRESS_PHONE)
 			argv_str(a, cfg->notifiers[i].name);
+}
+
+static void
+read_args(struct outbox *ob, struct argv *a, int64_t now, int idle_ms)
+{
+	argv_str(a, store_prefix(ob->pd->page_store));
+	argv_add(a, "%" PRId64, now);
+	read_tail(ob, a, idle_ms);
+}
+
+void
+outbox_read_args(const struct outbox *ob, struct argv *a)
+{
+	if (ob != NULL && !ob->stopped)
+		read_tail(ob, a, 0);
 }
 
 static void

@@ -11,12 +11,27 @@
 #ifndef PAGERD_OUTBOX_H
 #define PAGERD_OUTBOX_H
 
+struct argv;
 struct outbox;
 struct pagerd;
+struct redisReply;
 
 struct outbox	*outbox_start(struct pagerd *);
 /* Something was queued here: read now rather than at the next poll. */
 void		 outbox_kick(struct outbox *);
+/*
+ * The read script's ARGV from its third on (consumer, count, idle 0,
+ * the phone notifiers), for another script that reads for this
+ * consumer (the ingest's, store.h store_first_step); nothing once
+ * stopped.
+ */
+void		 outbox_read_args(const struct outbox *, struct argv *);
+/*
+ * What such a script read (the read script's answer): sent as a read
+ * of this outbox's own would be. NULL (or not an array): it read
+ * nothing, so the outbox reads now.
+ */
+void		 outbox_take(struct outbox *, const struct redisReply *);
 /* Read nothing more; sends in flight still finish and are recorded. */
 void		 outbox_stop(struct outbox *);
 /* After store_free() and notifier_host_free(): nothing is in flight. */

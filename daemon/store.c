@@ -1138,21 +1138,33 @@ batch_res(struct batch *b, size_t k)
 }
 
 /*
- * The reply: outcome and incident of each alert, then index, what and
- * result of each first step done (store_first_step).
+ * The reply's integers: outcome and incident of each alert, then index,
+ * what and result of each first step done (store_first_step); after
+ * them maybe one array, the outbox read's answer.
  */
+static size_t
+batch_ints(const redisReply *r, size_t n2)
+{
+	if (r->elements > n2 && (r->elements - n2) % 3 == 1 &&
+	    r->element[r->elements - 1]->type == REDIS_REPLY_ARRAY)
+		return r->elements - 1;
+	return r->elements;
+}
+
 static int
 batch_parse(struct batch *b, const redisReply *r)
 {
 	const struct slice	*sl;
 	const redisReply	*o, *inc;
-	size_t			 i, j, k, n2 = 2 * b->nalerts;
+	size_t			 i, j, k, n2 = 2 * b->nalerts, ni;
 	long long		 x, w;
 
-	if (r->type != REDIS_REPLY_ARRAY || r->elements < n2 ||
-	    (r->elements - n2) % 3 != 0)
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < n2)
 		return -1;
-	for (i = 0; i < r->elements; i++)
+	ni = batch_ints(r, n2);
+	if ((ni - n2) % 3 != 0)
+		return -1;
+	for (i = 0; i < ni; i++)
 		if (r->element[i]->type != REDIS_REPLY_INTEGER)
 			return -1;
 	k = 0;
@@ -1170,7 +1182,7 @@ batch_parse(struct batch *b, const redisReply *r)
 			sl->sub->res[sl->first + j].incident = inc->integer;
 		}
 	}
-	for (i = n2; i < r->elements; i += 3) {
+	for (i = n2; i < ni; i += 3) {
 		x = r->element[i]->integer;
 		w = r->element[i + 1]->integer;
 		if (x < 0 || (size_t)x >= b->nalerts || w < 0 || w > 3)
@@ -1180,20 +1192,29 @@ batch_parse(struct batch *b, const redisReply *r)
 	return 0;
 }
 
-/* Tell the escalation engine of the first steps the script did. */
+/*
+ * Tell the escalation engine of the first steps the script did, then
+ * hand it the pages they queued (as the script read them, or NULL).
+ */
 static void
 first_steps_done(struct store *s, struct batch *b, const redisReply *r)
 {
 	const struct store_result	*res;
-	size_t				 i;
+	size_t				 i, ni = batch_ints(r, 2 * b->nalerts);
+	int				 queued = 0;
 
-	for (i = 2 * b->nalerts; i + 2 < r->elements; i += 3) {
+	for (i = 2 * b->nalerts; i + 2 < ni; i += 3) {
 		res = batch_res(b, (size_t)r->element[i]->integer);
+		if (r->element[i + 2]->integer > 0)
+			queued = 1;
 		if (s->first_step.done != NULL)
 			s->first_step.done(s->first_step.arg, res->incident,
 			    (int)r->element[i + 1]->integer,
 			    r->element[i + 2]->integer);
 	}
+	if (s->first_step.pages != NULL && queued)
+		s->first_step.pages(s->first_step.arg, ni < r->elements ?
+		    r->element[ni] : NULL);
 }
 
 static void	batch_reply(redisAsyncContext *, void *, void *);
@@ -1320,17 +1341,23 @@ batch_settle(struct store *s, struct batch *b, const redisReply *r,
 static int
 batch_issue(struct store *s, struct batch *b)
 {
+	struct argv	  rd = { 0 };
 	const char	**argv;
 	size_t		 *argvlen;
-	size_t		  argc, i;
+	size_t		  argc, i, na;
 	int		  rv;
 
-	argc = INGEST_HDR + b->noff - 1;
+	/* The outbox read's, after the alerts (store_first_step read()). */
+	if (s->first_step.read != NULL)
+		s->first_step.read(s->first_step.arg, &rd);
+	na = INGEST_HDR + b->noff - 1;
+	argc = na + (rd.oom ? 0 : rd.n);
 	argv = calloc(argc, sizeof(*argv));
 	argvlen = calloc(argc, sizeof(*argvlen));
 	if (argv == NULL || argvlen == NULL) {
 		free(argv);
 		free(argvlen);
+		argv_free(&rd);
 		return -1;
 	}
 	snprintf(b->hdr[0], sizeof(b->hdr[0]), "%" PRId64, b->now_ms);
@@ -1348,10 +1375,15 @@ batch_issue(struct store *s, struct batch *b)
 		argv[INGEST_HDR + i] = b->args.p + b->off[i];
 		argvlen[INGEST_HDR + i] = b->off[i + 1] - b->off[i];
 	}
+	for (i = na; i < argc; i++) {
+		argv[i] = rd.v[i - na];
+		argvlen[i] = strlen(argv[i]);
+	}
 	rv = script_call(s, STORE_SCRIPT_INGEST, b->evaled, batch_reply,
 	    &b->cmd, (int)argc, argv, argvlen);
 	free(argv);
 	free(argvlen);
+	argv_free(&rd);
 	if (rv == 0)
 		s->batches_inflight++;
 	return rv;

@@ -16,6 +16,7 @@
 #include "alert.h"
 
 struct argv;
+struct redisReply;
 struct event_base;
 struct metrics;
 struct store;
@@ -47,12 +48,22 @@ struct store_result {
  * too). done() is told of each step so done: the incident, what (the
  * plan's enum esc_what, lib/esc_plan.h) and the step script's result
  * (notifications queued; -1 not due).
+ *
+ * The pages those steps queue leave with the same reply: read() appends
+ * the outbox read's ARGV from its third on (consumer, count, ...),
+ * which the store sends after the alerts of every call, and the script
+ * reads the outbox with it when a step queued pages. After the done()
+ * calls of a reply in which a step queued pages, pages() gets that
+ * read's answer, or NULL when the script could not read (the group was
+ * missing, say): the pages wait in the outbox.
  */
 struct store_first_step {
 	void	(*plan)(void *arg, const struct alert *a, int64_t now_ms,
 		    struct argv *out);
 	void	(*done)(void *arg, long long incident, int what,
 		    long long result);
+	void	(*read)(void *arg, struct argv *out);
+	void	(*pages)(void *arg, const struct redisReply *list);
 	void	 *arg;
 };
 

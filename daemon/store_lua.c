@@ -5,7 +5,7 @@
  */
 #include "autoconf.h"
 
-#include "escalation_step_lua.h"
+#include "escalation_shared_lua.h"
 #include "store_lua.h"
 
 /*
@@ -628,6 +628,24 @@
 	"  i = i + 6\n" \
 	"end\n" \
 	"for _, v in ipairs(stepped) do out[#out + 1] = v end\n" \
+	"-- The pages those steps queued leave with this reply: the outbox\n" \
+	"-- read of this pagerd (the 'outbox read' script's code and ARGV\n" \
+	"-- from its third on, after the alerts: consumer, count, idle 0,\n" \
+	"-- the phone notifiers), one last element after the triples, so\n" \
+	"-- that the first page of an incident waits for no round trip and\n" \
+	"-- no script call more. pcall: a stream without its group (a\n" \
+	"-- FLUSHALL) must not fail the alerts stored above; pagerd's own\n" \
+	"-- read then makes the group and finds the pages.\n" \
+	"local queued = false\n" \
+	"for j = 3, #stepped, 3 do\n" \
+	"  if stepped[j] > 0 then queued = true end\n" \
+	"end\n" \
+	"if queued and ARGV[i] then\n" \
+	"  local A = {P, nows}\n" \
+	"  for j = i, #ARGV do A[#A + 1] = ARGV[j] end\n" \
+	"  local ok, list = pcall(esc_read, A)\n" \
+	"  if ok then out[#out + 1] = list end\n" \
+	"end\n" \
 	"return out\n"
 
 /*
@@ -1151,7 +1169,7 @@ const char store_lua_write_lib[] = LUA_WRITE_LIB;
 
 const struct store_script_def store_scripts[STORE_SCRIPT_COUNT] = {
 	[STORE_SCRIPT_INGEST] = { "ingest",
-	    LUA_WRITE_LIB ESC_STEP_FN LUA_INGEST },
+	    LUA_WRITE_LIB ESC_STEP_FN ESC_READ_FN LUA_INGEST },
 	[STORE_SCRIPT_LIST] = { "list", LUA_COMMON LUA_LIST },
 	[STORE_SCRIPT_GET] = { "get", LUA_COMMON LUA_GET },
 	[STORE_SCRIPT_CLAIM] = { "claim",

@@ -157,13 +157,19 @@ enum store_script {
 	 * own), group_wait_ms, group_interval_ms, repeat_interval_ms,
 	 * auto_resolve ("1"|"0"), policy, silenced (silence ids,
 	 * comma-separated; "" = none), inhibit_src and inhibit_tgt
-	 * (silence.h inhibit_mark(); "" = none). The content may be ""
-	 * (left out) for a resolve, and for a firing alert pagerd thinks
-	 * Redis holds with digest dg (lib/seen.h). Returns {outcome,
-	 * incident} * N as integers; outcome is enum store_outcome, or 4:
-	 * sent back (the alert needs its content, or an alert of its
-	 * fingerprint was sent back before it: P ingest:deferred), nothing
-	 * done, incident 0.
+	 * (silence.h inhibit_mark(); "" = none), then optionally the
+	 * plan of the first escalation step of the incident it would open
+	 * (store.h store_first_step). The content may be "" (left out) for
+	 * a resolve, and for a firing alert pagerd thinks Redis holds with
+	 * digest dg (lib/seen.h). After the alerts, optionally the outbox
+	 * read's ARGV from its third on (escalation_lua.h esc_lua_read).
+	 * Returns {outcome, incident} * N as integers; outcome is enum
+	 * store_outcome, or 4: sent back (the alert needs its content, or
+	 * an alert of its fingerprint was sent back before it: P
+	 * ingest:deferred), nothing done, incident 0. Then {alert index,
+	 * what, result} per first step done, as integers; then, when a
+	 * step queued pages and the read ARGV came, the outbox read's
+	 * answer (one element: the pages read for that consumer).
 	 */
 	STORE_SCRIPT_INGEST = 0,
 	/*

@@ -260,9 +260,10 @@ def _():
        (1, "rota:ops", "rotation", 1), "paged event")
 
 
-@t.case("group_wait 0: the script call that opens the incident pages "
-        "(no notify timer, no claim and no step call in between)")
-def _():
+def monitored_page():
+    """Fire an alert of service main, with Redis MONITOR on until it
+    paged: its incident, the lines, and the index of the line that
+    queued its page."""
     up()
     mon = Monitor(R.path)
     try:
@@ -270,20 +271,54 @@ def _():
         wait_pages(iid, 1)
     finally:
         lines = mon.stop()
+    queued = [i for i, ln in enumerate(lines)
+              if re.search(r'"XADD" "[^"]*outbox" "\*" "incident" "%d"'
+                           % iid, ln)]
+    check(queued, "a page of incident %d queued" % iid)
+    return iid, lines, queued[0]
+
+
+@t.case("group_wait 0: the script call that opens the incident pages "
+        "(no notify timer, no claim and no step call in between)")
+def _():
+    iid, lines, queued = monitored_page()
     eq([ln for ln in lines if '"notify:%d"' % iid in ln], [],
        "commands on timer notify:%d" % iid)
     opened = [i for i, ln in enumerate(lines)
               if re.search(r'"HSET" "[^"]*incident:%d" "id"' % iid, ln)]
-    queued = [i for i, ln in enumerate(lines)
-              if re.search(r'"XADD" "[^"]*outbox" "\*" "incident" "%d"'
-                           % iid, ln)]
-    check(opened and queued, "the incident opened and a page queued")
-    between = [ln for ln in lines[opened[0]:queued[0]] if "[0 lua]" not in ln]
+    check(opened, "the incident opened")
+    between = [ln for ln in lines[opened[0]:queued] if "[0 lua]" not in ln]
     eq(between, [], "calls between opening the incident and its page")
     eq([e["event"] for e in events(iid)][:3],
        ["created", "group_wait_elapsed", "paged"], "timeline")
     eq(incident(iid)["notified_at"], incident(iid)["created"],
        "notified when created")
+
+
+@t.case("group_wait 0: the page leaves with the reply of that call, "
+        "which reads it for this pagerd's outbox")
+def _():
+    _, lines, queued = monitored_page()
+    # The rest of that script call: its own commands up to the next
+    # command a client sent.
+    rest = []
+    for ln in lines[queued + 1:]:
+        if "[0 lua]" not in ln:
+            break
+        rest.append(ln)
+    check([ln for ln in rest if '"XREADGROUP" "GROUP" "pagerd"' in ln],
+          "the ingest call reads the outbox after queueing: %r" % rest)
+
+
+@t.case("no consumer group (Redis lost it): the alerts are stored all "
+        "the same, and the outbox pages once it has made the group again")
+def _():
+    up()
+    R.cmd("XGROUP", "DESTROY", pt.PREFIX + "outbox", "pagerd")
+    iid = fire("main")
+    p = wait_pages(iid, 1)
+    eq(p[0]["person"], "alice", "paged")
+    check(R.cmd("XINFO", "GROUPS", pt.PREFIX + "outbox"), "group made again")
 
 
 @t.case("no ack: step 2 pages after its delay, then escalation ends")
