@@ -56,6 +56,8 @@ struct curl_loop {
 	struct event		*timer;
 	struct call_list	 calls;
 	LIST_HEAD(, curl_sock)	 socks;
+	int			 due;	/* the timer says now */
+	int			 inside; /* libcurl or a cb runs */
 };
 
 /* One socket libcurl asked us to watch. */
@@ -165,8 +167,10 @@ on_event(evutil_socket_t fd, short what, void *arg)
 		action |= CURL_CSELECT_IN;
 	if (what & EV_WRITE)
 		action |= CURL_CSELECT_OUT;
+	cl->inside++;
 	curl_multi_socket_action(cl->multi, fd, action, &running);
 	check_done(cl);
+	cl->inside--;
 }
 
 static void
@@ -175,8 +179,20 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 	struct curl_loop	*cl = arg;
 	int			 running;
 
+	cl->due = 0;
+	cl->inside++;
 	curl_multi_socket_action(cl->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	check_done(cl);
+	cl->inside--;
+}
+
+void
+curl_loop_run(struct curl_loop *cl)
+{
+	if (cl == NULL || !cl->due || cl->inside > 0)
+		return;
+	evtimer_del(cl->timer);
+	on_timer(-1, 0, cl);
 }
 
 static int
@@ -223,6 +239,7 @@ timer_fn(CURLM *multi, long timeout_ms, void *userp)
 	struct curl_loop	*cl = userp;
 	struct timeval		 tv;
 
+	cl->due = timeout_ms == 0;
 	if (timeout_ms < 0) {
 		evtimer_del(cl->timer);
 		return 0;

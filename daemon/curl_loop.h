@@ -42,6 +42,15 @@ struct curl_call	*curl_loop_start(struct curl_loop *, void *owner,
 			    pagerd_http_cb *cb, void *arg, char *err,
 			    size_t errlen);
 
+/*
+ * Start now what curl_loop_start() queued, rather than at the next loop
+ * turn (a page leaves before the intake's answer is written). From a
+ * transfer's cb it leaves them to the loop: libcurl is not entered
+ * again from its own turn. The cb of a transfer that ends at once (a
+ * refused connection) runs from inside this call.
+ */
+void			 curl_loop_run(struct curl_loop *);
+
 /* Abort one transfer; its cb is not called. */
 void			 curl_loop_cancel(struct curl_loop *,
 			    struct curl_call *);

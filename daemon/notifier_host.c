@@ -1208,6 +1208,13 @@ notifier_name_at(const struct notifier_host *nh, size_t i)
 }
 
 void
+notifier_host_run(struct notifier_host *nh)
+{
+	if (nh != NULL)
+		curl_loop_run(nh->curl);
+}
+
+void
 notifier_host_set_reply_handler(struct notifier_host *nh,
     notifier_reply_fn *fn, void *arg)
 {

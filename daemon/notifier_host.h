@@ -106,6 +106,12 @@ int			 notifier_send(struct notifier_host *,
 			    const struct pagerd_notification *n,
 			    notifier_done_cb *done, void *arg);
 
+/*
+ * Start now the transfers the sends just made queued (curl_loop_run()),
+ * rather than at the next loop turn.
+ */
+void			 notifier_host_run(struct notifier_host *);
+
 void			 notifier_host_set_reply_handler(struct notifier_host *,
 			    notifier_reply_fn *, void *arg);
 void			 notifier_host_set_delivery_handler(

@@ -315,6 +315,8 @@ send_read(struct outbox *ob, const redisReply *r)
 		TAILQ_INSERT_TAIL(&ob->flight, en, link);
 		send_one(ob, en);
 	}
+	/* The pages leave now, not after what else this loop turn does. */
+	notifier_host_run(ob->pd->notifiers);
 	return r->elements;
 }
 

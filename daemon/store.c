@@ -24,7 +24,6 @@
 #include <event2/event.h>
 #include <hiredis/hiredis.h>
 #include <hiredis/async.h>
-#include <hiredis/adapters/libevent.h>
 #include <jansson.h>
 #include <openssl/sha.h>
 
@@ -34,6 +33,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "store.h"
+#include "redis_event.h"
 #include "resp.h"
 #include "seen.h"
 #include "store_lua.h"
@@ -782,7 +782,7 @@ conn_start(struct store *s)
 	}
 	ac->data = s;
 	s->ac = ac;
-	if (redisLibeventAttach(ac, s->base) != REDIS_OK) {
+	if (redis_event_attach(ac, s->base) == -1) {
 		conn_lost(s, "cannot attach to the event loop", 1);
 		return;
 	}
