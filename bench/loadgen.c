@@ -10,6 +10,12 @@
  *	loadgen [-m http|udp|latency] [-p PORT] [-c CONNS] [-d SECS]
  *	    [-n REQUESTS] [-b BATCH] [-f dedup|new] [-k KEY] [-r RATE]
  *	    [-S SINKPORT] [-w WINDOW_SECS] [-u PATH] [-R RUNID] [-E]
+ *	    [-P PORT2]
+ *
+ * -P (latency mode): the alerts go to PORT and PORT2 in turn, both
+ * paging the one sink, and PORT2's figures are printed as "pair_*":
+ * two receivers measured alert by alert at the same time, so that the
+ * machine's slower and faster minutes fall on both alike.
  *
  * -E: each time the dedup set comes round again its alerts carry an
  * endsAt one second later, as Prometheus re-sends a firing alert with
@@ -54,6 +60,7 @@ struct run {
 	enum mode		 mode;
 	const char		*host, *path, *key, *runid;
 	int			 port, sinkport;
+	int			 port2;		/* -P: latency, in turn */
 	int			 nconns, batch, dedup;
 	double			 secs, window, rate;
 	long			 limit;	/* requests; 0 = by time */
@@ -66,6 +73,8 @@ struct run {
 
 	uint32_t		*lat;		/* µs, one per request */
 	size_t			 nlat, caplat;
+	uint32_t		*lat2;		/* -P: PORT2's, moved here */
+	size_t			 nlat2, caplat2;
 
 	long			 win[MAX_WINDOWS]; /* alerts per window */
 	struct event		*ev_win, *ev_stop, *ev_udp;
@@ -93,6 +102,7 @@ struct run {
 
 struct conn {
 	struct run		*run;
+	int			 port;
 	struct bufferevent	*bev;
 	int64_t			 sent_at;
 	int			 busy;
@@ -117,19 +127,25 @@ rfc3339(char *buf, size_t len, time_t t)
 }
 
 static void
-lat_add(struct run *r, int64_t us)
+lat_push(uint32_t **v, size_t *n, size_t *cap, int64_t us)
 {
 	uint32_t	*p;
 
-	if (r->nlat == r->caplat) {
-		r->caplat = r->caplat ? r->caplat * 2 : 65536;
-		if ((p = realloc(r->lat, r->caplat * sizeof(*p))) == NULL) {
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 65536;
+		if ((p = realloc(*v, *cap * sizeof(*p))) == NULL) {
 			fprintf(stderr, "loadgen: out of memory\n");
 			exit(2);
 		}
-		r->lat = p;
+		*v = p;
 	}
-	r->lat[r->nlat++] = us < 0 ? 0 : (uint32_t)us;
+	(*v)[(*n)++] = us < 0 ? 0 : (uint32_t)us;
+}
+
+static void
+lat_add(struct run *r, int64_t us)
+{
+	lat_push(&r->lat, &r->nlat, &r->caplat, us);
 }
 
 static int
@@ -141,16 +157,16 @@ cmp_u32(const void *a, const void *b)
 }
 
 static double
-pct_ms(const struct run *r, double p)
+pct_ms(const uint32_t *v, size_t n, double p)
 {
 	size_t	 i;
 
-	if (r->nlat == 0)
+	if (n == 0)
 		return 0;
-	i = (size_t)(p / 100.0 * (double)r->nlat);
-	if (i >= r->nlat)
-		i = r->nlat - 1;
-	return r->lat[i] / 1000.0;
+	i = (size_t)(p / 100.0 * (double)n);
+	if (i >= n)
+		i = n - 1;
+	return v[i] / 1000.0;
 }
 
 /*
@@ -324,7 +340,9 @@ conn_event(struct bufferevent *bev, short what, void *arg)
 
 		setsockopt(bufferevent_getfd(c->bev), IPPROTO_TCP, TCP_NODELAY,
 		    &one, sizeof(one));
-		conn_send(c);
+		/* Latency: one alert at a time, latency_tick() sends. */
+		if (c->run->mode != MODE_LATENCY)
+			conn_send(c);
 		return;
 	}
 	if (!c->run->stopping || c->busy)
@@ -352,7 +370,7 @@ conn_send(struct conn *c)
 	evbuffer_add_printf(out, "POST %s HTTP/1.1\r\nHost: %s:%d\r\n"
 	    "User-Agent: pagerd-loadgen\r\nAuthorization: Bearer %s\r\n"
 	    "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
-	    r->path, r->host, r->port, r->key, blen);
+	    r->path, r->host, c->port, r->key, blen);
 	evbuffer_add(out, r->body, blen);
 	c->busy = 1;
 	c->sent_at = now_us();
@@ -366,7 +384,7 @@ conn_open(struct run *r, struct conn *c)
 
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)r->port);
+	sin.sin_port = htons((uint16_t)c->port);
 	inet_pton(AF_INET, r->host, &sin.sin_addr);
 	c->run = r;
 	c->bev = bufferevent_socket_new(r->base, -1, BEV_OPT_CLOSE_ON_FREE);
@@ -527,12 +545,15 @@ sink_cb(struct evhttp_request *req, void *arg)
  * One alert at a time: send, wait for the answer and (with a sink) the
  * notification, then the next one 20 ms later. The latency recorded is
  * intake → sink when there is a sink, else the request's round trip.
+ * With -P, to each of the two ports in turn (conns[0] and conns[1]).
  */
 static void
 latency_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct run	*r = arg;
-	struct conn	*c = &r->conns[0];
+	int		 nc = r->port2 > 0 ? 2 : 1;
+	struct conn	*c = &r->conns[r->issued > 0 ? (r->issued - 1) % nc :
+			    0];
 	struct timeval	 tv = { 0, 1000 };
 
 	(void)fd, (void)what;
@@ -551,6 +572,9 @@ latency_tick(evutil_socket_t fd, short what, void *arg)
 		else
 			r->lat[r->nlat - 1] = (uint32_t)(r->sink_at -
 			    c->sent_at);
+		if (c == &r->conns[1] && r->nlat > 0)
+			lat_push(&r->lat2, &r->nlat2, &r->caplat2,
+			    r->lat[--r->nlat]);
 	}
 	if (r->limit > 0 && r->issued >= r->limit) {
 		r->tend = now_us();
@@ -558,6 +582,11 @@ latency_tick(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	r->sink_at = 0;
+	c = &r->conns[r->issued % nc];
+	if (c->bev == NULL) {
+		event_base_loopexit(r->base, NULL);
+		return;
+	}
 	conn_send(c);
 	tv.tv_usec = 20000;
 	evtimer_add(r->ev_udp, &tv);
@@ -575,6 +604,8 @@ report(struct run *r)
 
 	if (r->nlat > 0)
 		qsort(r->lat, r->nlat, sizeof(*r->lat), cmp_u32);
+	if (r->nlat2 > 0)
+		qsort(r->lat2, r->nlat2, sizeof(*r->lat2), cmp_u32);
 	if (secs <= 0)
 		secs = 1e-6;
 	printf("{\"mode\":\"%s\",\"shape\":\"%s\",\"batch\":%d,"
@@ -587,13 +618,23 @@ report(struct run *r)
 	    "latency", r->dedup ? "dedup" : "new", r->batch, r->nconns, secs,
 	    r->mode == MODE_UDP ? r->sent : r->done, alerts,
 	    (r->mode == MODE_UDP ? r->sent : r->done) / secs, alerts / secs,
-	    pct_ms(r, 50), pct_ms(r, 99), pct_ms(r, 99.9),
+	    pct_ms(r->lat, r->nlat, 50), pct_ms(r->lat, r->nlat, 99),
+	    pct_ms(r->lat, r->nlat, 99.9),
 	    r->nlat ? r->lat[r->nlat - 1] / 1000.0 : 0.0, r->errors,
 	    r->non2xx, r->udp_dropped, r->sink_other, r->status[2],
 	    r->status[4], r->status[5], r->window);
 	for (i = 0; i < r->nwin; i++)
 		printf("%s%.1f", i ? "," : "", r->win[i] / r->window);
-	printf("]}\n");
+	printf("]");
+	if (r->port2 > 0)
+		printf(",\"pair_n\":%zu,\"pair_p50_ms\":%.3f,"
+		    "\"pair_p99_ms\":%.3f,\"pair_p999_ms\":%.3f,"
+		    "\"pair_max_ms\":%.3f,\"n\":%zu", r->nlat2,
+		    pct_ms(r->lat2, r->nlat2, 50),
+		    pct_ms(r->lat2, r->nlat2, 99),
+		    pct_ms(r->lat2, r->nlat2, 99.9),
+		    r->nlat2 ? r->lat2[r->nlat2 - 1] / 1000.0 : 0.0, r->nlat);
+	printf("}\n");
 	fflush(stdout);
 }
 
@@ -603,7 +644,7 @@ usage(void)
 	fprintf(stderr, "usage: loadgen [-m http|udp|latency] [-H HOST] "
 	    "[-p PORT] [-u PATH] [-k KEY]\n\t[-c CONNS] [-d SECS] "
 	    "[-n COUNT] [-b BATCH] [-f dedup|new] [-r RATE]\n\t"
-	    "[-S SINKPORT] [-w WINDOW_SECS] [-R RUNID] [-E]\n");
+	    "[-S SINKPORT] [-w WINDOW_SECS] [-R RUNID] [-E] [-P PORT2]\n");
 	exit(2);
 }
 
@@ -630,7 +671,7 @@ main(int argc, char *argv[])
 	r.udpfd = -1;
 	snprintf(runid, sizeof(runid), "%lx-%d", (long)now, (int)getpid());
 	r.runid = runid;
-	while ((ch = getopt(argc, argv, "b:c:d:Ef:H:k:m:n:p:r:R:S:u:w:")) !=
+	while ((ch = getopt(argc, argv, "b:c:d:Ef:H:k:m:n:p:P:r:R:S:u:w:")) !=
 	    -1) {
 		switch (ch) {
 		case 'b': r.batch = atoi(optarg); break;
@@ -659,6 +700,7 @@ main(int argc, char *argv[])
 			break;
 		case 'n': r.limit = atol(optarg); break;
 		case 'p': r.port = atoi(optarg); break;
+		case 'P': r.port2 = atoi(optarg); break;
 		case 'r': r.rate = atof(optarg); break;
 		case 'R': r.runid = optarg; break;
 		case 'S': r.sinkport = atoi(optarg); break;
@@ -671,8 +713,11 @@ main(int argc, char *argv[])
 	    r.nconns > MAX_CONNS || r.secs <= 0 || r.window <= 0 ||
 	    r.rate <= 0 || r.port < 1 || r.port > 65535)
 		usage();
+	if (r.port2 < 0 || r.port2 > 65535 ||
+	    (r.port2 > 0 && r.mode != MODE_LATENCY))
+		usage();
 	if (r.mode == MODE_LATENCY)
-		r.nconns = 1;
+		r.nconns = r.port2 > 0 ? 2 : 1;
 	rfc3339(r.starts, sizeof(r.starts), now);
 	r.ends_t = now + 3600;
 	rfc3339(r.ends, sizeof(r.ends), r.ends_t);
@@ -714,6 +759,9 @@ main(int argc, char *argv[])
 			evhttp_set_gencb(r.sink, sink_cb, &r);
 		}
 		for (i = 0; i < r.nconns; i++)
+			r.conns[i].port = i == 1 && r.port2 > 0 ? r.port2 :
+			    r.port;
+		for (i = 0; i < r.nconns; i++)
 			if (conn_open(&r, &r.conns[i]) == -1) {
 				fprintf(stderr, "loadgen: cannot connect\n");
 				return 2;
@@ -753,6 +801,7 @@ main(int argc, char *argv[])
 	event_base_free(r.base);
 	free(r.conns);
 	free(r.lat);
+	free(r.lat2);
 	free(r.body);
 	return rv;
 }

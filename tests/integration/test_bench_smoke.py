@@ -65,7 +65,7 @@ def _():
 @t.case("figure 5: every page reached the sink, matched to its alert")
 def _():
     runs = smoke()["runs"]
-    for name in ("pagerd alert->page", "pagerd alert->page loaded"):
+    for name in ("pagerd alert->page alone", "pagerd alert->page loaded"):
         r = runs[name]
         eq(r["requests"], 5, "%s: alerts sent" % name)
         eq(r["errors"] + r["non2xx"], 0, "%s: errors (unpaged) and non-2xx"
@@ -119,6 +119,17 @@ def _():
         check(runs[name]["aps"] > 0 and runs[name]["errors"] == 0,
               "%s: %s" % (name, runs[name]))
     check(runs["memory"]["am_rss_mb"] > 0, "Alertmanager RSS")
+    # Figure 5 idle: the two took the alerts in turn, in one run.
+    r = runs["pagerd+am alert->page"]
+    eq((r["requests"], r["n"], r["pair_n"]), (10, 5, 5),
+       "alerts sent, paged by each")
+    eq(r["errors"] + r["non2xx"] + r["sink_other"], 0,
+       "unpaged, non-2xx, stray")
+    check(0 < r["p50_ms"] <= r["p99_ms"] and
+          0 < r["pair_p50_ms"] <= r["pair_p99_ms"], r)
+    eq(runs["pagerd alert->page"]["p50_ms"], r["p50_ms"], "pagerd's figure")
+    eq(runs["am alert->page"]["p50_ms"], r["pair_p50_ms"],
+       "Alertmanager's figure")
 
 
 @t.case("loadgen fails on a non-2xx answer")
