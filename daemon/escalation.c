@@ -590,9 +590,21 @@ escalation_reconfigure(struct escalation *e)
 void
 escalation_stop(struct escalation *e)
 {
+	struct store_first_step	 fs;
+
 	if (e == NULL)
 		return;
-	store_set_first_step(e->pd->store, NULL);
+	/*
+	 * No more first steps, and no more reads for this consumer. But
+	 * an ingest call already on its way may have read pages into our
+	 * consumer: those are still sent (the store drains before the
+	 * exit), not left pending for the 90 s of a take-over.
+	 */
+	memset(&fs, 0, sizeof(fs));
+	fs.done = first_step_done;
+	fs.pages = first_step_pages;
+	fs.arg = e;
+	store_set_first_step(e->pd->store, &fs);
 	outbox_stop(e->outbox);
 }
 

@@ -67,7 +67,11 @@ struct store_first_step {
 	void	 *arg;
 };
 
-/* fs NULL: no more (the timers do every first step). */
+/*
+ * fs NULL: no more (the timers do every first step). plan or read NULL:
+ * no more first steps, or reads (escalation_stop() keeps done() and
+ * pages() for the calls already on their way).
+ */
 void		 store_set_first_step(struct store *,
 		    const struct store_first_step *fs);
 

@@ -16,6 +16,7 @@ import http.server
 import json
 import os
 import re
+import signal
 import socket
 import threading
 import time
@@ -319,6 +320,32 @@ def _():
     p = wait_pages(iid, 1)
     eq(p[0]["person"], "alice", "paged")
     check(R.cmd("XINFO", "GROUPS", pt.PREFIX + "outbox"), "group made again")
+
+
+@t.case("SIGTERM while an alert's ingest call is on its way: the page "
+        "that call read for this pagerd is still sent before it exits")
+def _():
+    up()
+    wait_until(lambda: R.cmd("EXISTS", pt.PREFIX + "outbox") and
+               R.cmd("XINFO", "GROUPS", pt.PREFIX + "outbox"),
+               what="the outbox's consumer group")
+    name = pt.uniq("a")
+    off = pd.log_size()
+    redis.proc.send_signal(signal.SIGSTOP)     # the call waits in Redis
+    try:
+        th = threading.Thread(target=lambda: pd.post_alerts(
+            {"summary": "%s down" % name, "severity": "critical",
+             "labels": {"alertname": name, "svc": "main"}}, timeout=10),
+            daemon=True)
+        th.start()
+        time.sleep(0.5)
+        pd.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+    finally:
+        redis.proc.send_signal(signal.SIGCONT)
+    eq(pd.proc.wait(10), 0, "exit status")
+    th.join(10)
+    check(PAGE.search(pd.log_text(off)), "a page before the exit")
 
 
 @t.case("no ack: step 2 pages after its delay, then escalation ends")
