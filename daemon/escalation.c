@@ -326,6 +326,27 @@ first_step_pages(void *arg, const redisReply *list)
 	outbox_take(e->outbox, list);
 }
 
+/*
+ * The store's hook: with planning, the ingest does first steps and reads
+ * their pages; without (stopping), it only reports what calls already
+ * on their way did, and hands over the pages they read.
+ */
+static void
+first_step_hook(struct escalation *e, int planning)
+{
+	struct store_first_step	 fs;
+
+	memset(&fs, 0, sizeof(fs));
+	if (planning) {
+		fs.plan = first_step_plan;
+		fs.read = first_step_read;
+	}
+	fs.done = first_step_done;
+	fs.pages = first_step_pages;
+	fs.arg = e;
+	store_set_first_step(e->pd->store, &fs);
+}
+
 /* ------------------------------------------------------------ timers */
 
 static void
@@ -556,7 +577,6 @@ struct escalation *
 escalation_start(struct pagerd *pd)
 {
 	struct escalation	*e;
-	struct store_first_step	 fs;
 
 	if (esc_lua_init() == -1 || (e = calloc(1, sizeof(*e))) == NULL)
 		return NULL;
@@ -572,12 +592,7 @@ escalation_start(struct pagerd *pd)
 	if (pd->notifiers != NULL)
 		notifier_host_set_delivery_handler(pd->notifiers, on_delivery,
 		    e);
-	fs.plan = first_step_plan;
-	fs.done = first_step_done;
-	fs.read = first_step_read;
-	fs.pages = first_step_pages;
-	fs.arg = e;
-	store_set_first_step(pd->store, &fs);
+	first_step_hook(e, 1);
 	return e;
 }
 
@@ -590,8 +605,6 @@ escalation_reconfigure(struct escalation *e)
 void
 escalation_stop(struct escalation *e)
 {
-	struct store_first_step	 fs;
-
 	if (e == NULL)
 		return;
 	/*
@@ -600,11 +613,7 @@ escalation_stop(struct escalation *e)
 	 * consumer: those are still sent (the store drains before the
 	 * exit), not left pending for the 90 s of a take-over.
 	 */
-	memset(&fs, 0, sizeof(fs));
-	fs.done = first_step_done;
-	fs.pages = first_step_pages;
-	fs.arg = e;
-	store_set_first_step(e->pd->store, &fs);
+	first_step_hook(e, 0);
 	outbox_stop(e->outbox);
 }
 

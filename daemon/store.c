@@ -157,6 +157,8 @@ struct batch {
 	int64_t			 now_ms;
 	int			 evaled;
 	int			 resend;
+	int			 planned;	/* a first step's plan in args:
+						 * the outbox is read too */
 	char			 hdr[3][24];	/* now, retention, N */
 };
 
@@ -999,16 +1001,17 @@ rest_add(struct bytes *o, const struct alert *a, char num[][DECIMAL_LEN])
  * that does not fit in memory is left out: the notify timer pages.
  */
 static int
-first_step_add(struct store *s, struct bytes *o, const struct alert *a,
-    int64_t now_ms)
+first_step_add(struct store *s, struct batch *b, const struct alert *a)
 {
 	struct argv	 pa = { 0 };
 	size_t		 i;
 	int		 rv = 0;
 
-	s->first_step.plan(s->first_step.arg, a, now_ms, &pa);
+	s->first_step.plan(s->first_step.arg, a, b->now_ms, &pa);
 	for (i = 0; !pa.oom && i < pa.n && rv == 0; i++)
-		rv = buf_add(o, pa.v[i], 1);
+		rv = buf_add(&b->args, pa.v[i], 1);
+	if (!pa.oom && pa.n > 0)
+		b->planned = 1;
 	argv_free(&pa);
 	return rv;
 }
@@ -1083,7 +1086,7 @@ batch_add_alert(struct store *s, struct batch *b, const struct alert *a)
 	    arg_add(b, dg) == -1 ||
 	    (firing && rest_add(rest, a, num) == -1) ||
 	    (firing && rest == &b->args && s->first_step.plan != NULL &&
-	    first_step_add(s, rest, a, b->now_ms) == -1) ||
+	    first_step_add(s, b, a) == -1) ||
 	    arg_end(b) == -1) {
 		b->args.len = len;
 		b->side.len = side;
@@ -1276,6 +1279,7 @@ resend_add(struct batch *rb, const struct batch *b, size_t k,
 		p = alert_arg(b, k, ALERT_ARGS - 1, &n);
 	if (bytes_add(&rb->args, p, n, 0) == -1 || arg_end(rb) == -1)
 		goto fail;
+	rb->planned |= b->planned;	/* its plan may be among them */
 	rb->sent[rb->nalerts].dg = b->sent[k].dg;
 	rb->sent[rb->nalerts].side = 0;
 	rb->sent[rb->nalerts].side_len = 0;
@@ -1348,7 +1352,7 @@ batch_issue(struct store *s, struct batch *b)
 	int		  rv;
 
 	/* The outbox read's, after the alerts (store_first_step read()). */
-	if (s->first_step.read != NULL)
+	if (b->planned && s->first_step.read != NULL)
 		s->first_step.read(s->first_step.arg, &rd);
 	na = INGEST_HDR + b->noff - 1;
 	argc = na + (rd.oom ? 0 : rd.n);

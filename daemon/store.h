@@ -51,7 +51,8 @@ struct store_result {
  *
  * The pages those steps queue leave with the same reply: read() appends
  * the outbox read's ARGV from its third on (consumer, count, ...),
- * which the store sends after the alerts of every call, and the script
+ * which the store sends after the alerts of every call that carries a
+ * plan, and the script
  * reads the outbox with it when a step queued pages. After the done()
  * calls of a reply in which a step queued pages, pages() gets that
  * read's answer, or NULL when the script could not read (the group was
