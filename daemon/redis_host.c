@@ -8,13 +8,17 @@
  * gets POSIX_FADV_DONTNEED over its whole length: the base, the
  * increments, a rewrite's temporary file. The kernel keeps dirty pages
  * (it starts writing them out, as Redis's own fsync does each second)
- * and a later look drops them.
+ * and a later look drops them. While redis.quiet_rewrite is on, each
+ * look also notes how many alerts intake has taken, and once intake has
+ * been quiet, once a second an INFO persistence says whether the AOF
+ * has grown enough for pagerd to ask for a rewrite (BGREWRITEAOF).
  */
 #include "autoconf.h"
 
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
 #include <sys/types.h>
 
 #include <dirent.h>
@@ -27,10 +31,13 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <hiredis/hiredis.h>
 
+#include "aof_quiet.h"
 #include "config.h"
 #include "log.h"
 #include "metrics.h"
+#include "mono_clock.h"
 #include "pagerd.h"
 #include "redis_host.h"
 #include "store.h"
@@ -38,6 +45,7 @@
 #define LOOK_MS		100
 #define KIDS_MAX	8	/* Redis runs one fork at a time */
 #define DROP_LOOKS	10	/* the AOF's cache: once a second */
+#define INFO_LOOKS	10	/* INFO persistence: once a second, if quiet */
 /*
  * A Redis with no AOF open (appendonly no) is looked for again after
  * this many drops: its fds are read one readlink() each, and a shared
@@ -55,6 +63,12 @@ struct redis_host {
 	int		 looks;		/* to the next drop */
 	char		 dir[PATH_MAX];	/* its AOF's; "": none found */
 	int		 wait;		/* drops until the next search */
+	/* redis.quiet_rewrite (aof_quiet.h) */
+	struct aof_quiet quiet;
+	int		 quiet_on;	/* quiet is being watched */
+	int		 asking;	/* its INFO or BGREWRITEAOF in flight */
+	int		 info_looks;	/* to the next INFO */
+	long long	 asked_size, asked_base; /* for the log line */
 };
 
 /* Up to max pids of a children file ("12 345 ") into out; how many. */
@@ -243,23 +257,103 @@ drop_aof_cache(struct redis_host *rh)
 }
 
 static void
+got_rewrite(void *arg, const struct redisReply *r)
+{
+	struct redis_host	*rh = arg;
+	long double		 pct;
+
+	rh->asking = 0;
+	/* An error reply is logged by the store; NULL: Redis went away. */
+	if (r == NULL || r->type == REDIS_REPLY_ERROR)
+		return;
+	metrics_add(rh->pd->metrics, "pagerd_redis_quiet_rewrites_total", 1,
+	    0, NULL);
+	pct = rh->asked_base > 0 ? (long double)(rh->asked_size -
+	    rh->asked_base) * 100 / rh->asked_base : 0;
+	log_info("redis: intake is quiet and redis-server %ld's AOF is %lld "
+	    "MB, %s%.0Lf%% over its last rewrite's %lld MB: asked for a "
+	    "rewrite now, not in the next alert storm (redis.quiet_rewrite)",
+	    (long)rh->redis, rh->asked_size >> 20,
+	    rh->asked_base > 0 ? "" : "all new, ", pct, rh->asked_base >> 20);
+}
+
+static void
+got_info(void *arg, const struct redisReply *r)
+{
+	struct redis_host	*rh = arg;
+	const struct config	*cfg = rh->pd->cfg;
+	const char		*argv[] = { "BGREWRITEAOF" };
+	struct aof_info		 ai;
+
+	rh->asking = 0;
+	if (r == NULL || r->type != REDIS_REPLY_STRING)
+		return;
+	if (aof_info_parse(r->str, r->len, &ai) == -1) {
+		skip(rh, rh->redis, "INFO persistence of redis-server says "
+		    "no AOF sizes pagerd can read",
+		    "redis.quiet_rewrite does not apply");
+		return;
+	}
+	if (!aof_rewrite_due(&ai, cfg->redis_quiet_rewrite))
+		return;
+	aof_quiet_asked(&rh->quiet, mono_ms());
+	rh->asked_size = ai.current;
+	rh->asked_base = ai.base;
+	if (store_command(rh->pd->store, 1, argv, NULL, got_rewrite, rh) == 0)
+		rh->asking = 1;
+}
+
+/*
+ * redis.quiet_rewrite: note intake, and once it has been quiet ask Redis
+ * (once a second at most) whether its AOF has grown enough to rewrite.
+ */
+static void
+quiet_look(struct redis_host *rh, const struct config *cfg)
+{
+	const char	*argv[] = { "INFO", "persistence" };
+	int64_t		 now = mono_ms();
+
+	if (!rh->quiet_on) {
+		aof_quiet_init(&rh->quiet, now, cfg->redis_quiet_for_ms);
+		rh->quiet_on = 1;
+	}
+	aof_quiet_note(&rh->quiet, now, store_submitted(rh->pd->store),
+	    cfg->redis_quiet_rate, cfg->redis_quiet_for_ms);
+	if (rh->asking)
+		return;
+	if (!aof_quiet_may_ask(&rh->quiet, now)) {
+		rh->info_looks = INFO_LOOKS - 1;	/* the first quiet look asks */
+		return;
+	}
+	if (++rh->info_looks < INFO_LOOKS)
+		return;
+	rh->info_looks = 0;
+	if (store_command(rh->pd->store, 2, argv, NULL, got_info, rh) == 0)
+		rh->asking = 1;
+}
+
+static void
 look(evutil_socket_t fd, short ev, void *arg)
 {
 	struct redis_host	*rh = arg;
 	const struct config	*cfg = rh->pd->cfg;
 	pid_t			 pid;
 	uid_t			 uid;
-	int			 drop;
+	int			 drop, quiet;
 
 	drop = cfg->redis_drop_aof_cache && ++rh->looks >= DROP_LOOKS;
 	if (drop)
 		rh->looks = 0;
-	if ((cfg->redis_child_nice <= 0 && !drop) ||
+	quiet = cfg->redis_quiet_rewrite > 0;
+	if (!quiet)
+		rh->quiet_on = 0;	/* turned on again: starts over */
+	if ((cfg->redis_child_nice <= 0 && !drop && !quiet) ||
 	    store_peer(rh->pd->store, &pid, &uid) == -1)
 		return;
 	if (uid != geteuid()) {
 		skip(rh, pid, "redis-server runs as another user",
-		    "redis.child_nice and redis.drop_aof_cache do not apply");
+		    "redis.child_nice, redis.drop_aof_cache and "
+		    "redis.quiet_rewrite do not apply");
 		return;
 	}
 	if (pid != rh->redis) {
@@ -272,6 +366,8 @@ look(evutil_socket_t fd, short ev, void *arg)
 		renice_kids(rh, cfg->redis_child_nice);
 	if (drop)
 		drop_aof_cache(rh);
+	if (quiet)
+		quiet_look(rh, cfg);
 }
 
 struct redis_host *
@@ -290,6 +386,9 @@ redis_host_start(struct pagerd *pd)
 	metrics_declare(pd->metrics, "pagerd_redis_aof_cache_drops_total",
 	    METRIC_COUNTER, "Times an AOF or RDB file of Redis had its "
 	    "page cache dropped (redis.drop_aof_cache).");
+	metrics_declare(pd->metrics, "pagerd_redis_quiet_rewrites_total",
+	    METRIC_COUNTER, "AOF rewrites pagerd asked Redis for while "
+	    "intake was quiet (redis.quiet_rewrite).");
 	if ((rh->ev = event_new(pd->base, -1, EV_PERSIST, look, rh)) ==
 	    NULL || event_add(rh->ev, &tv) == -1) {
 		redis_host_free(rh);

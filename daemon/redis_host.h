@@ -26,6 +26,17 @@
  * (POSIX_FADV_DONTNEED, as PostgreSQL does for its WAL) hands them
  * straight back to the kernel, where the next AOF write and Redis's own
  * growth find them. Durability is Redis's appendfsync as before.
+ *
+ * redis.quiet_rewrite: its AOF is rewritten when intake is quiet. Redis
+ * rewrites by itself when the file has grown by a percentage over its
+ * last rewrite, and it grows fastest in an alert storm: that is when
+ * the fork and the dump come. pagerd watches how many alerts intake
+ * takes each second; once none of the last quiet_for took more than
+ * quiet_rate, it reads INFO persistence once a second and, when the
+ * file has grown by quiet_rewrite percent (and to 64 MB), asks for a
+ * rewrite (BGREWRITEAOF), then waits a minute before asking again. The
+ * next storm starts from a compact file, far from Redis's own threshold
+ * (lib/aof_quiet.h).
  */
 #ifndef PAGERD_REDIS_HOST_H
 #define PAGERD_REDIS_HOST_H
@@ -35,9 +46,10 @@ struct redis_host;
 
 /*
  * Looks for new children of pd->store's Redis every 100 ms while
- * redis.child_nice > 0, and drops its AOF files' page cache every
- * second while redis.drop_aof_cache (both read at each look, so a
- * reload applies at the next). NULL when out of memory.
+ * redis.child_nice > 0, drops its AOF files' page cache every second
+ * while redis.drop_aof_cache, and watches intake for a quiet rewrite
+ * while redis.quiet_rewrite > 0 (all read at each look, so a reload
+ * applies at the next). NULL when out of memory.
  */
 struct redis_host	*redis_host_start(struct pagerd *);
 void			 redis_host_free(struct redis_host *);

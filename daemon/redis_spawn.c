@@ -25,6 +25,7 @@
 
 #include "log.h"
 #include "metrics.h"
+#include "mono_clock.h"
 #include "redis_spawn.h"
 
 #define BACKOFF_MIN_MS	250
@@ -49,15 +50,6 @@ struct redis_spawn {
 	struct event		*ev_chld;
 	struct event		*ev_restart;
 };
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 sleep_ms(long ms)

@@ -32,10 +32,11 @@
 #include "fingerprint.h"
 #include "log.h"
 #include "metrics.h"
-#include "store.h"
+#include "mono_clock.h"
 #include "redis_event.h"
 #include "resp.h"
 #include "seen.h"
+#include "store.h"
 #include "store_lua.h"
 #include "strbuf.h"
 
@@ -209,6 +210,7 @@ struct store {
 	struct event_base	*base;
 	struct metrics		*metrics;
 	char			 name[32];	/* CLIENT SETNAME */
+	uint64_t		 submitted;	/* alerts store_submit() took */
 
 	/* Settings, owned copies. */
 	char			*address;
@@ -260,15 +262,6 @@ static void	conn_lost(struct store *, const char *, int);
 static void	flush_schedule(struct store *);
 static void	query_send(struct store *, struct query *);
 static void	deferred_answer(struct cmd *);
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 timer_arm(struct event *ev, int64_t ms)
@@ -2264,8 +2257,15 @@ store_submit(struct store *s, const struct alert *alerts, size_t n,
 				break;
 			}
 	} while (i < n);
+	s->submitted += n;
 	flush_schedule(s);
 	return 0;
+}
+
+uint64_t
+store_submitted(const struct store *s)
+{
+	return s->submitted;
 }
 
 void

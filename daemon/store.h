@@ -144,6 +144,12 @@ int		 store_submit(struct store *, const struct alert *alerts,
 		    size_t n, int64_t now_ms, store_submit_cb *cb, void *arg);
 
 /*
+ * Alerts store_submit() has taken since store_new() (each alert once,
+ * whatever became of it): the intake rate redis.quiet_rewrite watches.
+ */
+uint64_t	 store_submitted(const struct store *);
+
+/*
  * Incidents, newest first. status: "triggered", "resolved" or NULL (all);
  * at most limit (1..1000). JSON: {"incidents":[{id,title,status,severity
  * ("sev1".."sev3"),source,created,updated,resolved,alert_count,

@@ -100,6 +100,9 @@ struct config {
 	int64_t			 redis_command_timeout_ms; /* no reply: reconnect */
 	int			 redis_child_nice; /* its forks; 0: as they are */
 	int			 redis_drop_aof_cache; /* redis_host.h */
+	int			 redis_quiet_rewrite; /* % growth; 0: off (aof_quiet.h) */
+	int			 redis_quiet_rate; /* alerts/s still quiet */
+	int64_t			 redis_quiet_for_ms; /* quiet this long first */
 
 	/* http { } */
 	char			**http_listen;	/* "host:port" each */

@@ -302,6 +302,25 @@ static const struct ckey redis_keys[] = {
 	    "AOF files (read back only at a restart), so that an alert "
 	    "storm does not grow memory by ~1 KB per alert beyond Redis's "
 	    "own. Applies where child_nice does." },
+	{ .name = "quiet_rewrite", .type = CK_INT,
+	  .off = CFG(redis_quiet_rewrite), .def = "100", .min = "0",
+	  .max = "10000",
+	  .doc = "Once Redis's AOF has grown this many percent over its "
+	    "size at the last rewrite (and to 64 MB at least), pagerd asks "
+	    "Redis to rewrite it (BGREWRITEAOF) as soon as intake is quiet "
+	    "(quiet_rate, quiet_for), so that Redis's own rewrite, which "
+	    "comes when the file grows fastest, seldom falls in an alert "
+	    "storm. Applies where child_nice does; 0: never." },
+	{ .name = "quiet_rate", .type = CK_INT,
+	  .off = CFG(redis_quiet_rate), .def = "100", .min = "0",
+	  .max = "1000000",
+	  .doc = "Intake is quiet for quiet_rewrite when no second of the "
+	    "last quiet_for took in more alerts than this (all sources)." },
+	{ .name = "quiet_for", .type = CK_DURATION,
+	  .off = CFG(redis_quiet_for_ms), .def = "10s", .min = "1s",
+	  .max = "3600s",
+	  .doc = "How long intake stays at or under quiet_rate before a "
+	    "quiet_rewrite." },
 };
 
 /*
