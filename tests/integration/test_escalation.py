@@ -608,11 +608,14 @@ def _():
     wait_pages(iid, 1)
     pd.kill9()
     time.sleep(4)           # step 2 fell due during the outage
-    t0 = time.monotonic()
     pd.start()
+    # From the moment it answers /healthz: its start (seconds under
+    # valgrind on a slow machine) is not the engine's to make up.
+    t0 = time.monotonic()
     p = wait_pages(iid, 2, timeout=5)
     eq(p[1]["person"], "bob", "step 2")
-    check(time.monotonic() - t0 < 2.0, "at restart (+-1 s)")
+    check(time.monotonic() - t0 < 2.0, "at restart (+-1 s): %.1f s after "
+          "pagerd answered" % (time.monotonic() - t0))
     eq(len(pages(iid)), 2, "step 1 not sent again")
 
 
