@@ -316,7 +316,9 @@ quiet_look(struct redis_host *rh, const struct config *cfg)
 		aof_quiet_init(&rh->quiet, now, cfg->redis_quiet_for_ms);
 		rh->quiet_on = 1;
 	}
-	aof_quiet_note(&rh->quiet, now, store_submitted(rh->pd->store),
+	/* Intake as Redis took it: the alerts the ingest committed. */
+	aof_quiet_note(&rh->quiet, now, (uint64_t)metrics_get(rh->pd->metrics,
+	    "pagerd_store_commit_alerts_total", 0, NULL),
 	    cfg->redis_quiet_rate, cfg->redis_quiet_for_ms);
 	if (rh->asking)
 		return;

@@ -210,7 +210,6 @@ struct store {
 	struct event_base	*base;
 	struct metrics		*metrics;
 	char			 name[32];	/* CLIENT SETNAME */
-	uint64_t		 submitted;	/* alerts store_submit() took */
 
 	/* Settings, owned copies. */
 	char			*address;
@@ -2257,15 +2256,8 @@ store_submit(struct store *s, const struct alert *alerts, size_t n,
 				break;
 			}
 	} while (i < n);
-	s->submitted += n;
 	flush_schedule(s);
 	return 0;
-}
-
-uint64_t
-store_submitted(const struct store *s)
-{
-	return s->submitted;
 }
 
 void

@@ -52,8 +52,8 @@ struct store_result {
  * The pages those steps queue leave with the same reply: read() appends
  * the outbox read's ARGV from its third on (consumer, count, ...),
  * which the store sends after the alerts of every call that carries a
- * plan, and the script
- * reads the outbox with it when a step queued pages. After the done()
+ * plan, and the script reads the outbox with it when a step queued
+ * pages. After the done()
  * calls of a reply in which a step queued pages, pages() gets that
  * read's answer, or NULL when the script could not read (the group was
  * missing, say): the pages wait in the outbox.
@@ -142,12 +142,6 @@ const char	*store_reason(const struct store *);
  */
 int		 store_submit(struct store *, const struct alert *alerts,
 		    size_t n, int64_t now_ms, store_submit_cb *cb, void *arg);
-
-/*
- * Alerts store_submit() has taken since store_new() (each alert once,
- * whatever became of it): the intake rate redis.quiet_rewrite watches.
- */
-uint64_t	 store_submitted(const struct store *);
 
 /*
  * Incidents, newest first. status: "triggered", "resolved" or NULL (all);

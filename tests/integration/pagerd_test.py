@@ -302,6 +302,15 @@ class RedisClient:
     def ping(self, timeout=1.0):
         return self.cmd("PING", timeout=timeout) == "PONG"
 
+    def info(self, section):
+        """INFO section as a dict of its "name:value" lines (strings)."""
+        out = {}
+        for line in self._s(self.cmd("INFO", section)).splitlines():
+            if ":" in line and not line.startswith("#"):
+                k, v = line.split(":", 1)
+                out[k] = v
+        return out
+
     def hgetall(self, key):
         v = self.cmd("HGETALL", key) or []
         return {self._s(v[i]): self._s(v[i + 1]) for i in range(0, len(v), 2)}

@@ -33,12 +33,10 @@ def nice_of(pid):
 
 
 def redis_pid(client):
-    info = client.cmd("INFO", "server")
-    info = info.decode() if isinstance(info, bytes) else info
-    for line in info.splitlines():
-        if line.startswith("process_id:"):
-            return int(line.split(":")[1])
-    raise AssertionError("no process_id in INFO server")
+    pid = client.info("server").get("process_id")
+    if pid is None:
+        raise AssertionError("no process_id in INFO server")
+    return int(pid)
 
 
 def slow_fork(client, cmd="BGSAVE"):
@@ -66,10 +64,9 @@ def end_fork(client, kid):
     client.cmd("CONFIG", "SET", "rdb-key-save-delay", "0")
 
     def idle():
-        info = client.cmd("INFO", "persistence")
-        info = info.decode() if isinstance(info, bytes) else info
-        return ("rdb_bgsave_in_progress:0" in info and
-                "aof_rewrite_in_progress:0" in info)
+        p = client.info("persistence")
+        return (p["rdb_bgsave_in_progress"] == "0" and
+                p["aof_rewrite_in_progress"] == "0")
     wait_until(idle, 5, what="Redis to see its fork end")
 
 

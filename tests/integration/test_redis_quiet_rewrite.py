@@ -29,24 +29,13 @@ ext.config["redis"]["quiet_for"] = "2s"
 PAD = "x" * (1 << 20)
 
 
-def info(client):
-    text = client.cmd("INFO", "persistence")
-    text = text.decode() if isinstance(text, bytes) else text
-    out = {}
-    for line in text.splitlines():
-        if ":" in line:
-            k, v = line.split(":", 1)
-            out[k] = v
-    return out
-
-
 def rewrites(client):
     """Rewrites Redis has started (it counts one as it forks)."""
-    return int(info(client)["aof_rewrites"])
+    return int(client.info("persistence")["aof_rewrites"])
 
 
 def idle(client):
-    i = info(client)
+    i = client.info("persistence")
     return (i["aof_rewrite_in_progress"] == "0" and
             i["aof_rewrite_scheduled"] == "0")
 
@@ -55,7 +44,7 @@ def grow(client, mb=70):
     """The AOF grows by mb MB; the data by 1 MB (one key rewritten)."""
     for _ in range(mb):
         client.cmd("SET", "quiet:pad", PAD)
-    i = info(client)
+    i = client.info("persistence")
     pt.diag("AOF %d MB, base %d MB" % (int(i["aof_current_size"]) >> 20,
                                         int(i["aof_base_size"]) >> 20))
 
@@ -75,7 +64,7 @@ def _():
     wait_until(lambda: "asked for a rewrite" in emb.log_text(off), 2,
                what="the log line")
     wait_until(lambda: idle(EMB), 30, what="the rewrite to end")
-    i = info(EMB)
+    i = EMB.info("persistence")
     check(int(i["aof_current_size"]) < 8 << 20,
           "AOF still %s bytes after the rewrite" % i["aof_current_size"])
     eq(i["aof_last_bgrewrite_status"], "ok", "the rewrite's status")
